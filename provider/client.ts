@@ -1,0 +1,262 @@
+/**
+ * The ServiceStage v3 HTTP client: the five operations this package needs, each
+ * response decoded with its codec, retries with jittered exponential backoff on
+ * throttling and transient failures, and errors that carry what the server said but
+ * never a credential.
+ */
+import axios, { AxiosInstance } from "axios";
+import * as t from "io-ts";
+import { EditReleasePlanBody, EditReleasePlanResponse } from "./codecs/editReleasePlan";
+import { RedeployJobComponentBody, RedeployJobComponentResponse } from "./codecs/redeployJobComponent";
+import { ComponentResponse, ErrorBody, JobResponse, ReleasePlanResponse, errorCodeAndMessage } from "./codecs/responses";
+import { dropNulls } from "./codecs/casing";
+import { formatIssues, issuesOf } from "./codecs/report";
+import { ServiceStageError, redact } from "./errors";
+import { formatSdkDate, percentEncode, signRequest } from "./signer";
+
+export type Credentials =
+  | { kind: "token"; token: string }
+  | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string };
+
+export interface RetryPolicy {
+  /** At most this many attempts per call (the first included). */
+  maxAttempts: number;
+  /** No retry starts after this much time has passed since the call began. */
+  budgetMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, budgetMs: 120_000, baseDelayMs: 500, maxDelayMs: 10_000 };
+
+export interface ClientOptions {
+  endpoint: string;
+  projectId: string;
+  credentials: Credentials;
+  /** Per-request timeout (default 30 s). */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Called before each retry: for progress messages and tests. Never receives a credential. */
+  onRetry?: (event: { method: string; path: string; attempt: number; delayMs: number; reason: string }) => void;
+}
+
+export const endpointForRegion = (region: string): string => `https://servicestage.${region}.myhuaweicloud.com`;
+
+/** A read that found nothing: a distinct outcome, not an error (NOTES.md: 404 SVCSTG codes, or 401 SVCSTG.00100401). */
+export interface NotFound {
+  found: false;
+  status: number;
+  errorCode: string;
+  requestId?: string;
+}
+export type Lookup<A> = { found: true; value: A } | NotFound;
+
+const NOT_FOUND_404 = new Set(["SVCSTG.00100403", "SVCSTG.00100404", "SVCSTG.00100411", "SVCSTG.00100429", "SVCSTG.00100433"]);
+export const isNotFoundAnswer = (status: number, errorCode: string | undefined): boolean =>
+  (status === 404 && errorCode !== undefined && NOT_FOUND_404.has(errorCode)) || (status === 401 && errorCode === "SVCSTG.00100401");
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+interface Answer {
+  status: number;
+  body: unknown;
+  requestId?: string;
+  retryAfterMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retry-After in seconds or as an HTTP date. */
+const parseRetryAfter = (value: unknown): number | undefined => {
+  if (typeof value !== "string" || value === "") return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+};
+
+/** Secrets a request body may carry, so that an echoing server cannot leak them through an error. */
+const secretsInBody = (body: unknown): string[] => {
+  const found: string[] = [];
+  const walk = (v: unknown, key?: string) => {
+    if (typeof v === "string" && key !== undefined && /password|token|secret/i.test(key)) found.push(v);
+    else if (Array.isArray(v)) v.forEach((x) => walk(x));
+    else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(body);
+  return found;
+};
+
+export class ServiceStageClient {
+  private readonly http: AxiosInstance;
+  private readonly retry: RetryPolicy;
+  private readonly secrets: string[];
+
+  constructor(private readonly options: ClientOptions) {
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    const c = options.credentials;
+    this.secrets = c.kind === "token" ? [c.token] : [c.secretKey, ...(c.securityToken !== undefined ? [c.securityToken] : [])];
+    this.http = axios.create({
+      baseURL: options.endpoint.replace(/\/+$/, ""),
+      timeout: options.timeoutMs ?? 30_000,
+      // Statuses are ours to judge; bodies are parsed by us so that malformed JSON is a decode failure, not a crash.
+      validateStatus: () => true,
+      responseType: "text",
+      transformResponse: [(data: unknown) => data],
+      transformRequest: [(data: unknown) => data],
+      maxRedirects: 0,
+    });
+  }
+
+  private path(...segments: string[]): string {
+    return `/v3/${[this.options.projectId, ...segments].map(percentEncode).join("/")}`;
+  }
+
+  redeployJobComponent(applicationId: string, componentId: string, body: RedeployJobComponentBody, previous: { lastJobId?: string } = {}): Promise<RedeployJobComponentResponse & { adopted: boolean }> {
+    const path = this.path("cas", "applications", applicationId, "components", componentId, "redeployment");
+    const startedAt = Date.now();
+    return this.call("PUT", path, RedeployJobComponentResponse, RedeployJobComponentBody.encode(body), {
+      // A redeploy whose answer was lost may have started its job: look before retrying,
+      // and adopt that job rather than start a second one.
+      beforeAmbiguousRetry: async () => {
+        const current = await this.getComponent(applicationId, componentId);
+        if (!current.found) return undefined;
+        const status = current.value.status;
+        const lastJobId = status?.last_job_id;
+        if (lastJobId === undefined || lastJobId === previous.lastJobId) return undefined;
+        if (previous.lastJobId === undefined && (status?.update_time ?? 0) < startedAt - 1000) return undefined;
+        return { job_id: lastJobId };
+      },
+    }).then((r) => ({ ...r.value, adopted: r.adopted }));
+  }
+
+  editReleasePlan(releasePlanId: string, body: EditReleasePlanBody): Promise<EditReleasePlanResponse> {
+    // Editing is idempotent (the same body twice leaves the same task), so plain retries are safe.
+    return this.call("PUT", this.path("cas", "release-plans", releasePlanId), EditReleasePlanResponse, EditReleasePlanBody.encode(body)).then((r) => r.value);
+  }
+
+  getComponent(applicationId: string, componentId: string): Promise<Lookup<ComponentResponse>> {
+    return this.lookup(this.path("cas", "applications", applicationId, "components", componentId), ComponentResponse);
+  }
+
+  getReleasePlan(releasePlanId: string): Promise<Lookup<ReleasePlanResponse>> {
+    return this.lookup(this.path("cas", "release-plans", releasePlanId), ReleasePlanResponse);
+  }
+
+  getJob(jobId: string): Promise<JobResponse> {
+    return this.call("GET", this.path("cas", "jobs", jobId), JobResponse).then((r) => r.value);
+  }
+
+  private async lookup<A>(path: string, codec: t.Type<A, unknown, unknown>): Promise<Lookup<A>> {
+    try {
+      const { value } = await this.call("GET", path, codec);
+      return { found: true, value };
+    } catch (e) {
+      if (e instanceof ServiceStageError && e.status !== undefined && isNotFoundAnswer(e.status, e.errorCode))
+        return { found: false, status: e.status, errorCode: e.errorCode ?? "", requestId: e.requestId };
+      throw e;
+    }
+  }
+
+  private headers(method: string, path: string, body: string): Record<string, string> {
+    const c = this.options.credentials;
+    const base: Record<string, string> = { "Content-Type": "application/json;charset=utf8", Accept: "application/json" };
+    if (c.kind === "token") return { ...base, "X-Auth-Token": c.token };
+    const signed: Record<string, string> = {
+      ...base,
+      Host: new URL(this.options.endpoint).host,
+      "X-Project-Id": this.options.projectId,
+      "X-Sdk-Date": formatSdkDate(new Date()),
+      ...(c.securityToken !== undefined ? { "X-Security-Token": c.securityToken } : {}),
+    };
+    delete signed.Accept;
+    // The signer encodes path segments itself, so it gets the decoded path.
+    const decodedPath = path.split("/").map(decodeURIComponent).join("/");
+    const prefix = new URL(this.options.endpoint).pathname.replace(/\/+$/, "");
+    return { ...signed, ...signRequest({ method, path: prefix + decodedPath, headers: signed, body }, c), Accept: "application/json" };
+  }
+
+  private async send(method: string, path: string, body: string | undefined, attempt: number): Promise<Answer> {
+    try {
+      const res = await this.http.request<string>({ method, url: path, data: body, headers: this.headers(method, path, body ?? "") });
+      const requestId = typeof res.headers["x-request-id"] === "string" ? res.headers["x-request-id"] : undefined;
+      let parsed: unknown = res.data;
+      if (typeof res.data === "string" && res.data !== "") {
+        try {
+          parsed = JSON.parse(res.data);
+        } catch {
+          const type = String(res.headers["content-type"] ?? "unknown content type");
+          if (res.status >= 200 && res.status < 300)
+            throw new ServiceStageError({ kind: "decode", method, path, status: res.status, requestId, attempts: attempt, detail: `response is not valid JSON (${type})` });
+          parsed = { nonJson: type };
+        }
+      }
+      return { status: res.status, body: parsed, requestId, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) };
+    } catch (e) {
+      if (e instanceof ServiceStageError) throw e;
+      // Never keep the axios error: its config holds the Authorization/X-Auth-Token headers.
+      const code = axios.isAxiosError(e) ? e.code : undefined;
+      const timedOut = code === "ECONNABORTED" || code === "ETIMEDOUT";
+      throw new ServiceStageError({
+        kind: timedOut ? "timeout" : "network",
+        method,
+        path,
+        attempts: attempt,
+        detail: timedOut ? `no answer within ${this.options.timeoutMs ?? 30_000} ms` : `connection failed (${code ?? "unknown"})`,
+      });
+    }
+  }
+
+  private async call<A>(
+    method: string,
+    path: string,
+    codec: t.Type<A, unknown, unknown>,
+    body?: unknown,
+    hooks: { beforeAmbiguousRetry?: () => Promise<A | undefined> } = {},
+  ): Promise<{ value: A; adopted: boolean }> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const secrets = [...this.secrets, ...secretsInBody(body)];
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      let failure: ServiceStageError;
+      let retryAfterMs: number | undefined;
+      let ambiguous = false;
+      try {
+        const answer = await this.send(method, path, payload, attempt);
+        if (answer.status >= 200 && answer.status < 300) {
+          const decoded = codec.decode(dropNulls(answer.body));
+          if (decoded._tag === "Right") return { value: decoded.right, adopted: false };
+          throw new ServiceStageError({
+            kind: "decode", method, path, status: answer.status, requestId: answer.requestId, attempts: attempt,
+            detail: `unexpected response body: ${formatIssues(issuesOf(decoded.left, "response"))}`,
+          });
+        }
+        const error = ErrorBody.decode(answer.body);
+        const said = error._tag === "Right" ? errorCodeAndMessage(error.right) : undefined;
+        failure = new ServiceStageError({
+          kind: "http", method, path, status: answer.status, requestId: answer.requestId, attempts: attempt,
+          errorCode: said?.code, errorMessage: said?.message !== undefined ? redact(said.message, secrets) : undefined,
+          detail: said === undefined && answer.body !== undefined ? "no ServiceStage error body" : undefined,
+        });
+        if (!RETRYABLE_STATUS.has(answer.status)) throw failure;
+        retryAfterMs = answer.retryAfterMs;
+        // A gateway 429 was refused before reaching ServiceStage; a 5xx may have been carried out.
+        ambiguous = answer.status !== 429;
+      } catch (e) {
+        if (!(e instanceof ServiceStageError) || e.kind === "http" || e.kind === "decode") throw e;
+        failure = e;
+        ambiguous = true;
+      }
+      const elapsed = Date.now() - started;
+      const backoff = Math.random() * Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+      const delayMs = Math.max(backoff, retryAfterMs ?? 0);
+      if (attempt >= this.retry.maxAttempts || elapsed + delayMs > this.retry.budgetMs) throw failure;
+      this.options.onRetry?.({ method, path, attempt, delayMs: Math.round(delayMs), reason: failure.message });
+      await sleep(delayMs);
+      if (method !== "GET" && ambiguous && hooks.beforeAmbiguousRetry !== undefined) {
+        const adopted = await hooks.beforeAmbiguousRetry();
+        if (adopted !== undefined) return { value: adopted, adopted: true };
+      }
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Users write camelCase (Pulumi's convention); the wire is snake_case exactly as the
+ * pages spell it. The renaming is driven by the codecs themselves, so it cannot drift
+ * from them: a key is renamed only where a codec declares it, free-form maps
+ * (`t.record`) and the user keys of `build.parameters` (OpenObject) pass verbatim, and
+ * names the pages already spell in camelCase (`sermantAgentInjectActionFlag`,
+ * `availableZone`) map to themselves.
+ */
+import * as t from "io-ts";
+import { UNKNOWN } from "../unknown";
+import { isPlainObject } from "./primitives";
+
+/**
+ * Page quirks, decided once: the release page spells `conifg_id` and `hostname` where
+ * the job page says `config_id` and `hostnames`. On the wire each endpoint gets its own
+ * page's spelling; users write one name for both.
+ */
+const CAMEL_OVERRIDES: Readonly<Record<string, string>> = { conifg_id: "configId", hostname: "hostnames" };
+
+export const camelKey = (wireKey: string): string => CAMEL_OVERRIDES[wireKey] ?? wireKey.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+type CamelCase<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+type CamelKey<K> = K extends "conifg_id" ? "configId" : K extends "hostname" ? "hostnames" : K extends string ? CamelCase<K> : K;
+/** The camelCase view of a wire type (what users write and what outputs hold). */
+export type Camelize<T> = T extends ReadonlyArray<infer U> ? Array<Camelize<U>> : T extends object ? { [K in keyof T as CamelKey<K>]: Camelize<T[K]> } : T;
+
+/** A problem found while renaming or decoding, located by the user's (camelCase) path. */
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+type Tagged = t.Mixed & { _tag?: string; inner?: t.Mixed; types?: t.Mixed[]; type?: t.Mixed; codomain?: t.Mixed; props?: t.Props };
+
+/** The declared properties (wire keys) of an object codec, or undefined if it is not one. */
+export const objectProps = (codec: t.Mixed): t.Props | undefined => {
+  const c = codec as Tagged;
+  switch (c._tag) {
+    case "InterfaceType":
+    case "PartialType":
+    case "OpenObject":
+      return c.props;
+    case "Checked":
+    case "ExactType":
+    case "RefinementType":
+    case "ReadonlyType":
+      return objectProps((c.inner ?? c.type) as t.Mixed);
+    case "IntersectionType": {
+      const parts = (c.types ?? []).map(objectProps);
+      return parts.every((p) => p !== undefined) ? Object.assign({}, ...parts) : undefined;
+    }
+    default:
+      return undefined;
+  }
+};
+
+/** Peels wrappers that add rules but not structure. */
+const structural = (codec: t.Mixed): Tagged => {
+  const c = codec as Tagged;
+  if (c._tag === "Checked") return structural(c.inner as t.Mixed);
+  if (c._tag === "ExactType" || c._tag === "RefinementType" || c._tag === "ReadonlyType") return structural(c.type as t.Mixed);
+  return c;
+};
+
+const pickUnionMember = (members: t.Mixed[], value: unknown): t.Mixed => {
+  if (Array.isArray(value)) return members.find((m) => structural(m)._tag === "ArrayType") ?? members[0];
+  if (isPlainObject(value)) return members.find((m) => objectProps(m) !== undefined) ?? members[0];
+  return members[0];
+};
+
+const join = (path: string, key: string): string => (path === "" ? key : `${path}.${key}`);
+
+/** camelCase user value -> wire value. Unknown property names become issues. */
+export const toWire = (codec: t.Mixed, value: unknown, issues: Issue[], path = ""): unknown => {
+  if (value === UNKNOWN || value === null || value === undefined) return value;
+  const c = structural(codec);
+  switch (c._tag) {
+    case "ArrayType":
+      return Array.isArray(value) ? value.map((v, i) => toWire(c.type as t.Mixed, v, issues, `${path}[${i}]`)) : value;
+    case "DictionaryType":
+      return isPlainObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(c.codomain as t.Mixed, v, issues, join(path, k))])) : value;
+    case "UnionType":
+      return toWire(pickUnionMember(c.types ?? [], value), value, issues, path);
+  }
+  const props = objectProps(c);
+  if (props === undefined || !isPlainObject(value)) return value;
+  const wireKeyOf = new Map(Object.keys(props).map((w) => [camelKey(w), w]));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const wireKey = wireKeyOf.get(key);
+    if (wireKey !== undefined) out[wireKey] = toWire(props[wireKey], v, issues, join(path, key));
+    else if (c._tag === "OpenObject") out[key] = v; // the user's own build parameter
+    else issues.push({ path: join(path, key), message: unknownPropertyMessage(key, props) });
+  }
+  return out;
+};
+
+const unknownPropertyMessage = (key: string, props: t.Props): string => {
+  const camelNames = Object.keys(props).map(camelKey);
+  const guess = camelNames.find((n) => n === camelKey(key) || n.toLowerCase() === key.toLowerCase().replace(/_/g, ""));
+  return guess !== undefined ? `is not a known property; did you mean '${guess}'?` : `is not a known property; known here: ${camelNames.join(", ")}`;
+};
+
+/** wire value -> camelCase. Keys the codec does not declare (ids, status) are dropped. */
+export const fromWire = (codec: t.Mixed, value: unknown): unknown => {
+  if (value === null || value === undefined) return undefined;
+  const c = structural(codec);
+  switch (c._tag) {
+    case "ArrayType":
+      return Array.isArray(value) ? value.map((v) => fromWire(c.type as t.Mixed, v)) : value;
+    case "DictionaryType":
+      return isPlainObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromWire(c.codomain as t.Mixed, v)])) : value;
+    case "UnionType":
+      return fromWire(pickUnionMember(c.types ?? [], value), value);
+  }
+  const props = objectProps(c);
+  if (props === undefined || !isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key in props) {
+      const converted = fromWire(props[key], v);
+      if (converted !== undefined) out[camelKey(key)] = converted;
+    } else if (c._tag === "OpenObject" && v !== null && v !== undefined) out[key] = v;
+  }
+  return out;
+};
+
+/** "null means absent": the page's own example sends `active_deadline_seconds: null`. */
+export const dropNulls = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, dropNulls(v)]));
+  return value;
+};

@@ -1,0 +1,58 @@
+/**
+ * One error type for everything that goes wrong talking to ServiceStage. Its message
+ * says what failed (method and path), what the server said (status, error_code,
+ * error_msg) and the request id Huawei support asks for, and never a credential: the
+ * axios error (which embeds the request config and headers) is never kept.
+ */
+export type FailureKind = "http" | "network" | "timeout" | "decode";
+
+export interface ServiceStageErrorDetails {
+  kind: FailureKind;
+  method: string;
+  path: string;
+  status?: number;
+  errorCode?: string;
+  errorMessage?: string;
+  requestId?: string;
+  attempts: number;
+  detail?: string;
+}
+
+export class ServiceStageError extends Error {
+  readonly kind: FailureKind;
+  readonly method: string;
+  readonly path: string;
+  readonly status?: number;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  readonly requestId?: string;
+  readonly attempts: number;
+
+  constructor(d: ServiceStageErrorDetails) {
+    super(describeFailure(d));
+    this.name = "ServiceStageError";
+    this.kind = d.kind;
+    this.method = d.method;
+    this.path = d.path;
+    this.status = d.status;
+    this.errorCode = d.errorCode;
+    this.errorMessage = d.errorMessage;
+    this.requestId = d.requestId;
+    this.attempts = d.attempts;
+  }
+}
+
+const describeFailure = (d: ServiceStageErrorDetails): string => {
+  const parts = [`${d.method} ${d.path} failed`];
+  if (d.status !== undefined) parts.push(`HTTP ${d.status}`);
+  if (d.errorCode !== undefined) parts.push(d.errorCode);
+  if (d.errorMessage !== undefined) parts.push(JSON.stringify(d.errorMessage));
+  if (d.detail !== undefined) parts.push(d.detail);
+  if (d.requestId !== undefined) parts.push(`request id ${d.requestId}`);
+  if (d.attempts > 1) parts.push(`after ${d.attempts} attempts`);
+  return parts.join(": ").replace(/: (HTTP|request id|after)/g, ", $1");
+};
+
+/** Replaces every occurrence of a secret with a marker. The last line of defence: servers echo bodies. */
+export const redact = (text: string, secrets: readonly string[]): string =>
+  secrets.filter((s) => s.length >= 4).reduce((acc, s) => acc.split(s).join("[REDACTED]"), text);

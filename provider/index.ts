@@ -1,0 +1,12 @@
+/**
+ * The implementation the serialized provider shims `require` at call time
+ * (`pulumi-servicestage/provider`). Nothing here is ever captured into `__provider`.
+ */
+export { configure, setStackSettings } from "./runtime";
+export { jobComponentProvider } from "./jobComponent";
+export { releasePlanProvider } from "./releasePlan";
+export { ServiceStageClient } from "./client";
+export type { ClientOptions, Credentials, Lookup, NotFound } from "./client";
+export { ServiceStageError } from "./errors";
+export { waitForJob, JobFailedError } from "./jobWaiter";
+export { UNKNOWN } from "./unknown";

@@ -1,0 +1,108 @@
+/**
+ * JobComponent: owns the deployed spec of an existing ServiceStage job component.
+ * A change is one PUT .../redeployment and a wait for the job it returns.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { RedeployJobComponentBody } from "./codecs/redeployJobComponent";
+import { JobResponse } from "./codecs/responses";
+import { JobFailedError, waitForJob } from "./jobWaiter";
+import { Props, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
+import { JOB_COMPONENT_DEFAULTS, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS, JobComponentProps } from "./resourceProps";
+import { clientFor, reportProgress } from "./runtime";
+import { InputError, decodeSpec, sameValue } from "./spec";
+import { isUnknown } from "./unknown";
+
+const REPLACE_KEYS = ["projectId", "applicationId", "componentId"];
+
+/** The redeploy page: name and runtime_stack "cannot be modified". */
+const IMMUTABLE: ReadonlyArray<{ key: string; what: string }> = [
+  { key: "name", what: "name" },
+  { key: "runtimeStack", what: "runtime stack" },
+];
+
+const immutabilityIssues = (olds: Props, news: Props) =>
+  IMMUTABLE.filter(({ key }) => olds[key] !== undefined && news[key] !== undefined && !isUnknown(news[key]) && !sameValue(olds[key], news[key])).map(({ key, what }) => ({
+    path: key,
+    message: `cannot be modified: ServiceStage keeps a job component's ${what} for its lifetime (the redeploy API refuses a change). Restore the previous value; to deploy under another ${what}, create a new component in ServiceStage and point a JobComponent (a new componentId) at it.`,
+  }));
+
+const decodeBody = (spec: Props) => {
+  const decoded = decodeSpec(RedeployJobComponentBody, spec);
+  if (!decoded.ok) throw new InputError(`invalid JobComponent spec: ${decoded.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
+  return decoded.value;
+};
+
+const own = (props: Props) => props as unknown as JobComponentProps;
+const componentLabel = (p: JobComponentProps) => `${p.applicationId}/${p.componentId}`;
+
+/** One PUT .../redeployment, then (unless told not to) the wait for its job. */
+const redeploy = async (props: Props, spec: Props, previousJobId: string | undefined): Promise<{ jobId: string; jobStatus: string }> => {
+  const p = own(props);
+  const client = clientFor(p.projectId);
+  const { job_id: jobId, adopted } = await client.redeployJobComponent(p.applicationId, p.componentId, decodeBody(spec), { lastJobId: previousJobId });
+  reportProgress(`servicestage: component ${componentLabel(p)}: ${adopted ? "adopted the job already started by a redeploy whose answer was lost" : "redeploy started"}, job ${jobId}`);
+  if (p.waitForJob === false) return { jobId, jobStatus: "SUBMITTED" };
+  const job: JobResponse = await waitForJob(jobId, (id) => client.getJob(id), {
+    timeoutMs: (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000,
+    onStatus: (status) => reportProgress(`servicestage: component ${componentLabel(p)}: job ${jobId} ${status}`),
+  }).catch((e: unknown) => {
+    if (e instanceof JobFailedError) throw new Error(`redeploy of job component ${componentLabel(p)} failed: ${e.message}`);
+    throw e;
+  });
+  return { jobId, jobStatus: job.job.execution_status };
+};
+
+export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider, "configure">> = {
+  async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
+    const { own: ownProps, spec } = split(news, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
+    const issues = [...validate(JobComponentProps, ownProps, RedeployJobComponentBody, spec), ...immutabilityIssues(olds, news)];
+    const inputs = { ...JOB_COMPONENT_DEFAULTS, ...news };
+    return { inputs, failures: toFailures(issues) };
+  },
+
+  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    return diffProps(olds, news, REPLACE_KEYS, JOB_OUTPUT_KEYS);
+  },
+
+  async create(inputs: Props): Promise<dynamic.CreateResult> {
+    const p = own(inputs);
+    const { spec } = split(inputs, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
+    const body = decodeBody(spec);
+    const live = await clientFor(p.projectId).getComponent(p.applicationId, p.componentId);
+    if (!live.found)
+      throw new Error(
+        `job component ${componentLabel(p)} was not found (HTTP ${live.status} ${live.errorCode}). JobComponent adopts a component that already exists in ServiceStage: create it there first, or fix applicationId/componentId.`,
+      );
+    if (live.value.name !== body.name)
+      throw new Error(`job component ${componentLabel(p)} is named "${live.value.name}" in ServiceStage, but the program declares name "${body.name}": a job component's name cannot be modified. Declare name: "${live.value.name}".`);
+    if (live.value.runtime_stack !== undefined && !sameValue(live.value.runtime_stack, body.runtime_stack))
+      throw new Error(`job component ${componentLabel(p)} runs ${JSON.stringify(live.value.runtime_stack)} in ServiceStage, but the program declares runtimeStack ${JSON.stringify(body.runtime_stack)}: a job component's runtime stack cannot be modified.`);
+    const job = await redeploy(inputs, spec, live.value.status?.last_job_id);
+    return { id: componentLabel(p), outs: { ...inputs, ...job } };
+  },
+
+  async update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+    const { spec: oldSpec } = split(olds, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
+    const { spec } = split(news, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
+    // Only a change of the spec redeploys; waitForJob or jobTimeoutSeconds alone do not.
+    if (sameValue(oldSpec, spec)) return { outs: { ...news, jobId: olds.jobId, jobStatus: olds.jobStatus } };
+    const job = await redeploy(news, spec, typeof olds.jobId === "string" ? olds.jobId : undefined);
+    return { outs: { ...news, ...job } };
+  },
+
+  async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+    const [applicationId, componentId] = id.split("/");
+    const p = { ...props, applicationId: props.applicationId ?? applicationId, componentId: props.componentId ?? componentId } as Props;
+    const live = await clientFor(own(p).projectId).getComponent(own(p).applicationId, own(p).componentId);
+    if (!live.found) return {}; // gone: Pulumi drops it from the stack
+    const { own: ownProps, spec } = split(p, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
+    const refreshed = refreshedSpec(RedeployJobComponentBody, spec, live.value);
+    const inputs = { ...JOB_COMPONENT_DEFAULTS, ...ownProps, ...refreshed };
+    const outputs = { ...inputs, ...(p.jobId !== undefined ? { jobId: p.jobId, jobStatus: p.jobStatus } : {}) };
+    return { id, props: outputs, inputs };
+  },
+
+  async delete(): Promise<void> {
+    // Adopted, not created: leaving the stack must not remove the component from ServiceStage.
+  },
+};

@@ -1,0 +1,60 @@
+/**
+ * Waits for a ServiceStage job: first poll within a second, then backing off to every
+ * 10 s (Huawei's Terraform provider polls every 10 s), until SUCCEEDED, a failure
+ * status, or the timeout (default 20 minutes, as Terraform's).
+ */
+import { ExecutionStatus, JobResponse } from "./codecs/responses";
+
+export const DEFAULT_JOB_TIMEOUT_SECONDS = 1200;
+
+const FAILED: ReadonlySet<ExecutionStatus> = new Set(["FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKED", "UNKNOWN"]);
+
+export interface JobWaitOptions {
+  timeoutMs?: number;
+  firstPollMs?: number;
+  maxPollMs?: number;
+  /** Called on every change of status, for progress messages. */
+  onStatus?: (status: ExecutionStatus, job: JobResponse) => void;
+}
+
+export class JobFailedError extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly status: ExecutionStatus | "TIMED_OUT",
+    readonly taskMessages: string[],
+    detail: string,
+  ) {
+    super(`job ${jobId} ${detail}${taskMessages.length > 0 ? `: ${taskMessages.join("; ")}` : ""}`);
+    this.name = "JobFailedError";
+  }
+}
+
+/** The failing tasks' names and messages, e.g. `deploy-job: image pull failed`. */
+export const failedTaskMessages = (job: JobResponse): string[] =>
+  (job.tasks ?? [])
+    .filter((task) => task.task_status === undefined || !["SUCCEEDED", "RUNNING", "INIT", "SUBMITTED"].includes(task.task_status))
+    .map((task) => {
+      const messages = task.messages === undefined ? [] : Array.isArray(task.messages) ? task.messages : [task.messages];
+      return `${task.task_name}${task.task_status !== undefined ? ` (${task.task_status})` : ""}${messages.length > 0 ? `: ${messages.join(" ")}` : ""}`;
+    });
+
+export const waitForJob = async (jobId: string, getJob: (jobId: string) => Promise<JobResponse>, options: JobWaitOptions = {}): Promise<JobResponse> => {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_JOB_TIMEOUT_SECONDS * 1000;
+  const maxPollMs = options.maxPollMs ?? 10_000;
+  const deadline = Date.now() + timeoutMs;
+  let delay = options.firstPollMs ?? 500;
+  let last: ExecutionStatus | undefined;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(delay, deadline - Date.now()))));
+    const job = await getJob(jobId);
+    const status = job.job.execution_status;
+    if (status !== last) {
+      last = status;
+      options.onStatus?.(status, job);
+    }
+    if (status === "SUCCEEDED") return job;
+    if (FAILED.has(status)) throw new JobFailedError(jobId, status, failedTaskMessages(job), `ended ${status}`);
+    if (Date.now() >= deadline) throw new JobFailedError(jobId, "TIMED_OUT", [], `still ${status} after ${Math.round(timeoutMs / 1000)} s (the job may still finish in ServiceStage; raise jobTimeoutSeconds to wait longer)`);
+    delay = Math.min(maxPollMs, delay * 2);
+  }
+};

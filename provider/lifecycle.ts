@@ -1,0 +1,55 @@
+/**
+ * The parts of check/diff/read that both resources share: splitting a resource's
+ * properties into its own props and the ServiceStage spec, turning issues into
+ * CheckFailures, and lining a GET up with the declared spec.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import * as t from "io-ts";
+import { Issue, fromWire } from "./codecs/casing";
+import { issuesOf } from "./codecs/report";
+import { PROVIDER_KEY } from "./resourceProps";
+import { changedKeys, decodeSpec, projectOnto } from "./spec";
+import { containsUnknown } from "./unknown";
+
+export type Props = Record<string, unknown>;
+
+export const toFailures = (issues: readonly Issue[]): dynamic.CheckFailure[] => issues.map((i) => ({ property: i.path, reason: `${i.path} ${i.message}` }));
+
+/** Splits news into the resource's own props and the spec (every other key but __provider). */
+export const split = (news: Props, ownKeys: readonly string[], outputKeys: readonly string[] = []) => {
+  const own: Props = {};
+  const spec: Props = {};
+  for (const [k, v] of Object.entries(news)) {
+    if (k === PROVIDER_KEY || outputKeys.includes(k)) continue;
+    if (ownKeys.includes(k)) own[k] = v;
+    else spec[k] = v;
+  }
+  return { own, spec };
+};
+
+/** check's validation: the resource's own props, then the spec; no HTTP. */
+export const validate = <A>(ownCodec: t.Mixed, own: Props, specCodec: t.Type<A, unknown, unknown>, spec: Props): Issue[] => {
+  const ownResult = ownCodec.decode(own);
+  const ownIssues = ownResult._tag === "Left" ? issuesOf(ownResult.left) : [];
+  const specResult = decodeSpec(specCodec, spec);
+  return [...ownIssues, ...(specResult.ok ? [] : specResult.issues)];
+};
+
+/** The diff both resources report: replace on identity keys, change on anything else. */
+export const diffProps = (olds: Props, news: Props, replaceKeys: readonly string[], outputKeys: readonly string[]): dynamic.DiffResult => {
+  const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => k !== PROVIDER_KEY && !outputKeys.includes(k));
+  const changed = changedKeys(keys, news, olds);
+  const replaces = changed.filter((k) => replaceKeys.includes(k));
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+};
+
+/**
+ * Props after a refresh: every declared spec key the GET returns takes the live value
+ * seen through the declared shape; the rest keeps its stored value. With nothing declared
+ * (an import), everything the GET returns is taken.
+ */
+export const refreshedSpec = (specCodec: t.Mixed, declared: Props, liveWire: unknown): Props => {
+  const live = (fromWire(specCodec, liveWire) ?? {}) as Props;
+  if (Object.keys(declared).length === 0) return live;
+  return Object.fromEntries(Object.entries(declared).map(([k, v]) => [k, k in live && !containsUnknown(v) ? projectOnto(v, live[k]) : v]));
+};

@@ -1,0 +1,31 @@
+/**
+ * The properties of the resources that are not part of a ServiceStage body: which
+ * object is owned, and how to wait. Written in camelCase directly.
+ */
+import * as t from "io-ts";
+import { bool, int, nonEmpty } from "./codecs/primitives";
+import { DEFAULT_JOB_TIMEOUT_SECONDS } from "./jobWaiter";
+
+const positiveInt = new t.Type<number, number, unknown>(
+  "positive integer",
+  (u): u is number => typeof u === "number" && Number.isInteger(u) && u > 0,
+  (u, c) => (int.is(u) && u > 0 ? t.success(u) : t.failure(u, c, "must be a positive integer (seconds)")),
+  t.identity,
+);
+
+export const JobComponentProps = t.intersection([
+  t.type({ applicationId: nonEmpty, componentId: nonEmpty }),
+  t.partial({ projectId: nonEmpty, waitForJob: bool, jobTimeoutSeconds: positiveInt }),
+]);
+export type JobComponentProps = t.TypeOf<typeof JobComponentProps>;
+export const JOB_COMPONENT_PROP_KEYS = ["applicationId", "componentId", "projectId", "waitForJob", "jobTimeoutSeconds"] as const;
+export const JOB_COMPONENT_DEFAULTS = { waitForJob: true, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS } as const;
+
+export const ReleasePlanProps = t.intersection([t.type({ releasePlanId: nonEmpty }), t.partial({ projectId: nonEmpty })]);
+export type ReleasePlanProps = t.TypeOf<typeof ReleasePlanProps>;
+export const RELEASE_PLAN_PROP_KEYS = ["releasePlanId", "projectId"] as const;
+
+/** Outputs a resource adds to its inputs. */
+export const JOB_OUTPUT_KEYS = ["jobId", "jobStatus"] as const;
+
+export const PROVIDER_KEY = "__provider";

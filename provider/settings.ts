@@ -1,0 +1,72 @@
+/**
+ * Where the provider finds its region, project, endpoint and credentials: stack config
+ * (`servicestage:*`, received in `configure`), then the environment variables Huawei's
+ * tools use. A resource's own `projectId` wins over both. Credentials live only in this
+ * module's memory inside the provider host: never in inputs, outputs or `__provider`.
+ */
+import { ClientOptions, Credentials, endpointForRegion } from "./client";
+
+export const CONFIG_KEYS = {
+  region: "servicestage:region",
+  projectId: "servicestage:projectId",
+  endpoint: "servicestage:endpoint",
+  authToken: "servicestage:authToken",
+  accessKey: "servicestage:accessKey",
+  secretKey: "servicestage:secretKey",
+  securityToken: "servicestage:securityToken",
+} as const;
+
+export const ENV_KEYS = {
+  region: "HW_REGION_NAME",
+  projectId: "HW_PROJECT_ID",
+  endpoint: "SERVICESTAGE_ENDPOINT",
+  authToken: "HW_AUTH_TOKEN",
+  accessKey: "HW_ACCESS_KEY",
+  secretKey: "HW_SECRET_KEY",
+  securityToken: "HW_SECURITY_TOKEN",
+} as const;
+
+type Key = keyof typeof CONFIG_KEYS;
+export type RawSettings = Partial<Record<Key, string>>;
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
+
+export const readStackConfig = (get: (key: string) => string | undefined): RawSettings =>
+  Object.fromEntries(Object.entries(CONFIG_KEYS).map(([k, key]) => [k, nonEmpty(get(key))]).filter(([, v]) => v !== undefined));
+
+export const readEnvironment = (env: NodeJS.ProcessEnv): RawSettings =>
+  Object.fromEntries(Object.entries(ENV_KEYS).map(([k, key]) => [k, nonEmpty(env[key])]).filter(([, v]) => v !== undefined));
+
+const howToSet = (k: Key, extra = ""): string => `set stack config ${CONFIG_KEYS[k]} (pulumi config set${extra} ${CONFIG_KEYS[k]} ...) or the environment variable ${ENV_KEYS[k]}`;
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingsError";
+  }
+}
+
+/** Credentials come as a whole from one source, stack config first, so that sources never mix. */
+const credentialsFrom = (s: RawSettings): Credentials | undefined => {
+  if (s.authToken !== undefined) return { kind: "token", token: s.authToken };
+  if (s.accessKey !== undefined || s.secretKey !== undefined) {
+    if (s.accessKey === undefined || s.secretKey === undefined)
+      throw new SettingsError(`ServiceStage AK/SK credentials need both an access key and a secret key: ${howToSet(s.accessKey === undefined ? "accessKey" : "secretKey", s.accessKey === undefined ? "" : " --secret")}`);
+    return { kind: "aksk", accessKey: s.accessKey, secretKey: s.secretKey, ...(s.securityToken !== undefined ? { securityToken: s.securityToken } : {}) };
+  }
+  return undefined;
+};
+
+export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resourceProjectId?: string): ClientOptions => {
+  const pick = (k: Key) => stack[k] ?? env[k];
+  const projectId = nonEmpty(resourceProjectId) ?? pick("projectId");
+  if (projectId === undefined) throw new SettingsError(`no ServiceStage project id: set the resource's projectId, or ${howToSet("projectId")}`);
+  const endpoint = pick("endpoint") ?? (pick("region") !== undefined ? endpointForRegion(pick("region") as string) : undefined);
+  if (endpoint === undefined) throw new SettingsError(`no ServiceStage region: ${howToSet("region")} (or an endpoint URL: ${howToSet("endpoint")})`);
+  const credentials = credentialsFrom(stack) ?? credentialsFrom(env);
+  if (credentials === undefined)
+    throw new SettingsError(
+      `no ServiceStage credentials: ${howToSet("authToken", " --secret")}, or an AK/SK pair: ${CONFIG_KEYS.accessKey} and ${CONFIG_KEYS.secretKey} (--secret), or ${ENV_KEYS.accessKey} and ${ENV_KEYS.secretKey}`,
+    );
+  return { endpoint, projectId, credentials };
+};

@@ -1,0 +1,16 @@
+/**
+ * During `pulumi preview`, an input whose value is not known yet reaches a dynamic
+ * provider's check and diff as this literal string, at any depth (Pulumi's
+ * `dynamic` module, `unknownValue`). Validation must let it through.
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const isUnknown = (value: unknown): boolean => value === UNKNOWN;
+
+/** True when the value, or anything inside it, is still unknown. */
+export const containsUnknown = (value: unknown): boolean => {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+};

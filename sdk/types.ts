@@ -1,0 +1,49 @@
+/**
+ * The types users write, derived from the codecs (the single source of truth): the
+ * wire body of each page, camelCased, with every value, at any depth, a `pulumi.Input`.
+ * Property documentation comes from the codecs' TSDoc.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { Camelize } from "../provider/codecs/casing";
+import type { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
+import type { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
+
+/** Every value a `pulumi.Input`, nested values too. */
+export type DeepInput<T> = T extends ReadonlyArray<infer U>
+  ? pulumi.Input<Array<DeepInput<U>>>
+  : T extends object
+    ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
+    : pulumi.Input<T>;
+
+/** The redeploy request body (Tables 3-41 of "Redeploying a Job Component"), in camelCase. */
+export type JobComponentSpec = Camelize<RedeployJobComponentBody>;
+
+/** The release task body (Tables 3-42 of "Editing a Release Task"), in camelCase. */
+export type ReleasePlanSpec = Camelize<EditReleasePlanBody>;
+
+/** One entry of a release task's components (Table 4), in camelCase. */
+export type ReleasePlanComponent = ReleasePlanSpec["components"][number];
+
+type Inputs<T> = { [K in keyof T]: DeepInput<T[K]> };
+
+/** Arguments of a JobComponent: which component, how to wait, and its full spec. */
+export type JobComponentArgs = Inputs<JobComponentSpec> & {
+  /** Application ID of the component (path parameter application_id). Changing it replaces the resource. */
+  applicationId: pulumi.Input<string>;
+  /** Component ID (path parameter component_id). The component must already exist. Changing it replaces the resource. */
+  componentId: pulumi.Input<string>;
+  /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. Changing it replaces the resource. */
+  projectId?: pulumi.Input<string>;
+  /** Wait for the redeploy job to finish (default true). */
+  waitForJob?: pulumi.Input<boolean>;
+  /** How long to wait for the job, in seconds (default 1200). */
+  jobTimeoutSeconds?: pulumi.Input<number>;
+};
+
+/** Arguments of a ReleasePlan: which release task, and its full body. */
+export type ReleasePlanArgs = Inputs<ReleasePlanSpec> & {
+  /** Release task ID (path parameter release_plan_id). The task must already exist. Changing it replaces the resource. */
+  releasePlanId: pulumi.Input<string>;
+  /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. Changing it replaces the resource. */
+  projectId?: pulumi.Input<string>;
+};
