@@ -1,0 +1,31 @@
+/**
+ * What the SDK classes send to the engine: run a program under pulumi.runtime.setMocks
+ * and capture each resource's type, name and inputs (including the serialized
+ * `__provider`), exactly as a real program would register them.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+export const captureInputs = async (program: () => pulumi.Resource[]): Promise<Registered[]> => {
+  const registered: Registered[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: () => ({}),
+    },
+    "project",
+    "stack",
+    true,
+  );
+  const resources = program();
+  await Promise.all(resources.map((r) => new Promise((resolve) => (r.urn as pulumi.Output<string>).apply(resolve))));
+  return registered;
+};

@@ -1,0 +1,79 @@
+/**
+ * A small ServiceStage world for tests: one project, a job component, a release task,
+ * and the camelCase specs a program would declare for them.
+ */
+import { toWire } from "../../provider/codecs/casing";
+import { EditReleasePlanBody } from "../../provider/codecs/editReleasePlan";
+import { RedeployJobComponentBody } from "../../provider/codecs/redeployJobComponent";
+import type { Seed } from "../../emulator/server";
+
+export const PROJECT_ID = "0a1b2c3d4e5f";
+export const APP_ID = "app-demo";
+export const COMPONENT_ID = "comp-job";
+export const RELEASE_PLAN_ID = "bb09c189-d17e-480a-a0e4-3a102b3795b0";
+export const TOKEN = "test-token-6f1d2c9a";
+export const ACCESS_KEY = "TESTAKEXAMPLE";
+export const SECRET_KEY = "test-secret-key-a8e3f9";
+
+/** The redeploy page's example request, in camelCase (with a valid version). */
+export const jobSpec = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  name: "mycomponent",
+  description: "",
+  labels: [{ key: "com-key", value: "com-value" }],
+  version: "2025.0323.15181",
+  runtimeStack: { name: "OpenJDK8", version: "1.1.1", type: "Java", deployMode: "virtualmachine" },
+  source: { kind: "package", url: "obs://bucket0001/weather-1.0.0.jar", version: "", storage: "obs" },
+  tomcatOpts: { serverXml: "" },
+  referResources: [{ id: "67835bb3-1235-4cc9-be71-becbb2b4ca0d", type: "ecs" }],
+  taskSetting: { parallelism: 1, completionMode: "Indexed", suspend: false },
+  replica: 1,
+  externalAccesses: [],
+  ...overrides,
+});
+
+const releaseComponent = (seq: number, componentId: string, name: string, deployStrategy: Record<string, unknown>) => ({
+  seq,
+  componentId,
+  name,
+  environmentId: "env-prod",
+  runtimeStack: { name: "OpenJDK17", version: "17.0.1", type: "Java", deployMode: "container" },
+  source: { kind: "image", url: "swr.cn-north-4.myhuaweicloud.com/demo/app:1.0.0", storage: "swr" },
+  version: "1.0.0",
+  replica: 2,
+  referResources: [{ id: "cce-cluster-1", type: "cce", parameters: { namespace: "default" } }],
+  deployStrategy,
+});
+
+/** A two-batch release task: a gray release, then a rolling release. */
+export const releaseSpec = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  name: "release-2025-q3",
+  desc: "two batches",
+  failStrategy: "stop",
+  components: [
+    releaseComponent(1, "comp-api", "api", { type: "GrayRelease", grayRelease: { type: "WEIGHT", firstBatchWeight: 20, firstBatchReplica: 1, remainingBatch: 2 } }),
+    releaseComponent(2, "comp-web", "web", { type: "RollingRelease", rollingRelease: { batches: 2 } }),
+  ],
+  ...overrides,
+});
+
+export const wireJobSpec = (camel: Record<string, unknown>) => toWire(RedeployJobComponentBody, camel, []) as Record<string, unknown>;
+export const wireReleaseSpec = (camel: Record<string, unknown>) => toWire(EditReleasePlanBody, camel, []) as Record<string, unknown>;
+
+export const seed = (): Seed => ({
+  projectId: PROJECT_ID,
+  components: [{ applicationId: APP_ID, componentId: COMPONENT_ID, spec: wireJobSpec(jobSpec()) }],
+  releasePlans: [{ releasePlanId: RELEASE_PLAN_ID, plan: wireReleaseSpec(releaseSpec()) }],
+});
+
+export const jobComponentInputs = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  applicationId: APP_ID,
+  componentId: COMPONENT_ID,
+  ...jobSpec(),
+  ...overrides,
+});
+
+export const releasePlanInputs = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  releasePlanId: RELEASE_PLAN_ID,
+  ...releaseSpec(),
+  ...overrides,
+});
