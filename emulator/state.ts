@@ -1,0 +1,365 @@
+/**
+ * The emulator's model of ServiceStage: applications, components, release plans and
+ * jobs, with the rules of the two specified operations. No HTTP here: server.ts maps
+ * routes onto these methods and their `ApiError`s onto responses.
+ *
+ * Job progress is computed from the clock when it is read (no timers), so an emulator
+ * never has pending work to cancel and a slow test cannot "miss" a transition.
+ */
+import { randomUUID } from "node:crypto";
+import { isLeft } from "fp-ts/Either";
+import * as t from "io-ts";
+import { PathReporter } from "io-ts/PathReporter";
+import { dropNulls } from "../provider/codecs/casing";
+import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
+import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
+import { formatIssues, issuesOf } from "../provider/codecs/report";
+
+/** A JSON object in the wire's snake_case shape. */
+export type Wire = Record<string, unknown>;
+
+export interface Seed {
+  projectId: string;
+  components: Array<{ applicationId: string; componentId: string; spec: Wire; status?: Wire }>;
+  releasePlans: Array<{ releasePlanId: string; plan: Wire }>;
+}
+
+export const DEFAULT_PROJECT_ID = "0a1b2c3d4e5f";
+
+export type ScriptedStatus = "FAILED" | "CANCELLED" | "PARTIALLY_FAILED" | "RUNNING_FOREVER" | "SUCCEEDED";
+export const SCRIPTED_STATUSES: readonly ScriptedStatus[] = ["FAILED", "CANCELLED", "PARTIALLY_FAILED", "RUNNING_FOREVER", "SUCCEEDED"];
+export interface JobOutcome {
+  status: ScriptedStatus;
+  messages?: string[];
+}
+type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "PARTIALLY_FAILED";
+
+/** An error answer: HTTP status and ServiceStage's `{error_code, error_msg}`. */
+export interface ApiError {
+  status: number;
+  code: string;
+  message: string;
+  /** A missing application/component: ServiceStage v3 may answer it as 401 SVCSTG.00100401. */
+  notFoundQuirk?: boolean;
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const fail = (status: number, code: string, message: string, notFoundQuirk?: boolean): Result<never> => ({
+  ok: false,
+  error: { status, code, message, ...(notFoundQuirk ? { notFoundQuirk } : {}) },
+});
+const badRequest = (message: string): Result<never> => fail(400, "SVCSTG.00100400", message);
+
+/**
+ * The spec fields the component GET returns (NOTES.md). Everything else that a
+ * redeploy accepts (task_setting, workload_kind, ...) is stored but never shown, so a
+ * client can only judge drift on these.
+ */
+export const COMPONENT_GET_FIELDS = [
+  "name",
+  "description",
+  "labels",
+  "runtime_stack",
+  "source",
+  "build",
+  "environment_id",
+  "application_id",
+  "limit_cpu",
+  "limit_memory",
+  "request_cpu",
+  "request_memory",
+  "replica",
+  "version",
+  "envs",
+  "storages",
+  "command",
+  "post_start",
+  "pre_stop",
+  "timezone",
+  "mesher",
+  "deploy_strategy",
+  "jvm_opts",
+  "tomcat_opts",
+  "logs",
+  "custom_metric",
+  "affinity",
+  "anti_affinity",
+  "liveness_probe",
+  "readiness_probe",
+  "refer_resources",
+] as const;
+
+interface StoredComponent {
+  applicationId: string;
+  componentId: string;
+  spec: Wire;
+  /** Status as set by the seed or the last change; a job overlays it when read. */
+  status: Wire;
+}
+
+interface Job {
+  jobId: string;
+  applicationId: string;
+  componentId: string;
+  createdAt: number;
+  /** When RUNNING ends (ignored for RUNNING_FOREVER). */
+  endsAt: number;
+  outcome: JobOutcome;
+  taskIds: [string, string];
+}
+
+/** Key-order-independent JSON equality, for "runtime_stack cannot be modified". */
+const sameJson = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
+const canonicalJson = (v: unknown): string => {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v as Wire).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+};
+
+export class EmulatorState {
+  readonly projectId: string;
+  /** Applications exist once a component names them; deleting components keeps them. */
+  private readonly applications = new Set<string>();
+  private readonly components = new Map<string, StoredComponent>();
+  private readonly releasePlans = new Map<string, Wire>();
+  private readonly jobs = new Map<string, Job>();
+  /** Outcomes scripted for the next jobs of a component, first in first out. */
+  private readonly scripted = new Map<string, JobOutcome[]>();
+  private readonly redeploys = new Map<string, number>();
+
+  constructor(
+    seed: Seed,
+    private readonly jobDurationMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.projectId = seed.projectId;
+    for (const c of seed.components) this.putComponent(c.applicationId, c.componentId, c.spec, c.status);
+    for (const p of seed.releasePlans) this.putReleasePlan(p.releasePlanId, p.plan);
+  }
+
+  // ---- components -------------------------------------------------------------
+
+  private findComponent(applicationId: string, componentId: string): Result<StoredComponent> {
+    if (!this.applications.has(applicationId)) return fail(404, "SVCSTG.00100403", `application ${applicationId} not found`, true);
+    const c = this.components.get(key(applicationId, componentId));
+    return c ? ok(c) : fail(404, "SVCSTG.00100404", `component ${componentId} not found`, true);
+  }
+
+  /** PUT .../components/{id}/redeployment */
+  redeploy(applicationId: string, componentId: string, body: unknown): Result<{ job_id: string }> {
+    const found = this.findComponent(applicationId, componentId);
+    if (!found.ok) return found;
+    const component = found.value;
+    const spec = dropNulls(body);
+    const decoded = RedeployJobComponentBody.decode(spec);
+    if (isLeft(decoded)) return badRequest(formatIssues(issuesOf(decoded.left)));
+    const wire = spec as Wire;
+
+    const immutable = this.checkImmutable(component.spec, wire);
+    if (immutable) return badRequest(immutable);
+    if (this.lastJobRunning(component)) return badRequest(`component ${componentId} is being deployed: wait for job ${String(component.status.last_job_id)} to finish`);
+
+    const job = this.startJob(applicationId, componentId);
+    // environment_id is not part of a redeploy body, but the component keeps its environment.
+    const kept = component.spec.environment_id !== undefined && wire.environment_id === undefined ? { environment_id: component.spec.environment_id } : {};
+    component.spec = structuredClone({ ...wire, ...kept });
+    component.status = { ...component.status, last_job_id: job.jobId, update_time: job.createdAt };
+    return ok({ job_id: job.jobId });
+  }
+
+  private checkImmutable(stored: Wire, requested: Wire): string | undefined {
+    if (stored.name !== undefined && requested.name !== stored.name)
+      return `name cannot be modified: the component is named ${JSON.stringify(stored.name)}, the request says ${JSON.stringify(requested.name)}`;
+    if (stored.runtime_stack !== undefined && !sameJson(stored.runtime_stack, requested.runtime_stack))
+      return `runtime_stack cannot be modified: the component runs ${canonicalJson(stored.runtime_stack)}, the request says ${canonicalJson(requested.runtime_stack)}`;
+    return undefined;
+  }
+
+  private lastJobRunning(component: StoredComponent): boolean {
+    const job = typeof component.status.last_job_id === "string" ? this.jobs.get(component.status.last_job_id) : undefined;
+    return job !== undefined && this.executionStatus(job) === "RUNNING";
+  }
+
+  private startJob(applicationId: string, componentId: string): Job {
+    const queue = this.scripted.get(componentId);
+    const outcome = queue?.shift() ?? { status: "SUCCEEDED" };
+    if (queue && queue.length === 0) this.scripted.delete(componentId);
+    const createdAt = this.now();
+    const job: Job = {
+      jobId: `JOB${randomUUID()}`,
+      applicationId,
+      componentId,
+      createdAt,
+      endsAt: createdAt + this.jobDurationMs,
+      outcome,
+      taskIds: [randomUUID(), randomUUID()],
+    };
+    this.jobs.set(job.jobId, job);
+    this.redeploys.set(componentId, (this.redeploys.get(componentId) ?? 0) + 1);
+    return job;
+  }
+
+  /** GET .../components/{id}: the listed spec fields, ids and status. */
+  readComponent(applicationId: string, componentId: string): Result<Wire> {
+    const found = this.findComponent(applicationId, componentId);
+    if (!found.ok) return found;
+    const c = found.value;
+    const shown: Wire = {};
+    for (const field of COMPONENT_GET_FIELDS) if (c.spec[field] !== undefined) shown[field] = structuredClone(c.spec[field]);
+    return ok({ id: componentId, ...shown, application_id: applicationId, status: this.componentStatus(c) });
+  }
+
+  /** The stored status with the last job's progress laid over it. */
+  private componentStatus(c: StoredComponent): Wire {
+    const status = structuredClone(c.status);
+    const job = typeof status.last_job_id === "string" ? this.jobs.get(status.last_job_id) : undefined;
+    if (!job) return status;
+    const execution = this.executionStatus(job);
+    const replica = typeof c.spec.replica === "number" ? c.spec.replica : 0;
+    status.component_status = execution === "RUNNING" || execution === "SUCCEEDED" ? execution : "FAILED";
+    status.available_replica = execution === "SUCCEEDED" ? replica : 0;
+    status.replica = replica;
+    status.fail_detail = execution === "RUNNING" || execution === "SUCCEEDED" ? "" : this.messagesOf(job).join("; ");
+    status.update_time = execution === "RUNNING" ? job.createdAt : job.endsAt;
+    return status;
+  }
+
+  getComponent(applicationId: string, componentId: string): { spec: Wire; status: Wire } | undefined {
+    const c = this.components.get(key(applicationId, componentId));
+    return c && { spec: structuredClone(c.spec), status: this.componentStatus(c) };
+  }
+
+  /** Out-of-band create or change (no job): a new component gets a finished status. */
+  putComponent(applicationId: string, componentId: string, spec: Wire, status?: Wire): void {
+    this.applications.add(applicationId);
+    const existing = this.components.get(key(applicationId, componentId));
+    const now = this.now();
+    const base: Wire = existing?.status ?? {
+      component_status: "SUCCEEDED",
+      available_replica: 0,
+      replica: typeof spec.replica === "number" ? spec.replica : 0,
+      fail_detail: "",
+      creator: "emulator",
+      create_time: now,
+      update_time: now,
+    };
+    this.components.set(key(applicationId, componentId), {
+      applicationId,
+      componentId,
+      spec: structuredClone(spec),
+      status: structuredClone({ ...base, ...(existing ? { update_time: now } : {}), ...(status ?? {}) }),
+    });
+  }
+
+  deleteComponent(applicationId: string, componentId: string): void {
+    this.components.delete(key(applicationId, componentId));
+  }
+
+  redeployCount(componentId?: string): number {
+    if (componentId !== undefined) return this.redeploys.get(componentId) ?? 0;
+    let total = 0;
+    for (const n of this.redeploys.values()) total += n;
+    return total;
+  }
+
+  redeployCounts(): Record<string, number> {
+    return Object.fromEntries(this.redeploys);
+  }
+
+  scriptNextJob(componentId: string, outcome: JobOutcome): void {
+    const queue = this.scripted.get(componentId) ?? [];
+    queue.push({ status: outcome.status, ...(outcome.messages ? { messages: [...outcome.messages] } : {}) });
+    this.scripted.set(componentId, queue);
+  }
+
+  // ---- release plans ----------------------------------------------------------
+
+  /** PUT .../release-plans/{id}: edits an existing plan only. */
+  editReleasePlan(releasePlanId: string, body: unknown): Result<{ release_plan_id: string }> {
+    if (!this.releasePlans.has(releasePlanId)) return releasePlanNotFound(releasePlanId);
+    const plan = dropNulls(body);
+    const decoded = EditReleasePlanBody.decode(plan);
+    if (isLeft(decoded)) return badRequest(formatIssues(issuesOf(decoded.left)));
+    this.releasePlans.set(releasePlanId, structuredClone(plan as Wire));
+    return ok({ release_plan_id: releasePlanId });
+  }
+
+  readReleasePlan(releasePlanId: string): Result<Wire> {
+    const plan = this.releasePlans.get(releasePlanId);
+    return plan ? ok({ id: releasePlanId, ...structuredClone(plan) }) : releasePlanNotFound(releasePlanId);
+  }
+
+  getReleasePlan(releasePlanId: string): Wire | undefined {
+    const plan = this.releasePlans.get(releasePlanId);
+    return plan && structuredClone(plan);
+  }
+
+  putReleasePlan(releasePlanId: string, plan: Wire): void {
+    this.releasePlans.set(releasePlanId, structuredClone(plan));
+  }
+
+  deleteReleasePlan(releasePlanId: string): void {
+    this.releasePlans.delete(releasePlanId);
+  }
+
+  // ---- jobs -------------------------------------------------------------------
+
+  private executionStatus(job: Job): ExecutionStatus {
+    if (job.outcome.status === "RUNNING_FOREVER" || this.now() < job.endsAt) return "RUNNING";
+    return job.outcome.status;
+  }
+
+  private messagesOf(job: Job): string[] {
+    if (job.outcome.messages) return job.outcome.messages;
+    return job.outcome.status === "SUCCEEDED" || job.outcome.status === "RUNNING_FOREVER" ? [] : [`deploy job ${job.outcome.status.toLowerCase().replace("_", " ")}`];
+  }
+
+  /** GET .../jobs/{job_id}: a "prepare" task that always succeeds, then the deploy task that carries the outcome. */
+  readJob(jobId: string): Result<Wire> {
+    const job = this.jobs.get(jobId);
+    if (!job) return fail(404, "SVCSTG.00100429", `job ${jobId} not found`);
+    const execution = this.executionStatus(job);
+    const finished = execution !== "RUNNING";
+    return ok({
+      task_count: 2,
+      job: { execution_status: execution, job_id: job.jobId, job_type: "redeploy", rollback_enabled: false },
+      tasks: [
+        { task_id: job.taskIds[0], task_name: "prepare-job", task_status: "SUCCEEDED", task_type: "prepare", messages: [], created_at: job.createdAt, update_at: job.createdAt },
+        {
+          task_id: job.taskIds[1],
+          task_name: "deploy-job",
+          task_status: execution,
+          task_type: "deploy",
+          messages: finished ? this.messagesOf(job) : [],
+          created_at: job.createdAt,
+          update_at: finished ? job.endsAt : job.createdAt,
+        },
+      ],
+    });
+  }
+}
+
+const key = (applicationId: string, componentId: string): string => `${applicationId}\u0000${componentId}`;
+const releasePlanNotFound = (id: string): Result<never> => fail(404, "SVCSTG.00100433", `release task ${id} not found`);
+
+// ---- seed files -----------------------------------------------------------------
+
+const SeedFile = t.intersection([
+  t.type({ projectId: t.string }),
+  t.partial({
+    components: t.array(t.intersection([t.type({ applicationId: t.string, componentId: t.string, spec: t.UnknownRecord }), t.partial({ status: t.UnknownRecord })])),
+    releasePlans: t.array(t.type({ releasePlanId: t.string, plan: t.UnknownRecord })),
+  }),
+]);
+
+/** Validates a parsed seed file; `components` and `releasePlans` may be omitted. */
+export function parseSeed(json: unknown): Seed {
+  const decoded = SeedFile.decode(json);
+  if (isLeft(decoded)) throw new Error(`invalid seed: ${PathReporter.report(decoded).join("; ")}`);
+  const seed = decoded.right;
+  return { projectId: seed.projectId, components: seed.components ?? [], releasePlans: seed.releasePlans ?? [] };
+}
