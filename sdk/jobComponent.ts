@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { jobComponentShim } from "./shim";
+import { secretIfSet } from "./secrets";
 import type { JobComponentArgs, JobComponentSpec } from "./types";
 
 type Outputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
@@ -31,7 +32,9 @@ export class JobComponent extends pulumi.dynamic.Resource {
     super(
       jobComponentShim,
       name,
-      { ...args, jobId: undefined, jobStatus: undefined },
+      // Secret as inputs too, not only as outputs: Pulumi stores inputs in state, and a
+      // source can carry httpPassword.
+      { ...args, ...secretIfSet(args, "source", "templateSource"), jobId: undefined, jobStatus: undefined },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "source", "templateSource"] },
       "servicestage",
       "JobComponent",

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { releasePlanShim } from "./shim";
+import { secretIfSet } from "./secrets";
 import type { ReleasePlanArgs, ReleasePlanSpec } from "./types";
 
 type Outputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
@@ -19,6 +20,6 @@ export class ReleasePlan extends pulumi.dynamic.Resource {
   declare readonly components: Outputs<ReleasePlanSpec>["components"];
 
   constructor(name: string, args: ReleasePlanArgs, opts?: pulumi.CustomResourceOptions) {
-    super(releasePlanShim, name, { ...args }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "components"] }, "servicestage", "ReleasePlan");
+    super(releasePlanShim, name, { ...args, ...secretIfSet(args, "components") }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "components"] }, "servicestage", "ReleasePlan");
   }
 }
