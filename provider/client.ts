@@ -220,7 +220,7 @@ export class ServiceStageClient {
     for (let attempt = 1; ; attempt++) {
       let failure: ServiceStageError;
       let retryAfterMs: number | undefined;
-      let ambiguous = false;
+      let ambiguous: boolean;
       try {
         const answer = await this.send(method, path, payload, attempt);
         if (answer.status >= 200 && answer.status < 300) {
@@ -235,7 +235,7 @@ export class ServiceStageClient {
         const said = error._tag === "Right" ? errorCodeAndMessage(error.right) : undefined;
         failure = new ServiceStageError({
           kind: "http", method, path, status: answer.status, requestId: answer.requestId, attempts: attempt,
-          errorCode: said?.code, errorMessage: said?.message !== undefined ? redact(said.message, secrets) : undefined,
+          errorCode: said !== undefined ? redact(said.code, secrets) : undefined, errorMessage: said?.message !== undefined ? redact(said.message, secrets) : undefined,
           detail: said === undefined && answer.body !== undefined ? "no ServiceStage error body" : undefined,
         });
         if (!RETRYABLE_STATUS.has(answer.status)) throw failure;
@@ -254,7 +254,14 @@ export class ServiceStageClient {
       this.options.onRetry?.({ method, path, attempt, delayMs: Math.round(delayMs), reason: failure.message });
       await sleep(delayMs);
       if (method !== "GET" && ambiguous && hooks.beforeAmbiguousRetry !== undefined) {
-        const adopted = await hooks.beforeAmbiguousRetry();
+        // If we cannot tell whether the first attempt started a job, a retry could start a
+        // second one: fail with the original error instead, saying why.
+        const adopted = await hooks.beforeAmbiguousRetry().catch((e: unknown) => {
+          throw new ServiceStageError({
+            kind: failure.kind, method, path, status: failure.status, errorCode: failure.errorCode, errorMessage: failure.errorMessage, requestId: failure.requestId, attempts: attempt,
+            detail: `not retried: could not check whether it was carried out (${e instanceof Error ? e.message : String(e)})`,
+          });
+        });
         if (adopted !== undefined) return { value: adopted, adopted: true };
       }
     }

@@ -53,6 +53,15 @@ const describeFailure = (d: ServiceStageErrorDetails): string => {
   return parts.join(": ").replace(/: (HTTP|request id|after)/g, ", $1");
 };
 
+/** A secret as an echo may spell it: as is, and escaped inside a JSON string once or twice (a body echoed in a JSON error). */
+const spellings = (secret: string): string[] => {
+  const once = JSON.stringify(secret).slice(1, -1);
+  return [JSON.stringify(once).slice(1, -1), once, secret];
+};
+
 /** Replaces every occurrence of a secret with a marker. The last line of defence: servers echo bodies. */
 export const redact = (text: string, secrets: readonly string[]): string =>
-  secrets.filter((s) => s.length >= 4).reduce((acc, s) => acc.split(s).join("[REDACTED]"), text);
+  secrets
+    .filter((s) => s.length >= 4)
+    .flatMap(spellings)
+    .reduce((acc, s) => acc.split(s).join("[REDACTED]"), text);
