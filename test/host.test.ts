@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Emulator, startEmulator } from "../emulator/server";
 import { JobComponent, ReleasePlan } from "../sdk";
 import { UNKNOWN } from "../provider/unknown";
-import { captureInputs, Registered } from "./helpers/captureInputs";
+import { captureInputs, Registered, unwrapSecrets } from "./helpers/captureInputs";
 import { ProviderHost, startProviderHost } from "./helpers/providerHost";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, SECRET_KEY, TOKEN, ACCESS_KEY, jobSpec, releaseSpec, seed } from "./helpers/world";
 
@@ -39,9 +39,7 @@ afterEach(async () => {
 
 const job = () => registered.find((r) => r.type === "pulumi-nodejs:dynamic/servicestage:JobComponent") as Registered;
 const plan = () => registered.find((r) => r.type === "pulumi-nodejs:dynamic/servicestage:ReleasePlan") as Registered;
-/** Inputs as the engine sends them: secrets unwrapped (the host does not accept secrets). */
-const plain = (inputs: Record<string, unknown>): Record<string, unknown> =>
-  JSON.parse(JSON.stringify(inputs, (_k, v) => (v && typeof v === "object" && v["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270" ? v.value : v)));
+const plain = unwrapSecrets;
 
 describe("the serialized provider", () => {
   test.each([

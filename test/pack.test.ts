@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, startEmulator } from "../emulator/server";
+import { unwrapSecrets } from "./helpers/captureInputs";
 import { ProviderHost, startProviderHost } from "./helpers/providerHost";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, jobSpec, seed } from "./helpers/world";
 
@@ -53,7 +54,7 @@ test("a program using the installed tarball registers resources the real host ca
 
   // Configured from the environment only: the fallback path users of CI systems take.
   await host.configure({});
-  const checked = await host.check({}, registered[0].inputs);
+  const checked = await host.check({}, unwrapSecrets(registered[0].inputs));
   expect(checked.failures).toEqual([]);
   const created = await host.create(checked.inputs);
   expect(created.properties).toMatchObject({ jobStatus: "SUCCEEDED", version: "2025.0701.1" });
