@@ -78,6 +78,7 @@ const benchColdStart = async (ourInputs: Record<string, unknown>, noopInputs: Re
     const t0 = process.hrtime.bigint();
     const host = await startProviderHost(repo, { HW_AUTH_TOKEN: "" });
     try {
+      await host.configure({});
       await host.check({}, unwrapSecrets(inputs));
       return Number(process.hrtime.bigint() - t0) / 1e6;
     } finally {
@@ -100,7 +101,6 @@ const benchColdStart = async (ourInputs: Record<string, unknown>, noopInputs: Re
 };
 
 const benchThroughput = async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { jobComponentProvider } = require(path.join(repo, "dist", "provider", "jobComponent.js")) as typeof import("../provider/jobComponent");
   const spec = { applicationId: APP_ID, componentId: COMPONENT_ID, ...jobMaximal() };
   const fields = JSON.stringify(spec).match(/"[A-Za-z_]+":/g)?.length ?? 0;

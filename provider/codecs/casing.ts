@@ -17,7 +17,9 @@ import { isPlainObject } from "./primitives";
  */
 const CAMEL_OVERRIDES: Readonly<Record<string, string>> = { conifg_id: "configId", hostname: "hostnames" };
 
-export const camelKey = (wireKey: string): string => CAMEL_OVERRIDES[wireKey] ?? wireKey.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** Own keys only: a user's build parameter may be called `constructor` or `toString`. */
+export const camelKey = (wireKey: string): string =>
+  Object.hasOwn(CAMEL_OVERRIDES, wireKey) ? CAMEL_OVERRIDES[wireKey] : wireKey.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 type CamelCase<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
 type CamelKey<K> = K extends "conifg_id" ? "configId" : K extends "hostname" ? "hostnames" : K extends string ? CamelCase<K> : K;
@@ -117,7 +119,7 @@ export const fromWire = (codec: t.Mixed, value: unknown): unknown => {
   if (props === undefined || !isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (key in props) {
+    if (Object.hasOwn(props, key)) {
       const converted = fromWire(props[key], v);
       if (converted !== undefined) out[camelKey(key)] = converted;
     } else if (c._tag === "OpenObject" && v !== null && v !== undefined) out[key] = v;

@@ -5,6 +5,7 @@
  * everything release-specific stays in this file so it can be retired alone.
  */
 import * as t from "io-ts";
+import { isUnknown } from "../unknown";
 
 import {
   ComponentName,
@@ -131,7 +132,7 @@ export const Toleration = checked(
   requiredWhen(["value"], (o) => o.operator === "Equal", "operator is Equal"),
   (o) => (o.operator === "Exists" && !isAbsent(o.value) ? [{ key: "value", message: "must not be set when operator is Exists" }] : []),
   (o) =>
-    !isAbsent(o.toleration_seconds) && isKnownValue(o.effect) && o.effect !== "NoExecute"
+    !isAbsent(o.toleration_seconds) && !isUnknown(o.effect) && o.effect !== "NoExecute"
       ? [{ key: "toleration_seconds", message: "can be set only when effect is NoExecute" }]
       : [],
 );

@@ -75,6 +75,8 @@ const describeExpected = (name: string): string => {
       return "must be a number";
     case "boolean":
       return "must be a boolean";
+    case "integer":
+      return "must be an integer";
     default:
       return `must be ${name}`;
   }
@@ -121,6 +123,7 @@ export const integerString = (rule: string, ok: (n: number) => boolean = () => t
     "integer or string of digits",
     (u): u is string => typeof u === "string" && /^\d+$/.test(u) && ok(Number(u)),
     (u, c) => {
+      if (u === undefined) return t.failure(u, c, "is required");
       const text = typeof u === "number" && Number.isInteger(u) ? String(u) : u;
       if (typeof text !== "string" || !/^\d+$/.test(text)) return t.failure(u, c, `must be an integer or a string of digits; ${rule}`);
       return ok(Number(text)) ? t.success(text) : t.failure(u, c, rule);

@@ -10,7 +10,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 
-export const repo = path.resolve(__dirname, "..", "..");
+/** The repository root: the nearest folder up whose package.json is this package's (also from a compiled copy). */
+export const repo = ((): string => {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "pulumi-servicestage") return dir;
+  }
+  throw new Error(`no pulumi-servicestage package.json above ${__dirname}`);
+})();
 const toolsBin = path.join(repo, ".tools", "bin");
 
 /** The directory holding a usable `pulumi` (PATH first, then the provisioned build), or undefined. */
