@@ -40,7 +40,6 @@ export interface ClientOptions {
   onRetry?: (event: { method: string; path: string; attempt: number; delayMs: number; reason: string }) => void;
 }
 
-export const endpointForRegion = (region: string): string => `https://servicestage.${region}.myhuaweicloud.com`;
 
 /** A read that found nothing: a distinct outcome, not an error (NOTES.md: 404 SVCSTG codes, or 401 SVCSTG.00100401). */
 export interface NotFound {

@@ -5,8 +5,4 @@
 export { configure, setStackSettings } from "./runtime";
 export { jobComponentProvider } from "./jobComponent";
 export { releasePlanProvider } from "./releasePlan";
-export { ServiceStageClient } from "./client";
-export type { ClientOptions, Credentials, Lookup, NotFound } from "./client";
-export { ServiceStageError } from "./errors";
-export { waitForJob, JobFailedError } from "./jobWaiter";
 export { UNKNOWN } from "./unknown";

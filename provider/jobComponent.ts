@@ -10,7 +10,7 @@ import { Props, diffProps, refreshedSpec, split, toFailures, validate } from "./
 import { JOB_COMPONENT_DEFAULTS, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS, JobComponentProps } from "./resourceProps";
 import { clientFor, reportProgress } from "./runtime";
 import { InputError, decodeSpec, sameValue } from "./spec";
-import { isUnknown } from "./unknown";
+import { containsUnknown } from "./unknown";
 
 const REPLACE_KEYS = ["projectId", "applicationId", "componentId"];
 
@@ -20,8 +20,9 @@ const IMMUTABLE: ReadonlyArray<{ key: string; what: string }> = [
   { key: "runtimeStack", what: "runtime stack" },
 ];
 
+/** A value still unknown anywhere inside (e.g. runtimeStack.version during a preview) is judged when it is known. */
 const immutabilityIssues = (olds: Props, news: Props) =>
-  IMMUTABLE.filter(({ key }) => olds[key] !== undefined && news[key] !== undefined && !isUnknown(news[key]) && !sameValue(olds[key], news[key])).map(({ key, what }) => ({
+  IMMUTABLE.filter(({ key }) => olds[key] !== undefined && news[key] !== undefined && !containsUnknown(news[key]) && !sameValue(olds[key], news[key])).map(({ key, what }) => ({
     path: key,
     message: `cannot be modified: ServiceStage keeps a job component's ${what} for its lifetime (the redeploy API refuses a change). Restore the previous value; to deploy under another ${what}, create a new component in ServiceStage and point a JobComponent (a new componentId) at it.`,
   }));

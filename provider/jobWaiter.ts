@@ -42,7 +42,8 @@ export const waitForJob = async (jobId: string, getJob: (jobId: string) => Promi
   const timeoutMs = options.timeoutMs ?? DEFAULT_JOB_TIMEOUT_SECONDS * 1000;
   const maxPollMs = options.maxPollMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
-  let delay = options.firstPollMs ?? 500;
+  // A first look soon after the start (jobs that fail on validation end at once), then backing off.
+  let delay = options.firstPollMs ?? 100;
   let last: ExecutionStatus | undefined;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(delay, deadline - Date.now()))));

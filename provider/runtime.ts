@@ -4,7 +4,7 @@
  * module (loaded by `require` at call time), never in the serialized `__provider`.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { ServiceStageClient } from "./client";
+import type { ServiceStageClient } from "./client";
 import { reportProgress } from "./progress";
 import { RawSettings, readEnvironment, readStackConfig, resolveClientOptions } from "./settings";
 
@@ -27,7 +27,11 @@ export const clientFor = (resourceProjectId?: string): ServiceStageClient => {
   let client = clients.get(key);
   if (client === undefined) {
     const options = resolveClientOptions(stackSettings, readEnvironment(process.env), resourceProjectId);
-    client = new ServiceStageClient({
+    // Loaded on first use: preview (check and diff) never needs the HTTP stack, and axios
+    // is most of this package's start-up time in the provider host.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ServiceStageClient: Client } = require("./client") as typeof import("./client");
+    client = new Client({
       ...options,
       onRetry: (e) => reportProgress(`servicestage: ${e.method} ${e.path}: retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt + 1}): ${e.reason}`),
     });

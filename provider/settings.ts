@@ -4,7 +4,9 @@
  * tools use. A resource's own `projectId` wins over both. Credentials live only in this
  * module's memory inside the provider host: never in inputs, outputs or `__provider`.
  */
-import { ClientOptions, Credentials, endpointForRegion } from "./client";
+import type { ClientOptions, Credentials } from "./client";
+
+export const endpointForRegion = (region: string): string => `https://servicestage.${region}.myhuaweicloud.com`;
 
 export const CONFIG_KEYS = {
   region: "servicestage:region",

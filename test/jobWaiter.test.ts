@@ -71,7 +71,7 @@ describe("waitForJob with a scripted getJob (fake clock)", () => {
     const { result, offsets, intervals } = await run(getJob, polledAt);
     expect(result.ok).toBe(true);
     expect(offsets[0]).toBeLessThanOrEqual(1000);
-    expect(intervals).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000, 10_000, 10_000]);
+    expect(intervals).toEqual([100, 200, 400, 800, 1600, 3200, 6400, 10_000, 10_000, 10_000]);
   });
 
   it("honours firstPollMs and maxPollMs", async () => {
@@ -115,7 +115,7 @@ describe("waitForJob with a scripted getJob (fake clock)", () => {
     expect(e).toMatchObject({ jobId: JOB_ID, status: "TIMED_OUT", taskMessages: [] });
     expect(e.message).toMatch(new RegExp(`^job ${JOB_ID} still RUNNING after 60 s`));
     expect(offsets[offsets.length - 1]).toBe(60_000);
-    expect(offsets).toEqual([500, 1500, 3500, 7500, 15_500, 25_500, 35_500, 45_500, 55_500, 60_000]);
+    expect(offsets).toEqual([100, 300, 700, 1500, 3100, 6300, 12_700, 22_700, 32_700, 42_700, 52_700, 60_000]);
   });
 
   it("times out after 20 minutes by default", async () => {
@@ -178,7 +178,7 @@ describe("waitForJob against the emulator", () => {
     expect(job.job).toMatchObject({ job_id: jobId, execution_status: "SUCCEEDED" });
     const polls = jobPolls(jobId);
     expect(polls[0].at - started).toBeLessThanOrEqual(1000);
-    expect(onStatus.mock.calls.map(([s]) => s)).toEqual(["SUCCEEDED"]);
+    expect(onStatus.mock.calls.map(([s]) => s).at(-1)).toBe("SUCCEEDED");
   });
 
   it("backs off between polls up to maxPollMs, and reports RUNNING then SUCCEEDED", async () => {

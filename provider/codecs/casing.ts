@@ -34,13 +34,25 @@ export interface Issue {
 
 type Tagged = t.Mixed & { _tag?: string; inner?: t.Mixed; types?: t.Mixed[]; type?: t.Mixed; codomain?: t.Mixed; props?: t.Props };
 
-/** The declared properties (wire keys) of an object codec, or undefined if it is not one. */
+const propsCache = new WeakMap<t.Mixed, t.Props | null>();
+
+/** The declared properties (wire keys) of an object codec, or undefined if it is not one. Memoized: codecs are immutable values. */
 export const objectProps = (codec: t.Mixed): t.Props | undefined => {
+  let props = propsCache.get(codec);
+  if (props === undefined) {
+    props = computeObjectProps(codec) ?? null;
+    propsCache.set(codec, props);
+  }
+  return props ?? undefined;
+};
+
+const computeObjectProps = (codec: t.Mixed): t.Props | undefined => {
   const c = codec as Tagged;
   switch (c._tag) {
     case "InterfaceType":
     case "PartialType":
     case "OpenObject":
+    case "ObjectCodec":
       return c.props;
     case "Checked":
     case "ExactType":
@@ -54,6 +66,17 @@ export const objectProps = (codec: t.Mixed): t.Props | undefined => {
     default:
       return undefined;
   }
+};
+
+const wireKeysCache = new WeakMap<t.Props, Map<string, string>>();
+/** camelCase name -> wire key, for one object codec's properties. */
+const wireKeysOf = (props: t.Props): Map<string, string> => {
+  let map = wireKeysCache.get(props);
+  if (map === undefined) {
+    map = new Map(Object.keys(props).map((w) => [camelKey(w), w]));
+    wireKeysCache.set(props, map);
+  }
+  return map;
 };
 
 /** Peels wrappers that add rules but not structure. */
@@ -72,7 +95,7 @@ const pickUnionMember = (members: t.Mixed[], value: unknown): t.Mixed => {
 
 const join = (path: string, key: string): string => (path === "" ? key : `${path}.${key}`);
 
-/** camelCase user value -> wire value. Unknown property names become issues. */
+/** camelCase user value -> wire value. Unknown property names become issues; null means absent and is dropped. */
 export const toWire = (codec: t.Mixed, value: unknown, issues: Issue[], path = ""): unknown => {
   if (value === UNKNOWN || value === null || value === undefined) return value;
   const c = structural(codec);
@@ -80,18 +103,23 @@ export const toWire = (codec: t.Mixed, value: unknown, issues: Issue[], path = "
     case "ArrayType":
       return Array.isArray(value) ? value.map((v, i) => toWire(c.type as t.Mixed, v, issues, `${path}[${i}]`)) : value;
     case "DictionaryType":
-      return isPlainObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(c.codomain as t.Mixed, v, issues, join(path, k))])) : value;
+      return isPlainObject(value)
+        ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, toWire(c.codomain as t.Mixed, v, issues, join(path, k))]))
+        : value;
     case "UnionType":
       return toWire(pickUnionMember(c.types ?? [], value), value, issues, path);
   }
   const props = objectProps(c);
   if (props === undefined || !isPlainObject(value)) return value;
-  const wireKeyOf = new Map(Object.keys(props).map((w) => [camelKey(w), w]));
+  const wireKeyOf = wireKeysOf(props);
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     const wireKey = wireKeyOf.get(key);
-    if (wireKey !== undefined) out[wireKey] = toWire(props[wireKey], v, issues, join(path, key));
-    else if (c._tag === "OpenObject") out[key] = v; // the user's own build parameter
+    if (wireKey !== undefined) {
+      if (v !== null && v !== undefined) out[wireKey] = toWire(props[wireKey], v, issues, join(path, key));
+    } else if (c._tag === "OpenObject") {
+      if (v !== null && v !== undefined) out[key] = v; // the user's own build parameter
+    }
     else issues.push({ path: join(path, key), message: unknownPropertyMessage(key, props) });
   }
   return out;

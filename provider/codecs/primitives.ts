@@ -174,6 +174,51 @@ export const isPlainObject = (u: unknown): u is Record<string, unknown> => u !==
 /** `Map<String, String>` from the pages: keys are the user's and pass verbatim. */
 export const stringMap = t.record(t.string, str);
 
+type Required<R extends t.Props> = { [K in keyof R]: t.TypeOf<R[K]> };
+type Optional<O extends t.Props> = { [K in keyof O]?: t.TypeOf<O[K]> };
+type RequiredOut<R extends t.Props> = { [K in keyof R]: t.OutputOf<R[K]> };
+type OptionalOut<O extends t.Props> = { [K in keyof O]?: t.OutputOf<O[K]> };
+
+/**
+ * A JSON object with the required and optional keys an API table marks. One pass over
+ * the declared keys: `t.intersection([t.type, t.partial])` says the same but merges
+ * every level twice, and decoding runs for every resource of every preview. Keys the
+ * table does not declare are kept (ServiceStage answers carry more than we model).
+ */
+export class ObjectCodec<R extends t.Props, O extends t.Props> extends t.Type<Required<R> & Optional<O>, RequiredOut<R> & OptionalOut<O>, unknown> {
+  readonly _tag = "ObjectCodec" as const;
+  readonly props: R & O;
+  constructor(
+    name: string,
+    readonly required: R,
+    readonly optional: O,
+  ) {
+    const entries = [...Object.entries(required).map(([k, c]) => [k, c, true] as const), ...Object.entries(optional).map(([k, c]) => [k, c, false] as const)];
+    super(
+      name,
+      (u): u is Required<R> & Optional<O> => isPlainObject(u) && entries.every(([k, c, req]) => (u[k] === undefined ? !req : c.is(u[k]))),
+      (u, c) => {
+        if (!isPlainObject(u)) return t.failure(u, c);
+        let out: Record<string, unknown> | undefined;
+        const errors: t.Errors = [];
+        for (const [key, codec, req] of entries) {
+          const value = u[key];
+          if (value === undefined && !req) continue;
+          const r = codec.validate(value, [...c, { key, type: codec, actual: value }]);
+          if (r._tag === "Left") errors.push(...r.left);
+          else if (r.right !== value) (out ??= { ...u })[key] = r.right;
+        }
+        return errors.length > 0 ? t.failures(errors) : t.success((out ?? u) as Required<R> & Optional<O>);
+      },
+      (a) => {
+        const out: Record<string, unknown> = { ...a };
+        for (const [key, codec] of entries) if (out[key] !== undefined) out[key] = codec.encode(out[key]);
+        return out as RequiredOut<R> & OptionalOut<O>;
+      },
+    );
+    this.props = { ...required, ...optional };
+  }
+}
+
 /** A JSON object codec: required keys and optional keys, as the tables mark them. */
-export const obj = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) =>
-  t.intersection([t.type(required), t.partial(optional)], name);
+export const obj = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O): ObjectCodec<R, O> => new ObjectCodec(name, required, optional);

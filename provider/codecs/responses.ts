@@ -32,8 +32,7 @@ export const ComponentResponse = t.intersection(
   [
     t.type({ name: str }),
     t.partial({
-      ...RedeployJobComponentBody.types[0].props,
-      ...RedeployJobComponentBody.types[1].props,
+      ...RedeployJobComponentBody.props,
       id: str,
       application_id: str,
       environment_id: str,
@@ -48,7 +47,7 @@ export type ComponentResponse = t.TypeOf<typeof ComponentResponse>;
 export const ReleasePlanResponse = t.intersection(
   [
     t.type({ name: str }),
-    t.partial({ ...EditReleasePlanBody.types[1].props, id: str, components: t.array(ReleaseComponent), status: str }),
+    t.partial({ ...EditReleasePlanBody.optional, id: str, components: t.array(ReleaseComponent), status: str }),
   ],
   "ReleasePlanResponse",
 );
