@@ -13,6 +13,7 @@ import { dropNulls } from "./codecs/casing";
 import { formatIssues, issuesOf } from "./codecs/report";
 import { ServiceStageError, redact } from "./errors";
 import { formatSdkDate, percentEncode, signRequest } from "./signer";
+import { AdaptiveThrottle, throttleFor } from "./throttle";
 
 export type Credentials =
   | { kind: "token"; token: string }
@@ -90,9 +91,11 @@ export class ServiceStageClient {
   private readonly http: AxiosInstance;
   private readonly retry: RetryPolicy;
   private readonly secrets: string[];
+  private readonly throttle: AdaptiveThrottle;
 
   constructor(private readonly options: ClientOptions) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.throttle = throttleFor(options.endpoint);
     const c = options.credentials;
     this.secrets = c.kind === "token" ? [c.token] : [c.secretKey, ...(c.securityToken !== undefined ? [c.securityToken] : [])];
     this.http = axios.create({
@@ -176,6 +179,7 @@ export class ServiceStageClient {
   }
 
   private async send(method: string, path: string, body: string | undefined, attempt: number): Promise<Answer> {
+    const sentAt = await this.throttle.acquire();
     try {
       const res = await this.http.request<string>({ method, url: path, data: body, headers: this.headers(method, path, body ?? "") });
       const requestId = typeof res.headers["x-request-id"] === "string" ? res.headers["x-request-id"] : undefined;
@@ -190,7 +194,10 @@ export class ServiceStageClient {
           parsed = { nonJson: type };
         }
       }
-      return { status: res.status, body: parsed, requestId, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) };
+      const retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
+      if (res.status === 429) this.throttle.onThrottled(sentAt, retryAfterMs);
+      else this.throttle.onAdmitted(sentAt);
+      return { status: res.status, body: parsed, requestId, retryAfterMs };
     } catch (e) {
       if (e instanceof ServiceStageError) throw e;
       // Never keep the axios error: its config holds the Authorization/X-Auth-Token headers.
