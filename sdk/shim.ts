@@ -6,28 +6,23 @@
  * implementation (codecs, classes, credentials, absolute paths) is captured by value,
  * and the text stays small and valid across versions of this package.
  *
- * Keep every method self-contained: anything it references from this module would be
- * captured by value.
+ * The only value captured is `name`, a string. Keep it that way: anything else a method
+ * references from this module would be captured by value too.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-export const jobComponentShim: dynamic.ResourceProvider = {
-  configure: (req) => require("pulumi-servicestage/provider").configure(req),
-  check: (olds, news) => require("pulumi-servicestage/provider").jobComponentProvider.check(olds, news),
-  diff: (id, olds, news) => require("pulumi-servicestage/provider").jobComponentProvider.diff(id, olds, news),
-  create: (inputs) => require("pulumi-servicestage/provider").jobComponentProvider.create(inputs),
-  read: (id, props) => require("pulumi-servicestage/provider").jobComponentProvider.read(id, props),
-  update: (id, olds, news) => require("pulumi-servicestage/provider").jobComponentProvider.update(id, olds, news),
-  delete: (id, props) => require("pulumi-servicestage/provider").jobComponentProvider.delete(id, props),
-};
+type ProviderName = "jobComponentProvider" | "releasePlanProvider";
 
-export const releasePlanShim: dynamic.ResourceProvider = {
+/* eslint-disable @typescript-eslint/no-require-imports */
+const shimFor = (name: ProviderName): dynamic.ResourceProvider => ({
   configure: (req) => require("pulumi-servicestage/provider").configure(req),
-  check: (olds, news) => require("pulumi-servicestage/provider").releasePlanProvider.check(olds, news),
-  diff: (id, olds, news) => require("pulumi-servicestage/provider").releasePlanProvider.diff(id, olds, news),
-  create: (inputs) => require("pulumi-servicestage/provider").releasePlanProvider.create(inputs),
-  read: (id, props) => require("pulumi-servicestage/provider").releasePlanProvider.read(id, props),
-  update: (id, olds, news) => require("pulumi-servicestage/provider").releasePlanProvider.update(id, olds, news),
-  delete: (id, props) => require("pulumi-servicestage/provider").releasePlanProvider.delete(id, props),
-};
+  check: (olds, news) => require("pulumi-servicestage/provider")[name].check(olds, news),
+  diff: (id, olds, news) => require("pulumi-servicestage/provider")[name].diff(id, olds, news),
+  create: (inputs) => require("pulumi-servicestage/provider")[name].create(inputs),
+  read: (id, props) => require("pulumi-servicestage/provider")[name].read(id, props),
+  update: (id, olds, news) => require("pulumi-servicestage/provider")[name].update(id, olds, news),
+  delete: (id, props) => require("pulumi-servicestage/provider")[name].delete(id, props),
+});
+
+export const jobComponentShim = shimFor("jobComponentProvider");
+export const releasePlanShim = shimFor("releasePlanProvider");

@@ -6,6 +6,7 @@ import { toWire } from "../../provider/codecs/casing";
 import { EditReleasePlanBody } from "../../provider/codecs/editReleasePlan";
 import { RedeployJobComponentBody } from "../../provider/codecs/redeployJobComponent";
 import type { Seed } from "../../emulator/server";
+import { jobPageExample } from "../fixtures/specs";
 
 export const PROJECT_ID = "0a1b2c3d4e5f";
 export const APP_ID = "app-demo";
@@ -15,21 +16,8 @@ export const TOKEN = "test-token-6f1d2c9a";
 export const ACCESS_KEY = "TESTAKEXAMPLE";
 export const SECRET_KEY = "test-secret-key-a8e3f9";
 
-/** The redeploy page's example request, in camelCase (with a valid version). */
-export const jobSpec = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-  name: "mycomponent",
-  description: "",
-  labels: [{ key: "com-key", value: "com-value" }],
-  version: "2025.0323.15181",
-  runtimeStack: { name: "OpenJDK8", version: "1.1.1", type: "Java", deployMode: "virtualmachine" },
-  source: { kind: "package", url: "obs://bucket0001/weather-1.0.0.jar", version: "", storage: "obs" },
-  tomcatOpts: { serverXml: "" },
-  referResources: [{ id: "67835bb3-1235-4cc9-be71-becbb2b4ca0d", type: "ecs" }],
-  taskSetting: { parallelism: 1, completionMode: "Indexed", suspend: false },
-  replica: 1,
-  externalAccesses: [],
-  ...overrides,
-});
+/** The redeploy page's example request, in camelCase. */
+export const jobSpec = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({ ...jobPageExample(), ...overrides });
 
 const releaseComponent = (seq: number, componentId: string, name: string, deployStrategy: Record<string, unknown>) => ({
   seq,
