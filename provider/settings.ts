@@ -16,6 +16,7 @@ export const CONFIG_KEYS = {
   accessKey: "servicestage:accessKey",
   secretKey: "servicestage:secretKey",
   securityToken: "servicestage:securityToken",
+  requestTimeoutSeconds: "servicestage:requestTimeoutSeconds",
 } as const;
 
 export const ENV_KEYS = {
@@ -26,6 +27,7 @@ export const ENV_KEYS = {
   accessKey: "HW_ACCESS_KEY",
   secretKey: "HW_SECRET_KEY",
   securityToken: "HW_SECURITY_TOKEN",
+  requestTimeoutSeconds: "SERVICESTAGE_REQUEST_TIMEOUT_SECONDS",
 } as const;
 
 type Key = keyof typeof CONFIG_KEYS;
@@ -70,5 +72,7 @@ export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resou
     throw new SettingsError(
       `no ServiceStage credentials: ${howToSet("authToken", " --secret")}, or an AK/SK pair: ${CONFIG_KEYS.accessKey} and ${CONFIG_KEYS.secretKey} (--secret), or ${ENV_KEYS.accessKey} and ${ENV_KEYS.secretKey}`,
     );
-  return { endpoint, projectId, credentials };
+  const timeout = pick("requestTimeoutSeconds");
+  if (timeout !== undefined && !(Number(timeout) > 0)) throw new SettingsError(`request timeout must be a positive number of seconds, got ${JSON.stringify(timeout)}: ${howToSet("requestTimeoutSeconds")}`);
+  return { endpoint, projectId, credentials, ...(timeout !== undefined ? { timeoutMs: Number(timeout) * 1000 } : {}) };
 };

@@ -205,3 +205,29 @@ describe("ReleasePlan", () => {
     expect(JSON.stringify(put?.body)).toContain('"hostname":["db.local"]');
   });
 });
+
+describe("settings", () => {
+  test("a per-request timeout from stack config; a bad one is refused naming both ways to set it", async () => {
+    emulator.injectFault({ kind: "delay", delayMs: 1500, times: 1 });
+    setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, authToken: TOKEN, requestTimeoutSeconds: "0.5" });
+    const read = await jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs());
+    expect(read.id).toBe(`${APP_ID}/${COMPONENT_ID}`);
+    expect(progress.some((m) => /retrying.*no answer within 500 ms/.test(m))).toBe(true);
+    setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, authToken: TOKEN, requestTimeoutSeconds: "soon" });
+    await expect(jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs())).rejects.toThrow(/servicestage:requestTimeoutSeconds.*SERVICESTAGE_REQUEST_TIMEOUT_SECONDS/);
+  });
+
+  test("stack config wins over the environment; the resource's projectId wins over both", async () => {
+    const saved = { ...process.env };
+    process.env.HW_AUTH_TOKEN = "env-token-wrong";
+    process.env.HW_PROJECT_ID = "env-project-wrong";
+    try {
+      setStackSettings({ endpoint: emulator.url, projectId: "config-project-wrong", authToken: TOKEN });
+      const r = await jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs({ projectId: PROJECT_ID }));
+      expect(r.id).toBe(`${APP_ID}/${COMPONENT_ID}`);
+      expect(emulator.requests().every((q) => q.path.startsWith(`/v3/${PROJECT_ID}/`) && q.status === 200)).toBe(true);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
