@@ -20,7 +20,8 @@ const COMP = "comp-job";
 const PLAN = "bb09c189-d17e-480a-a0e4-3a102b3795b0";
 const TOKEN = "emulator-token";
 const AKSK = { accessKey: "EMULATORAK", secretKey: "EMULATORSK" };
-const JOB_MS = 80;
+// Long enough that "RUNNING" is still observable on a loaded CI machine.
+const JOB_MS = 400;
 
 const exampleSeed: Seed = parseSeed(JSON.parse(readFileSync(join(__dirname, "..", "emulator", "seed.example.json"), "utf8")));
 const exampleSpec = (): Record<string, unknown> => structuredClone(exampleSeed.components[0].spec);
