@@ -190,7 +190,7 @@ export class ServiceStageClient {
         } catch {
           const type = String(res.headers["content-type"] ?? "unknown content type");
           if (res.status >= 200 && res.status < 300)
-            throw new ServiceStageError({ kind: "decode", method, path, status: res.status, requestId, attempts: attempt, detail: `response is not valid JSON (${type})` });
+            throw new ServiceStageError({ kind: "malformed", method, path, status: res.status, requestId, attempts: attempt, detail: `response is not valid JSON (${type})` });
           parsed = { nonJson: type };
         }
       }

@@ -4,7 +4,8 @@
  * error_msg) and the request id Huawei support asks for, and never a credential: the
  * axios error (which embeds the request config and headers) is never kept.
  */
-export type FailureKind = "http" | "network" | "timeout" | "decode";
+/** `malformed`: a 2xx whose body is not JSON (a broken proxy, a cut answer): retried like a network failure. `decode`: valid JSON of the wrong shape: not retried. */
+export type FailureKind = "http" | "network" | "timeout" | "malformed" | "decode";
 
 export interface ServiceStageErrorDetails {
   kind: FailureKind;

@@ -17,14 +17,9 @@ export const toFailures = (issues: readonly Issue[]): dynamic.CheckFailure[] => 
 
 /** Splits news into the resource's own props and the spec (every other key but __provider). */
 export const split = (news: Props, ownKeys: readonly string[], outputKeys: readonly string[] = []) => {
-  const own: Props = {};
-  const spec: Props = {};
-  for (const [k, v] of Object.entries(news)) {
-    if (k === PROVIDER_KEY || outputKeys.includes(k)) continue;
-    if (ownKeys.includes(k)) own[k] = v;
-    else spec[k] = v;
-  }
-  return { own, spec };
+  const entries = Object.entries(news).filter(([k]) => k !== PROVIDER_KEY && !outputKeys.includes(k));
+  // fromEntries defines own properties: a key named "__proto__" stays a (reported) key instead of becoming the prototype.
+  return { own: Object.fromEntries(entries.filter(([k]) => ownKeys.includes(k))) as Props, spec: Object.fromEntries(entries.filter(([k]) => !ownKeys.includes(k))) as Props };
 };
 
 /** check's validation: the resource's own props, then the spec; no HTTP. */
