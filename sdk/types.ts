@@ -1,7 +1,9 @@
 /**
  * The types users write, derived from the codecs (the single source of truth): the
  * wire body of each page, camelCased, with every value, at any depth, a `pulumi.Input`.
- * Property documentation comes from the codecs' TSDoc.
+ * Property documentation comes from the codecs' TSDoc, through sdk/generated.ts
+ * (TypeScript drops documentation through key remapping, so the camelCase interfaces are
+ * generated; the assertions below keep them equal to Camelize<wire type>).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { Camelize } from "../provider/codecs/casing";
@@ -15,11 +17,13 @@ export type DeepInput<T> = T extends ReadonlyArray<infer U>
     ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
     : pulumi.Input<T>;
 
-/** The redeploy request body (Tables 3-41 of "Redeploying a Job Component"), in camelCase. */
-export type JobComponentSpec = Camelize<RedeployJobComponentBody>;
+import type { JobComponentSpec, ReleasePlanSpec } from "./generated";
+export type { JobComponentSpec, ReleasePlanSpec };
 
-/** The release task body (Tables 3-42 of "Editing a Release Task"), in camelCase. */
-export type ReleasePlanSpec = Camelize<EditReleasePlanBody>;
+/** True when A and B are each assignable to the other. */
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Fails to compile when sdk/generated.ts drifts from the codecs. */
+export const generatedTypesMatchCodecs: [SameShape<JobComponentSpec, Camelize<RedeployJobComponentBody>>, SameShape<ReleasePlanSpec, Camelize<EditReleasePlanBody>>] = [true, true];
 
 /** One entry of a release task's components (Table 4), in camelCase. */
 export type ReleasePlanComponent = ReleasePlanSpec["components"][number];

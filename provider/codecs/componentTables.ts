@@ -42,7 +42,14 @@ export const ComponentVersion = checked(
 export const Description = maxLength(128);
 
 /** Table 4 / 5 labels */
-export const Label = obj("labels", { /** Label name. */ key: str, /** Label value. */ value: str }, {});
+export const Label = obj(
+  "labels",
+  {
+    /** Label name. */ key: str,
+    /** Label value. */ value: str,
+  },
+  {},
+);
 
 /** Table 6 / 7 component_storage_parameters */
 export const StorageParameters = obj(
@@ -61,7 +68,15 @@ export const StorageParameters = obj(
 );
 
 /** Table 7 / 8 mounts */
-export const Mount = obj("mounts", { /** Mount path. */ path: str, /** Subpath of the mount path. */ sub_path: str, /** Read only or not. */ read_only: bool }, {});
+export const Mount = obj(
+  "mounts",
+  {
+    /** Mount path. */ path: str,
+    /** Subpath of the mount path. */ sub_path: str,
+    /** Read only or not. */ read_only: bool,
+  },
+  {},
+);
 
 const storageTypes = ["HostPath", "EmptyDir", "ConfigMap", "Secret", "PersistentVolumeClaim"] as const;
 /** Table 5 / 6 storages */
@@ -94,13 +109,18 @@ export const Storage = checked(
 export const Command = obj(
   "command",
   {},
-  { /** Command controlling the container. */ command: t.array(str), /** Arguments, e.g. -port=8080. */ args: t.array(str) },
+  {
+    /** Command controlling the container. */ command: t.array(str),
+    /** Arguments, e.g. -port=8080. */ args: t.array(str),
+  },
 );
 
 /** Table 11 / 14 component_lifecycle */
 export const Lifecycle = obj(
   "component_lifecycle",
-  { /** Processing method: http or command. */ type: oneOf("http", "command") },
+  {
+    /** Processing method: http or command. */ type: oneOf("http", "command"),
+  },
   {
     /** HTTP or HTTPS; type http only. */
     scheme: oneOf("HTTP", "HTTPS"),
@@ -116,27 +136,62 @@ export const Lifecycle = obj(
 );
 
 /** Table 12 / 15 mesher */
-export const Mesher = obj("mesher", { /** Process listening port. */ port: port }, {});
+export const Mesher = obj(
+  "mesher",
+  {
+    /** Process listening port. */ port: port,
+  },
+  {},
+);
 
 /** Table 13 / 16 tomcat_opt */
-export const TomcatOpts = obj("tomcat_opt", { /** Custom server.xml. */ server_xml: str }, {});
+export const TomcatOpts = obj(
+  "tomcat_opt",
+  {
+    /** Custom server.xml. */ server_xml: str,
+  },
+  {},
+);
 
 /** Table 15 / 18 dns_config, with Table 16 / 19 options */
-export const DnsOption = obj("options", { /** Operation name. */ name: str }, { /** Operation value. */ value: str });
+export const DnsOption = obj(
+  "options",
+  {
+    /** Operation name. */ name: str,
+  },
+  {
+    /** Operation value. */ value: str,
+  },
+);
 export const DnsConfig = obj(
   "dns_config",
   {},
-  { /** DNS server IPs. */ nameservers: t.array(str), /** DNS search domains. */ searches: t.array(str), /** DNS options. */ options: t.array(DnsOption) },
+  {
+    /** DNS server IPs. */ nameservers: t.array(str),
+    /** DNS search domains. */ searches: t.array(str),
+    /** DNS options. */ options: t.array(DnsOption),
+  },
 );
 
 export const DnsPolicy = oneOf("Default", "ClusterFirst", "ClusterFirstWithHostNet", "None");
 
 /** Table 17 / 20 security_context, with Table 18 / 21 capabilities */
-export const Capabilities = obj("capabilities", {}, { /** Linux capabilities to add. */ add: t.array(str), /** Linux capabilities to drop. */ drop: t.array(str) });
+export const Capabilities = obj(
+  "capabilities",
+  {},
+  {
+    /** Linux capabilities to add. */ add: t.array(str),
+    /** Linux capabilities to drop. */ drop: t.array(str),
+  },
+);
 export const SecurityContext = obj(
   "security_context",
   {},
-  { /** User ID running the container (0 = root). */ run_as_user: int, /** Group of the container processes. */ run_as_group: int, /** Capability set. */ capabilities: Capabilities },
+  {
+    /** User ID running the container (0 = root). */ run_as_user: int,
+    /** Group of the container processes. */ run_as_group: int,
+    /** Capability set. */ capabilities: Capabilities,
+  },
 );
 
 /** Table 19 / 22 logs */
@@ -158,12 +213,24 @@ export const Log = obj(
 /** Table 20 / 23 custom_metric */
 export const CustomMetric = obj(
   "custom_metric",
-  { /** Collection path, e.g. /metrics. */ path: str, /** Collection port, e.g. 9090. */ port: port, /** Dimensions, e.g. cpu_usage,mem_usage. */ dimensions: str },
+  {
+    /** Collection path, e.g. /metrics. */ path: str,
+    /** Collection port, e.g. 9090. */ port: port,
+    /** Dimensions, e.g. cpu_usage,mem_usage. */ dimensions: str,
+  },
   {},
 );
 
 /** Table 22 / 25 match_expressions */
-export const MatchExpression = obj("match_expressions", { /** Key of the match tag. */ key: str, /** Match condition. */ operation: str, /** Value of the match tag. */ value: str }, {});
+export const MatchExpression = obj(
+  "match_expressions",
+  {
+    /** Key of the match tag. */ key: str,
+    /** Match condition. */ operation: str,
+    /** Value of the match tag. */ value: str,
+  },
+  {},
+);
 
 /** Table 21 / 24 component_affinity; `extra` adds the job page's topology_key. */
 export const affinity = <E extends t.Props>(extra: E) =>
@@ -184,7 +251,8 @@ export const affinity = <E extends t.Props>(extra: E) =>
       },
     ),
     (a) => {
-      if (a.condition === "required" && a.weight !== undefined && !isUnknown(a.weight) && a.weight !== "100") return [{ key: "weight", message: "must be 100 when condition is required" }];
+      if (a.condition === "required" && a.weight !== undefined && !isUnknown(a.weight) && a.weight !== "100")
+        return [{ key: "weight", message: "must be 100 when condition is required" }];
       return [];
     },
   );
@@ -250,18 +318,35 @@ export const ReferResourceParameters = checked(
 /** Table 27 / 30 value_from */
 export const ValueFrom = obj(
   "value_from",
-  { /** configMapKey or secretKey. */ reference_type: oneOf("configMapKey", "secretKey"), /** ConfigMap or secret name. */ name: str },
-  { /** Key in the ConfigMap or secret. */ key: str, /** Whether the key is optional. */ optional: bool },
+  {
+    /** configMapKey or secretKey. */ reference_type: oneOf("configMapKey", "secretKey"),
+    /** ConfigMap or secret name. */ name: str,
+  },
+  {
+    /** Key in the ConfigMap or secret. */ key: str,
+    /** Whether the key is optional. */ optional: bool,
+  },
 );
 
 /** Table 26 / 29 envs */
-export const Env = obj("envs", { /** Variable name. */ name: str }, { /** Variable value. */ value: str, /** Variable reference. */ value_from: ValueFrom });
+export const Env = obj(
+  "envs",
+  {
+    /** Variable name. */ name: str,
+  },
+  {
+    /** Variable value. */ value: str,
+    /** Variable reference. */ value_from: ValueFrom,
+  },
+);
 
 /** Table 29 / 32 source */
 export const Source = checked(
   obj(
     "source",
-    { /** code, package or image. */ kind: oneOf("code", "package", "image") },
+    {
+      /** code, package or image. */ kind: oneOf("code", "package", "image"),
+    },
     {
       /** Version number. */
       version: str,
@@ -319,23 +404,49 @@ export const BuildParameters = checked(
 );
 
 /** Table 30 / 33 build */
-export const Build = obj("build", {}, { /** Build parameters. */ parameters: BuildParameters });
+export const Build = obj(
+  "build",
+  {},
+  {
+    /** Build parameters. */ parameters: BuildParameters,
+  },
+);
 
 /** Table 32 / 35 external_accesses */
 export const ExternalAccess = obj(
   "external_accesses",
   {},
-  { /** http or https. */ protocol: oneOf("http", "https"), /** External access address. */ address: str, /** External access port. */ forward_port: port },
+  {
+    /** http or https. */ protocol: oneOf("http", "https"),
+    /** External access address. */ address: str,
+    /** External access port. */ forward_port: port,
+  },
 );
 
 /** Table 33 / 41 auto_lts_config */
-export const AutoLtsConfig = obj("auto_lts_config", { /** Enable automatic LTS configuration. */ enable: bool }, { /** Log paths. */ lts_log_path: t.array(str) });
+export const AutoLtsConfig = obj(
+  "auto_lts_config",
+  {
+    /** Enable automatic LTS configuration. */ enable: bool,
+  },
+  {
+    /** Log paths. */ lts_log_path: t.array(str),
+  },
+);
 
 /** Table 38 / 42 config_encryption */
-export const ConfigEncryption = obj("config_encryption", { /** User key ID in DEW. */ key_id: str }, {});
+export const ConfigEncryption = obj(
+  "config_encryption",
+  {
+    /** User key ID in DEW. */ key_id: str,
+  },
+  {},
+);
 
 /** In multi-container mode only images are supported (Tables 34 / 37). */
-export const imageOnly = checked(Source, (s) => (s.kind !== "image" && !isUnknown(s.kind) ? [{ key: "kind", message: "must be image: multi-container components support only images" }] : []));
+export const imageOnly = checked(Source, (s) =>
+  s.kind !== "image" && !isUnknown(s.kind) ? [{ key: "kind", message: "must be image: multi-container components support only images" }] : [],
+);
 
 /** Resource quantities shared by the component body and multi_containers. */
 export const resourceQuantities = {

@@ -19,21 +19,7 @@ import {
   sharedComponentFields,
   Source,
 } from "./componentTables";
-import {
-  Rule,
-  checked,
-  int,
-  intOrPercent,
-  integerString,
-  isAbsent,
-  isKnownValue,
-  nonNegativeInt,
-  obj,
-  oneOf,
-  oneOfInt,
-  requiredWhen,
-  str,
-} from "./primitives";
+import { Rule, checked, int, intOrPercent, integerString, isAbsent, isKnownValue, nonNegativeInt, obj, oneOf, oneOfInt, requiredWhen, str } from "./primitives";
 
 /** Table 12 gray_rules */
 export const GrayRule = obj(
@@ -58,7 +44,9 @@ export const GrayRule = obj(
 export const GrayRelease = checked(
   obj(
     "gray_release",
-    { /** WEIGHT (by traffic) or CONTENT (by content). */ type: oneOf("WEIGHT", "CONTENT") },
+    {
+      /** WEIGHT (by traffic) or CONTENT (by content). */ type: oneOf("WEIGHT", "CONTENT"),
+    },
     {
       /** First-batch traffic percentage (WEIGHT). */
       first_batch_weight: int,
@@ -84,10 +72,18 @@ export const GrayRelease = checked(
 export const ReleaseDeployStrategy = checked(
   obj(
     "deploy_strategy",
-    { /** OneBatchRelease, RollingRelease or GrayRelease. */ type: oneOf("OneBatchRelease", "RollingRelease", "GrayRelease") },
+    {
+      /** OneBatchRelease, RollingRelease or GrayRelease. */ type: oneOf("OneBatchRelease", "RollingRelease", "GrayRelease"),
+    },
     {
       /** Rolling deployment; required when type is RollingRelease. */
-      rolling_release: obj("rolling_release", { /** Deployment batches. */ batches: int }, {}),
+      rolling_release: obj(
+        "rolling_release",
+        {
+          /** Deployment batches. */ batches: int,
+        },
+        {},
+      ),
       /** Dark launch; required when type is GrayRelease. */
       gray_release: GrayRelease,
     },
@@ -98,17 +94,44 @@ export const ReleaseDeployStrategy = checked(
 
 /** Table 17 host_aliases: this page spells the list `hostname` (the job page: `hostnames`).
  * On the wire each page gets its own spelling; users write `hostnames` for both (see casing.ts). */
-export const ReleaseHostAlias = obj("host_aliases", { /** IP address. */ ip: str, /** Host aliases. */ hostname: t.array(str) }, {});
+export const ReleaseHostAlias = obj(
+  "host_aliases",
+  {
+    /** IP address. */ ip: str,
+    /** Host aliases. */ hostname: t.array(str),
+  },
+  {},
+);
 
 /** Table 24 component_affinity (no topology_key on this page). */
 export const ReleaseAffinity = affinity({});
 
-const releaseReferResourceTypes = ["vpc", "eip", "elb", "cce", "ecs", "dcs", "rds", "cse", "nacos", "customServer", "pvc", "gaussdb", "dms_rocketmq", "css_es"] as const;
+const releaseReferResourceTypes = [
+  "vpc",
+  "eip",
+  "elb",
+  "cce",
+  "ecs",
+  "dcs",
+  "rds",
+  "cse",
+  "nacos",
+  "customServer",
+  "pvc",
+  "gaussdb",
+  "dms_rocketmq",
+  "css_es",
+] as const;
 /** Table 27 refer_resources */
 export const ReleaseReferResource = obj(
   "refer_resources",
-  { /** Resource ID. */ id: str, /** vpc, eip, elb, cce, ecs, dcs, rds, cse, nacos, customServer, pvc, gaussdb, dms_rocketmq, css_es. */ type: oneOf(...releaseReferResourceTypes) },
-  { /** Table 28: resource parameters. */ parameters: ReferResourceParameters },
+  {
+    /** Resource ID. */ id: str,
+    /** vpc, eip, elb, cce, ecs, dcs, rds, cse, nacos, customServer, pvc, gaussdb, dms_rocketmq, css_es. */ type: oneOf(...releaseReferResourceTypes),
+  },
+  {
+    /** Table 28: resource parameters. */ parameters: ReferResourceParameters,
+  },
 );
 
 /** Table 36 tolerations */
@@ -140,7 +163,10 @@ export const Toleration = checked(
 /** Table 37 multi_containers: the job page's fields plus config_encryption. */
 export const ReleaseMultiContainer = obj(
   "multi_containers",
-  { /** Container name. */ container_name: str, /** Image source (only images). */ source: imageOnly },
+  {
+    /** Container name. */ container_name: str,
+    /** Image source (only images). */ source: imageOnly,
+  },
   { ...containerFields, /** DEW key for a multi-container component. */ config_encryption: ConfigEncryption },
 );
 
@@ -188,7 +214,14 @@ export const UpdateStrategy = checked(
 
 /** Table 40 configs. The page spells the key `conifg_id` (the job page: `config_id`). We
  * send the page's spelling to this endpoint; users write `configId` for both. */
-export const ReleaseConfig = obj("configs", { /** Unified configuration ID. */ conifg_id: str, /** Mount path. */ mount_path: str }, {});
+export const ReleaseConfig = obj(
+  "configs",
+  {
+    /** Unified configuration ID. */ conifg_id: str,
+    /** Mount path. */ mount_path: str,
+  },
+  {},
+);
 
 /** Table 31 on this page: VM deployment allows Java, Tomcat, Nodejs; containers Java, Tomcat, Nodejs, Php, Docker. */
 export const ReleaseRuntimeStack = runtimeStack({
@@ -198,7 +231,10 @@ export const ReleaseRuntimeStack = runtimeStack({
 
 /** max_unavailable and max_surge "can be set only when workload_kind is deployment". */
 const surgeOnlyForDeployments: Rule<{ workload_kind?: string; update_strategy?: { max_surge?: unknown; max_unavailable?: unknown } }> = (c) =>
-  isKnownValue(c.workload_kind) && c.workload_kind !== "deployment" && isKnownValue(c.update_strategy) && (!isAbsent(c.update_strategy?.max_surge) || !isAbsent(c.update_strategy?.max_unavailable))
+  isKnownValue(c.workload_kind) &&
+  c.workload_kind !== "deployment" &&
+  isKnownValue(c.update_strategy) &&
+  (!isAbsent(c.update_strategy?.max_surge) || !isAbsent(c.update_strategy?.max_unavailable))
     ? [{ key: "update_strategy", message: "max_unavailable and max_surge can be set only when workload_kind is deployment" }]
     : [];
 
@@ -282,4 +318,3 @@ export type EditReleasePlanBody = t.TypeOf<typeof EditReleasePlanBody>;
 /** Table 43 */
 export const EditReleasePlanResponse = t.type({ release_plan_id: str }, "EditReleasePlanResponse");
 export type EditReleasePlanResponse = t.TypeOf<typeof EditReleasePlanResponse>;
-

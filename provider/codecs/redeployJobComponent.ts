@@ -22,37 +22,97 @@ import { bool, checked, int, isAbsent, nonNegativeInt, obj, oneOf, str, stringMa
 export const JobDeployStrategy = checked(
   obj(
     "deploy_strategy",
-    { /** OneBatchRelease or RollingRelease. */ type: oneOf("OneBatchRelease", "RollingRelease") },
-    { /** Table 9: rolling deployment, required when type is RollingRelease. */ rolling_release: obj("rolling_release", { /** Deployment batches. */ batches: int }, {}) },
+    {
+      /** OneBatchRelease or RollingRelease. */ type: oneOf("OneBatchRelease", "RollingRelease"),
+    },
+    {
+      /** Table 9: rolling deployment, required when type is RollingRelease. */ rolling_release: obj(
+        "rolling_release",
+        {
+          /** Deployment batches. */ batches: int,
+        },
+        {},
+      ),
+    },
   ),
   (d) => (d.type === "RollingRelease" && isAbsent(d.rolling_release) ? [{ key: "rolling_release", message: "is required when type is RollingRelease" }] : []),
 );
 
 /** Table 14 host_aliases: this page spells the list `hostnames`. */
-export const JobHostAlias = obj("host_aliases", { /** IP address. */ ip: str, /** Host aliases. */ hostnames: t.array(str) }, {});
+export const JobHostAlias = obj(
+  "host_aliases",
+  {
+    /** IP address. */ ip: str,
+    /** Host aliases. */ hostnames: t.array(str),
+  },
+  {},
+);
 
 /** Table 21 component_affinity, with the job page's topology_key. */
-export const JobAffinity = affinity({ /** Topology key. */ topology_key: str });
+export const JobAffinity = affinity({
+  /** Topology key. */ topology_key: str,
+});
 
-const jobReferResourceTypes = ["vpc", "eip", "elb", "cce", "ecs", "as", "cse", "nacos", "dcs", "rds", "gaussdb", "dms_rocketmq", "css_es", "custom_k8s"] as const;
+const jobReferResourceTypes = [
+  "vpc",
+  "eip",
+  "elb",
+  "cce",
+  "ecs",
+  "as",
+  "cse",
+  "nacos",
+  "dcs",
+  "rds",
+  "gaussdb",
+  "dms_rocketmq",
+  "css_es",
+  "custom_k8s",
+] as const;
 /** Table 24 refer_resources: parameters are mandatory when type is cce. */
 export const JobReferResource = checked(
   obj(
     "refer_resources",
-    { /** Resource ID. */ id: str, /** vpc, eip, elb, cce, ecs, as, cse, nacos, dcs, rds, gaussdb, dms_rocketmq, css_es, custom_k8s. */ type: oneOf(...jobReferResourceTypes) },
-    { /** Table 25: resource parameters; required when type is cce. */ parameters: ReferResourceParameters },
+    {
+      /** Resource ID. */ id: str,
+      /** vpc, eip, elb, cce, ecs, as, cse, nacos, dcs, rds, gaussdb, dms_rocketmq, css_es, custom_k8s. */ type: oneOf(...jobReferResourceTypes),
+    },
+    {
+      /** Table 25: resource parameters; required when type is cce. */ parameters: ReferResourceParameters,
+    },
   ),
   (r) => (r.type === "cce" && isAbsent(r.parameters) ? [{ key: "parameters", message: "is required when type is cce" }] : []),
 );
 
 /** Table 34 multi_containers */
-export const JobMultiContainer = obj("multi_containers", { /** Container name. */ container_name: str, /** Image source (only images). */ source: imageOnly }, containerFields);
+export const JobMultiContainer = obj(
+  "multi_containers",
+  {
+    /** Container name. */ container_name: str,
+    /** Image source (only images). */ source: imageOnly,
+  },
+  containerFields,
+);
 
 /** Table 35 configs */
-export const JobConfig = obj("configs", { /** Unified configuration ID. */ config_id: str, /** Mount path. */ mount_path: str }, {});
+export const JobConfig = obj(
+  "configs",
+  {
+    /** Unified configuration ID. */ config_id: str,
+    /** Mount path. */ mount_path: str,
+  },
+  {},
+);
 
 /** Table 37 http_headers (a list of key/value pairs here, unlike source.http_headers). */
-export const TemplateHttpHeader = obj("http_headers", { /** Request key. */ key: str, /** Request value. */ value: str }, {});
+export const TemplateHttpHeader = obj(
+  "http_headers",
+  {
+    /** Request key. */ key: str,
+    /** Request value. */ value: str,
+  },
+  {},
+);
 
 /** Table 36 template_source */
 export const TemplateSource = obj(
@@ -84,18 +144,33 @@ export const TaskSetting = obj(
     /** Suspend the job (resumed when set back to false). */
     suspend: bool,
   },
-  { /** Timeout in seconds. */ active_deadline_seconds: nonNegativeInt },
+  {
+    /** Timeout in seconds. */ active_deadline_seconds: nonNegativeInt,
+  },
 );
 
 /** Table 41 log_config */
 export const VmappDirectory = obj(
   "log_config",
-  { /** Directory path. */ path: str, /** Owner user. */ user: str, /** Owner group. */ group: str, /** Permission, e.g. 755. */ mode: str },
+  {
+    /** Directory path. */ path: str,
+    /** Owner user. */ user: str,
+    /** Owner group. */ group: str,
+    /** Permission, e.g. 755. */ mode: str,
+  },
   {},
 );
 
 /** Table 40 vmapp_config */
-export const VmappConfig = obj("vmapp_config", { /** Running user. */ run_as_user: str, /** Deployment directory. */ app_home: VmappDirectory, /** Log directory. */ log_home: VmappDirectory }, {});
+export const VmappConfig = obj(
+  "vmapp_config",
+  {
+    /** Running user. */ run_as_user: str,
+    /** Deployment directory. */ app_home: VmappDirectory,
+    /** Log directory. */ log_home: VmappDirectory,
+  },
+  {},
+);
 
 /** Table 28 on this page: VM deployment allows Java, Tomcat, Node.js; containers allow all six. */
 export const JobRuntimeStack = runtimeStack({
