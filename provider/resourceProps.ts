@@ -3,7 +3,7 @@
  * object is owned, and how to wait. Written in camelCase directly.
  */
 import * as t from "io-ts";
-import { bool, int, nonEmpty } from "./codecs/primitives";
+import { bool, int, nonEmpty, obj } from "./codecs/primitives";
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from "./jobWaiter";
 
 const positiveInt = new t.Type<number, number, unknown>(
@@ -13,15 +13,12 @@ const positiveInt = new t.Type<number, number, unknown>(
   t.identity,
 );
 
-export const JobComponentProps = t.intersection([
-  t.type({ applicationId: nonEmpty, componentId: nonEmpty }),
-  t.partial({ projectId: nonEmpty, waitForJob: bool, jobTimeoutSeconds: positiveInt }),
-]);
+export const JobComponentProps = obj("JobComponentProps", { applicationId: nonEmpty, componentId: nonEmpty }, { projectId: nonEmpty, waitForJob: bool, jobTimeoutSeconds: positiveInt });
 export type JobComponentProps = t.TypeOf<typeof JobComponentProps>;
 export const JOB_COMPONENT_PROP_KEYS = ["applicationId", "componentId", "projectId", "waitForJob", "jobTimeoutSeconds"] as const;
 export const JOB_COMPONENT_DEFAULTS = { waitForJob: true, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS } as const;
 
-export const ReleasePlanProps = t.intersection([t.type({ releasePlanId: nonEmpty }), t.partial({ projectId: nonEmpty })]);
+export const ReleasePlanProps = obj("ReleasePlanProps", { releasePlanId: nonEmpty }, { projectId: nonEmpty });
 export type ReleasePlanProps = t.TypeOf<typeof ReleasePlanProps>;
 export const RELEASE_PLAN_PROP_KEYS = ["releasePlanId", "projectId"] as const;
 

@@ -7,7 +7,6 @@ import * as t from "io-ts";
 import { Issue, toWire } from "./codecs/casing";
 import { issuesOf } from "./codecs/report";
 import { isPlainObject } from "./codecs/primitives";
-import { containsUnknown } from "./unknown";
 
 export type Decoded<A> = { ok: true; value: A } | { ok: false; issues: Issue[] };
 
@@ -40,9 +39,12 @@ export const sameValue = (a: unknown, b: unknown): boolean => {
   return false;
 };
 
-/** The properties whose values differ; a value still unknown counts as a change. */
+/**
+ * The properties whose values differ. A value still unknown counts as a change: the
+ * unknown sentinel never equals a stored value, so sameValue already says so.
+ */
 export const changedKeys = (keys: readonly string[], desired: Record<string, unknown>, stored: Record<string, unknown>): string[] =>
-  keys.filter((k) => containsUnknown(desired[k]) || !sameValue(desired[k], stored[k]));
+  keys.filter((k) => !sameValue(desired[k], stored[k]));
 
 /**
  * The live value seen through the shape the user declared. Object keys the user did not

@@ -93,34 +93,48 @@ const pickUnionMember = (members: t.Mixed[], value: unknown): t.Mixed => {
   return members[0];
 };
 
-const join = (path: string, key: string): string => (path === "" ? key : `${path}.${key}`);
+const join = (path: string | null, key: string): string | null => (path === null ? null : path === "" ? key : `${path}.${key}`);
 
-/** camelCase user value -> wire value. Unknown property names become issues; null means absent and is dropped. */
-export const toWire = (codec: t.Mixed, value: unknown, issues: Issue[], path = ""): unknown => {
+/**
+ * camelCase user value -> wire value. Unknown property names become issues; null means
+ * absent and is dropped. Paths are only spelled out when there is an issue to report:
+ * check runs for every resource of every preview, and building a path string at every
+ * node was a third of its time.
+ */
+export const toWire = (codec: t.Mixed, value: unknown, issues: Issue[]): unknown => {
+  const found: Issue[] = [];
+  const wire = rename(codec, value, found, null);
+  if (found.length === 0) return wire;
+  return rename(codec, value, issues, ""); // again, with paths
+};
+
+/** `path` null: not tracking (the fast pass); a string: the camelCase path so far. */
+const rename = (codec: t.Mixed, value: unknown, issues: Issue[], path: string | null): unknown => {
   if (value === UNKNOWN || value === null || value === undefined) return value;
   const c = structural(codec);
   switch (c._tag) {
     case "ArrayType":
-      return Array.isArray(value) ? value.map((v, i) => toWire(c.type as t.Mixed, v, issues, `${path}[${i}]`)) : value;
+      return Array.isArray(value) ? value.map((v, i) => rename(c.type as t.Mixed, v, issues, path === null ? null : `${path}[${i}]`)) : value;
     case "DictionaryType":
       return isPlainObject(value)
-        ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, toWire(c.codomain as t.Mixed, v, issues, join(path, k))]))
+        ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, rename(c.codomain as t.Mixed, v, issues, join(path, k))]))
         : value;
     case "UnionType":
-      return toWire(pickUnionMember(c.types ?? [], value), value, issues, path);
+      return rename(pickUnionMember(c.types ?? [], value), value, issues, path);
   }
   const props = objectProps(c);
   if (props === undefined || !isPlainObject(value)) return value;
   const wireKeyOf = wireKeysOf(props);
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const v = value[key];
     const wireKey = wireKeyOf.get(key);
     if (wireKey !== undefined) {
-      if (v !== null && v !== undefined) out[wireKey] = toWire(props[wireKey], v, issues, join(path, key));
+      if (v !== null && v !== undefined) out[wireKey] = rename(props[wireKey], v, issues, join(path, key));
     } else if (c._tag === "OpenObject") {
       if (v !== null && v !== undefined) out[key] = v; // the user's own build parameter
-    }
-    else issues.push({ path: join(path, key), message: unknownPropertyMessage(key, props) });
+    } else issues.push({ path: join(path, key) ?? key, message: unknownPropertyMessage(key, props) });
   }
   return out;
 };
