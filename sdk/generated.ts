@@ -202,7 +202,7 @@ export interface JobComponentSpec {
     /** Liveness probe. */
     livenessProbe?: {
       /** http, tcp or command. */
-      type: "http" | "command" | "tcp";
+      type: "http" | "tcp" | "command";
       /** Seconds between startup and the first probe. */
       delay: number;
       /** Probe timeout. */
@@ -221,7 +221,7 @@ export interface JobComponentSpec {
     /** Readiness probe. */
     readinessProbe?: {
       /** http, tcp or command. */
-      type: "http" | "command" | "tcp";
+      type: "http" | "tcp" | "command";
       /** Seconds between startup and the first probe. */
       delay: number;
       /** Probe timeout. */
@@ -240,7 +240,7 @@ export interface JobComponentSpec {
     /** Startup probe. */
     startupProbe?: {
       /** http, tcp or command. */
-      type: "http" | "command" | "tcp";
+      type: "http" | "tcp" | "command";
       /** Seconds between startup and the first probe. */
       delay: number;
       /** Probe timeout. */
@@ -423,88 +423,6 @@ export interface JobComponentSpec {
       mode: string;
     };
   };
-  /** Environment variables. */
-  envs?: Array<{
-    /** Variable name. */
-    name: string;
-    /** Variable value. */
-    value?: string;
-    /** Variable reference. */
-    valueFrom?: {
-      /** configMapKey or secretKey. */
-      referenceType: "configMapKey" | "secretKey";
-      /** ConfigMap or secret name. */
-      name: string;
-      /** Key in the ConfigMap or secret. */
-      key?: string;
-      /** Whether the key is optional. */
-      optional?: boolean;
-    };
-  }>;
-  /** Storage. */
-  storages?: Array<{
-    /** Data storage type: HostPath, EmptyDir, ConfigMap, Secret, PersistentVolumeClaim. */
-    type: "HostPath" | "EmptyDir" | "ConfigMap" | "Secret" | "PersistentVolumeClaim";
-    /** Name of the storage disk. */
-    name: string;
-    /** Parameters of the storage type. */
-    parameters: {
-      /** Host path; mandatory for HostPath. */
-      path?: string;
-      /** ConfigMap, Secret or PVC name; mandatory for ConfigMap, Secret, PersistentVolumeClaim. */
-      name?: string;
-      /** Mount permission in decimal (e.g. 384); ConfigMap and Secret storage. */
-      defaultMode?: number;
-      /** EmptyDir medium; `memory` enables memory storage. */
-      medium?: string;
-    };
-    /** Mount paths. */
-    mounts: Array<{
-      /** Mount path. */
-      path: string;
-      /** Subpath of the mount path. */
-      subPath: string;
-      /** Read only or not. */
-      readOnly: boolean;
-    }>;
-  }>;
-  /** Startup command. */
-  command?: {
-    /** Command controlling the container. */
-    command?: Array<string>;
-    /** Arguments, e.g. -port=8080. */
-    args?: Array<string>;
-  };
-  /** Post-start processing. */
-  postStart?: {
-    /** Processing method: http or command. */
-    type: "http" | "command";
-    /** HTTP or HTTPS; type http only. */
-    scheme?: "HTTP" | "HTTPS";
-    /** Custom IP; pod IP when blank; type http only. */
-    host?: string;
-    /** Port; type http only. */
-    port?: number;
-    /** Request path; type http only. */
-    path?: string;
-    /** Command list; type command only. */
-    command?: Array<string>;
-  };
-  /** Pre-stop processing. */
-  preStop?: {
-    /** Processing method: http or command. */
-    type: "http" | "command";
-    /** HTTP or HTTPS; type http only. */
-    scheme?: "HTTP" | "HTTPS";
-    /** Custom IP; pod IP when blank; type http only. */
-    host?: string;
-    /** Port; type http only. */
-    port?: number;
-    /** Request path; type http only. */
-    path?: string;
-    /** Command list; type command only. */
-    command?: Array<string>;
-  };
   /** Service mesh for Node.js with a CSE engine bound. */
   mesher?: {
     /** Process listening port. */
@@ -520,7 +438,7 @@ export interface JobComponentSpec {
     serverXml: string;
   };
   /** DNS policy: Default, ClusterFirst, ClusterFirstWithHostNet, None. */
-  dnsPolicy?: "Default" | "ClusterFirst" | "ClusterFirstWithHostNet" | "None";
+  dnsPolicy?: "None" | "Default" | "ClusterFirst" | "ClusterFirstWithHostNet";
   /** DNS configuration. */
   dnsConfig?: {
     /** DNS server IPs. */
@@ -535,31 +453,6 @@ export interface JobComponentSpec {
       value?: string;
     }>;
   };
-  /** Security policy. */
-  securityContext?: {
-    /** User ID running the container (0 = root). */
-    runAsUser?: number;
-    /** Group of the container processes. */
-    runAsGroup?: number;
-    /** Capability set. */
-    capabilities?: {
-      /** Linux capabilities to add. */
-      add?: Array<string>;
-      /** Linux capabilities to drop. */
-      drop?: Array<string>;
-    };
-  };
-  /** Log collection. */
-  logs?: Array<{
-    /** Container log path. */
-    logPath: string;
-    /** Interval for dumping logs. */
-    rotate: string;
-    /** Mounted host path. */
-    hostPath: string;
-    /** Host extension path: None, PodUID, PodName, PodUID/ContainerName, PodName/ContainerName. */
-    hostExtendPath: "None" | "PodUID" | "PodName" | "PodUID/ContainerName" | "PodName/ContainerName";
-  }>;
   /** Custom metrics. */
   customMetric?: {
     /** Collection path, e.g. /metrics. */
@@ -568,63 +461,6 @@ export interface JobComponentSpec {
     port: number;
     /** Dimensions, e.g. cpu_usage,mem_usage. */
     dimensions: string;
-  };
-  /** Liveness probe. */
-  livenessProbe?: {
-    /** http, tcp or command. */
-    type: "http" | "command" | "tcp";
-    /** Seconds between startup and the first probe. */
-    delay: number;
-    /** Probe timeout. */
-    timeout: number;
-    /** HTTP or HTTPS; type http only. */
-    scheme?: "HTTP" | "HTTPS";
-    /** Custom IP; pod IP when blank; type http only. */
-    host?: string;
-    /** Port; type http or tcp. */
-    port?: number;
-    /** Request path; type http only. */
-    path?: string;
-    /** Command list; type command only. */
-    command?: Array<string>;
-  };
-  /** Readiness probe. */
-  readinessProbe?: {
-    /** http, tcp or command. */
-    type: "http" | "command" | "tcp";
-    /** Seconds between startup and the first probe. */
-    delay: number;
-    /** Probe timeout. */
-    timeout: number;
-    /** HTTP or HTTPS; type http only. */
-    scheme?: "HTTP" | "HTTPS";
-    /** Custom IP; pod IP when blank; type http only. */
-    host?: string;
-    /** Port; type http or tcp. */
-    port?: number;
-    /** Request path; type http only. */
-    path?: string;
-    /** Command list; type command only. */
-    command?: Array<string>;
-  };
-  /** Startup probe. */
-  startupProbe?: {
-    /** http, tcp or command. */
-    type: "http" | "command" | "tcp";
-    /** Seconds between startup and the first probe. */
-    delay: number;
-    /** Probe timeout. */
-    timeout: number;
-    /** HTTP or HTTPS; type http only. */
-    scheme?: "HTTP" | "HTTPS";
-    /** Custom IP; pod IP when blank; type http only. */
-    host?: string;
-    /** Port; type http or tcp. */
-    port?: number;
-    /** Request path; type http only. */
-    path?: string;
-    /** Command list; type command only. */
-    command?: Array<string>;
   };
   /** External access. */
   externalAccesses?: Array<{
@@ -663,6 +499,170 @@ export interface JobComponentSpec {
     enable: boolean;
     /** Log paths. */
     ltsLogPath?: Array<string>;
+  };
+  /** Environment variables. */
+  envs?: Array<{
+    /** Variable name. */
+    name: string;
+    /** Variable value. */
+    value?: string;
+    /** Variable reference. */
+    valueFrom?: {
+      /** configMapKey or secretKey. */
+      referenceType: "configMapKey" | "secretKey";
+      /** ConfigMap or secret name. */
+      name: string;
+      /** Key in the ConfigMap or secret. */
+      key?: string;
+      /** Whether the key is optional. */
+      optional?: boolean;
+    };
+  }>;
+  /** Liveness probe. */
+  livenessProbe?: {
+    /** http, tcp or command. */
+    type: "http" | "tcp" | "command";
+    /** Seconds between startup and the first probe. */
+    delay: number;
+    /** Probe timeout. */
+    timeout: number;
+    /** HTTP or HTTPS; type http only. */
+    scheme?: "HTTP" | "HTTPS";
+    /** Custom IP; pod IP when blank; type http only. */
+    host?: string;
+    /** Port; type http or tcp. */
+    port?: number;
+    /** Request path; type http only. */
+    path?: string;
+    /** Command list; type command only. */
+    command?: Array<string>;
+  };
+  /** Readiness probe. */
+  readinessProbe?: {
+    /** http, tcp or command. */
+    type: "http" | "tcp" | "command";
+    /** Seconds between startup and the first probe. */
+    delay: number;
+    /** Probe timeout. */
+    timeout: number;
+    /** HTTP or HTTPS; type http only. */
+    scheme?: "HTTP" | "HTTPS";
+    /** Custom IP; pod IP when blank; type http only. */
+    host?: string;
+    /** Port; type http or tcp. */
+    port?: number;
+    /** Request path; type http only. */
+    path?: string;
+    /** Command list; type command only. */
+    command?: Array<string>;
+  };
+  /** Startup probe. */
+  startupProbe?: {
+    /** http, tcp or command. */
+    type: "http" | "tcp" | "command";
+    /** Seconds between startup and the first probe. */
+    delay: number;
+    /** Probe timeout. */
+    timeout: number;
+    /** HTTP or HTTPS; type http only. */
+    scheme?: "HTTP" | "HTTPS";
+    /** Custom IP; pod IP when blank; type http only. */
+    host?: string;
+    /** Port; type http or tcp. */
+    port?: number;
+    /** Request path; type http only. */
+    path?: string;
+    /** Command list; type command only. */
+    command?: Array<string>;
+  };
+  /** Startup command. */
+  command?: {
+    /** Command controlling the container. */
+    command?: Array<string>;
+    /** Arguments, e.g. -port=8080. */
+    args?: Array<string>;
+  };
+  /** Post-start processing. */
+  postStart?: {
+    /** Processing method: http or command. */
+    type: "http" | "command";
+    /** HTTP or HTTPS; type http only. */
+    scheme?: "HTTP" | "HTTPS";
+    /** Custom IP; pod IP when blank; type http only. */
+    host?: string;
+    /** Port; type http only. */
+    port?: number;
+    /** Request path; type http only. */
+    path?: string;
+    /** Command list; type command only. */
+    command?: Array<string>;
+  };
+  /** Pre-stop processing. */
+  preStop?: {
+    /** Processing method: http or command. */
+    type: "http" | "command";
+    /** HTTP or HTTPS; type http only. */
+    scheme?: "HTTP" | "HTTPS";
+    /** Custom IP; pod IP when blank; type http only. */
+    host?: string;
+    /** Port; type http only. */
+    port?: number;
+    /** Request path; type http only. */
+    path?: string;
+    /** Command list; type command only. */
+    command?: Array<string>;
+  };
+  /** Log collection. */
+  logs?: Array<{
+    /** Container log path. */
+    logPath: string;
+    /** Interval for dumping logs. */
+    rotate: string;
+    /** Mounted host path. */
+    hostPath: string;
+    /** Host extension path: None, PodUID, PodName, PodUID/ContainerName, PodName/ContainerName. */
+    hostExtendPath: "None" | "PodUID" | "PodName" | "PodUID/ContainerName" | "PodName/ContainerName";
+  }>;
+  /** Storage. */
+  storages?: Array<{
+    /** Data storage type: HostPath, EmptyDir, ConfigMap, Secret, PersistentVolumeClaim. */
+    type: "HostPath" | "EmptyDir" | "ConfigMap" | "Secret" | "PersistentVolumeClaim";
+    /** Name of the storage disk. */
+    name: string;
+    /** Parameters of the storage type. */
+    parameters: {
+      /** Host path; mandatory for HostPath. */
+      path?: string;
+      /** ConfigMap, Secret or PVC name; mandatory for ConfigMap, Secret, PersistentVolumeClaim. */
+      name?: string;
+      /** Mount permission in decimal (e.g. 384); ConfigMap and Secret storage. */
+      defaultMode?: number;
+      /** EmptyDir medium; `memory` enables memory storage. */
+      medium?: string;
+    };
+    /** Mount paths. */
+    mounts: Array<{
+      /** Mount path. */
+      path: string;
+      /** Subpath of the mount path. */
+      subPath: string;
+      /** Read only or not. */
+      readOnly: boolean;
+    }>;
+  }>;
+  /** Security policy. */
+  securityContext?: {
+    /** User ID running the container (0 = root). */
+    runAsUser?: number;
+    /** Group of the container processes. */
+    runAsGroup?: number;
+    /** Capability set. */
+    capabilities?: {
+      /** Linux capabilities to add. */
+      add?: Array<string>;
+      /** Linux capabilities to drop. */
+      drop?: Array<string>;
+    };
   };
   /** Maximum CPU, cores. */
   limitCpu?: number;
@@ -985,7 +985,7 @@ export interface ReleasePlanSpec {
       /** Liveness probe. */
       livenessProbe?: {
         /** http, tcp or command. */
-        type: "http" | "command" | "tcp";
+        type: "http" | "tcp" | "command";
         /** Seconds between startup and the first probe. */
         delay: number;
         /** Probe timeout. */
@@ -1004,7 +1004,7 @@ export interface ReleasePlanSpec {
       /** Readiness probe. */
       readinessProbe?: {
         /** http, tcp or command. */
-        type: "http" | "command" | "tcp";
+        type: "http" | "tcp" | "command";
         /** Seconds between startup and the first probe. */
         delay: number;
         /** Probe timeout. */
@@ -1023,7 +1023,7 @@ export interface ReleasePlanSpec {
       /** Startup probe. */
       startupProbe?: {
         /** http, tcp or command. */
-        type: "http" | "command" | "tcp";
+        type: "http" | "tcp" | "command";
         /** Seconds between startup and the first probe. */
         delay: number;
         /** Probe timeout. */
@@ -1160,88 +1160,6 @@ export interface ReleasePlanSpec {
       /** User key ID in DEW. */
       keyId: string;
     };
-    /** Environment variables. */
-    envs?: Array<{
-      /** Variable name. */
-      name: string;
-      /** Variable value. */
-      value?: string;
-      /** Variable reference. */
-      valueFrom?: {
-        /** configMapKey or secretKey. */
-        referenceType: "configMapKey" | "secretKey";
-        /** ConfigMap or secret name. */
-        name: string;
-        /** Key in the ConfigMap or secret. */
-        key?: string;
-        /** Whether the key is optional. */
-        optional?: boolean;
-      };
-    }>;
-    /** Storage. */
-    storages?: Array<{
-      /** Data storage type: HostPath, EmptyDir, ConfigMap, Secret, PersistentVolumeClaim. */
-      type: "HostPath" | "EmptyDir" | "ConfigMap" | "Secret" | "PersistentVolumeClaim";
-      /** Name of the storage disk. */
-      name: string;
-      /** Parameters of the storage type. */
-      parameters: {
-        /** Host path; mandatory for HostPath. */
-        path?: string;
-        /** ConfigMap, Secret or PVC name; mandatory for ConfigMap, Secret, PersistentVolumeClaim. */
-        name?: string;
-        /** Mount permission in decimal (e.g. 384); ConfigMap and Secret storage. */
-        defaultMode?: number;
-        /** EmptyDir medium; `memory` enables memory storage. */
-        medium?: string;
-      };
-      /** Mount paths. */
-      mounts: Array<{
-        /** Mount path. */
-        path: string;
-        /** Subpath of the mount path. */
-        subPath: string;
-        /** Read only or not. */
-        readOnly: boolean;
-      }>;
-    }>;
-    /** Startup command. */
-    command?: {
-      /** Command controlling the container. */
-      command?: Array<string>;
-      /** Arguments, e.g. -port=8080. */
-      args?: Array<string>;
-    };
-    /** Post-start processing. */
-    postStart?: {
-      /** Processing method: http or command. */
-      type: "http" | "command";
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http only. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
-    /** Pre-stop processing. */
-    preStop?: {
-      /** Processing method: http or command. */
-      type: "http" | "command";
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http only. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
     /** Service mesh for Node.js with a CSE engine bound. */
     mesher?: {
       /** Process listening port. */
@@ -1257,7 +1175,7 @@ export interface ReleasePlanSpec {
       serverXml: string;
     };
     /** DNS policy: Default, ClusterFirst, ClusterFirstWithHostNet, None. */
-    dnsPolicy?: "Default" | "ClusterFirst" | "ClusterFirstWithHostNet" | "None";
+    dnsPolicy?: "None" | "Default" | "ClusterFirst" | "ClusterFirstWithHostNet";
     /** DNS configuration. */
     dnsConfig?: {
       /** DNS server IPs. */
@@ -1272,31 +1190,6 @@ export interface ReleasePlanSpec {
         value?: string;
       }>;
     };
-    /** Security policy. */
-    securityContext?: {
-      /** User ID running the container (0 = root). */
-      runAsUser?: number;
-      /** Group of the container processes. */
-      runAsGroup?: number;
-      /** Capability set. */
-      capabilities?: {
-        /** Linux capabilities to add. */
-        add?: Array<string>;
-        /** Linux capabilities to drop. */
-        drop?: Array<string>;
-      };
-    };
-    /** Log collection. */
-    logs?: Array<{
-      /** Container log path. */
-      logPath: string;
-      /** Interval for dumping logs. */
-      rotate: string;
-      /** Mounted host path. */
-      hostPath: string;
-      /** Host extension path: None, PodUID, PodName, PodUID/ContainerName, PodName/ContainerName. */
-      hostExtendPath: "None" | "PodUID" | "PodName" | "PodUID/ContainerName" | "PodName/ContainerName";
-    }>;
     /** Custom metrics. */
     customMetric?: {
       /** Collection path, e.g. /metrics. */
@@ -1305,63 +1198,6 @@ export interface ReleasePlanSpec {
       port: number;
       /** Dimensions, e.g. cpu_usage,mem_usage. */
       dimensions: string;
-    };
-    /** Liveness probe. */
-    livenessProbe?: {
-      /** http, tcp or command. */
-      type: "http" | "command" | "tcp";
-      /** Seconds between startup and the first probe. */
-      delay: number;
-      /** Probe timeout. */
-      timeout: number;
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http or tcp. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
-    /** Readiness probe. */
-    readinessProbe?: {
-      /** http, tcp or command. */
-      type: "http" | "command" | "tcp";
-      /** Seconds between startup and the first probe. */
-      delay: number;
-      /** Probe timeout. */
-      timeout: number;
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http or tcp. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
-    /** Startup probe. */
-    startupProbe?: {
-      /** http, tcp or command. */
-      type: "http" | "command" | "tcp";
-      /** Seconds between startup and the first probe. */
-      delay: number;
-      /** Probe timeout. */
-      timeout: number;
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http or tcp. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
     };
     /** External access. */
     externalAccesses?: Array<{
@@ -1400,6 +1236,170 @@ export interface ReleasePlanSpec {
       enable: boolean;
       /** Log paths. */
       ltsLogPath?: Array<string>;
+    };
+    /** Environment variables. */
+    envs?: Array<{
+      /** Variable name. */
+      name: string;
+      /** Variable value. */
+      value?: string;
+      /** Variable reference. */
+      valueFrom?: {
+        /** configMapKey or secretKey. */
+        referenceType: "configMapKey" | "secretKey";
+        /** ConfigMap or secret name. */
+        name: string;
+        /** Key in the ConfigMap or secret. */
+        key?: string;
+        /** Whether the key is optional. */
+        optional?: boolean;
+      };
+    }>;
+    /** Liveness probe. */
+    livenessProbe?: {
+      /** http, tcp or command. */
+      type: "http" | "tcp" | "command";
+      /** Seconds between startup and the first probe. */
+      delay: number;
+      /** Probe timeout. */
+      timeout: number;
+      /** HTTP or HTTPS; type http only. */
+      scheme?: "HTTP" | "HTTPS";
+      /** Custom IP; pod IP when blank; type http only. */
+      host?: string;
+      /** Port; type http or tcp. */
+      port?: number;
+      /** Request path; type http only. */
+      path?: string;
+      /** Command list; type command only. */
+      command?: Array<string>;
+    };
+    /** Readiness probe. */
+    readinessProbe?: {
+      /** http, tcp or command. */
+      type: "http" | "tcp" | "command";
+      /** Seconds between startup and the first probe. */
+      delay: number;
+      /** Probe timeout. */
+      timeout: number;
+      /** HTTP or HTTPS; type http only. */
+      scheme?: "HTTP" | "HTTPS";
+      /** Custom IP; pod IP when blank; type http only. */
+      host?: string;
+      /** Port; type http or tcp. */
+      port?: number;
+      /** Request path; type http only. */
+      path?: string;
+      /** Command list; type command only. */
+      command?: Array<string>;
+    };
+    /** Startup probe. */
+    startupProbe?: {
+      /** http, tcp or command. */
+      type: "http" | "tcp" | "command";
+      /** Seconds between startup and the first probe. */
+      delay: number;
+      /** Probe timeout. */
+      timeout: number;
+      /** HTTP or HTTPS; type http only. */
+      scheme?: "HTTP" | "HTTPS";
+      /** Custom IP; pod IP when blank; type http only. */
+      host?: string;
+      /** Port; type http or tcp. */
+      port?: number;
+      /** Request path; type http only. */
+      path?: string;
+      /** Command list; type command only. */
+      command?: Array<string>;
+    };
+    /** Startup command. */
+    command?: {
+      /** Command controlling the container. */
+      command?: Array<string>;
+      /** Arguments, e.g. -port=8080. */
+      args?: Array<string>;
+    };
+    /** Post-start processing. */
+    postStart?: {
+      /** Processing method: http or command. */
+      type: "http" | "command";
+      /** HTTP or HTTPS; type http only. */
+      scheme?: "HTTP" | "HTTPS";
+      /** Custom IP; pod IP when blank; type http only. */
+      host?: string;
+      /** Port; type http only. */
+      port?: number;
+      /** Request path; type http only. */
+      path?: string;
+      /** Command list; type command only. */
+      command?: Array<string>;
+    };
+    /** Pre-stop processing. */
+    preStop?: {
+      /** Processing method: http or command. */
+      type: "http" | "command";
+      /** HTTP or HTTPS; type http only. */
+      scheme?: "HTTP" | "HTTPS";
+      /** Custom IP; pod IP when blank; type http only. */
+      host?: string;
+      /** Port; type http only. */
+      port?: number;
+      /** Request path; type http only. */
+      path?: string;
+      /** Command list; type command only. */
+      command?: Array<string>;
+    };
+    /** Log collection. */
+    logs?: Array<{
+      /** Container log path. */
+      logPath: string;
+      /** Interval for dumping logs. */
+      rotate: string;
+      /** Mounted host path. */
+      hostPath: string;
+      /** Host extension path: None, PodUID, PodName, PodUID/ContainerName, PodName/ContainerName. */
+      hostExtendPath: "None" | "PodUID" | "PodName" | "PodUID/ContainerName" | "PodName/ContainerName";
+    }>;
+    /** Storage. */
+    storages?: Array<{
+      /** Data storage type: HostPath, EmptyDir, ConfigMap, Secret, PersistentVolumeClaim. */
+      type: "HostPath" | "EmptyDir" | "ConfigMap" | "Secret" | "PersistentVolumeClaim";
+      /** Name of the storage disk. */
+      name: string;
+      /** Parameters of the storage type. */
+      parameters: {
+        /** Host path; mandatory for HostPath. */
+        path?: string;
+        /** ConfigMap, Secret or PVC name; mandatory for ConfigMap, Secret, PersistentVolumeClaim. */
+        name?: string;
+        /** Mount permission in decimal (e.g. 384); ConfigMap and Secret storage. */
+        defaultMode?: number;
+        /** EmptyDir medium; `memory` enables memory storage. */
+        medium?: string;
+      };
+      /** Mount paths. */
+      mounts: Array<{
+        /** Mount path. */
+        path: string;
+        /** Subpath of the mount path. */
+        subPath: string;
+        /** Read only or not. */
+        readOnly: boolean;
+      }>;
+    }>;
+    /** Security policy. */
+    securityContext?: {
+      /** User ID running the container (0 = root). */
+      runAsUser?: number;
+      /** Group of the container processes. */
+      runAsGroup?: number;
+      /** Capability set. */
+      capabilities?: {
+        /** Linux capabilities to add. */
+        add?: Array<string>;
+        /** Linux capabilities to drop. */
+        drop?: Array<string>;
+      };
     };
     /** Maximum CPU, cores. */
     limitCpu?: number;

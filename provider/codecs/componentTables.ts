@@ -493,17 +493,7 @@ export const sharedComponentFields = {
   description: Description,
   /** Component build. */
   build: Build,
-  ...resourceQuantities,
-  /** Environment variables. */
-  envs: t.array(Env),
-  /** Storage. */
-  storages: t.array(Storage),
-  /** Startup command. */
-  command: Command,
-  /** Post-start processing. */
-  post_start: Lifecycle,
-  /** Pre-stop processing. */
-  pre_stop: Lifecycle,
+  ...containerFields,
   /** Service mesh for Node.js with a CSE engine bound. */
   mesher: Mesher,
   /** Time zone, e.g. Asia/Shanghai. */
@@ -516,18 +506,8 @@ export const sharedComponentFields = {
   dns_policy: DnsPolicy,
   /** DNS configuration. */
   dns_config: DnsConfig,
-  /** Security policy. */
-  security_context: SecurityContext,
-  /** Log collection. */
-  logs: t.array(Log),
   /** Custom metrics. */
   custom_metric: CustomMetric,
-  /** Liveness probe. */
-  liveness_probe: Probe,
-  /** Readiness probe. */
-  readiness_probe: Probe,
-  /** Startup probe. */
-  startup_probe: Probe,
   /** External access. */
   external_accesses: t.array(ExternalAccess),
   /** Container name. */
