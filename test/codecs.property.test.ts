@@ -270,10 +270,13 @@ const releaseComponent = obj(
     configEncryption: obj({ keyId: text }),
   },
 ).map((c) => {
+  // "build is mandatory when the component is deployed in containers and no image is used"
+  const needsBuild = (c.runtimeStack as Spec).deployMode === "container" && (c.source as Spec).kind !== "image" && c.build === undefined;
+  const built = needsBuild ? { ...c, build: { parameters: { clusterId: "cce-build" } } } : c;
   // "max_unavailable and max_surge can be set only when workload_kind is deployment"
-  if (c.workloadKind === undefined || c.workloadKind === "deployment" || c.updateStrategy === undefined) return c;
-  const { maxSurge: _s, maxUnavailable: _u, ...strategy } = c.updateStrategy as Spec;
-  return { ...c, updateStrategy: strategy };
+  if (built.workloadKind === undefined || built.workloadKind === "deployment" || built.updateStrategy === undefined) return built;
+  const { maxSurge: _s, maxUnavailable: _u, ...strategy } = built.updateStrategy as Spec;
+  return { ...built, updateStrategy: strategy };
 });
 const releaseSpec: fc.Arbitrary<Spec> = obj({ name: text, components: fc.array(releaseComponent, { minLength: 1, maxLength: 2 }) }, { desc: text, failStrategy: oneOf("continue", "stop") });
 

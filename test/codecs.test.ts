@@ -327,6 +327,14 @@ const ruleCases: RuleCase[] = [
     path: `${C}.deployStrategy.grayRelease.${field}`,
     rule: "is required when type is CONTENT",
   })),
+  // build (Table 4): mandatory for containers deployed from code or a package
+  {
+    name: "build for a container deployed from a package",
+    page: "release",
+    spec: edit(releaseBase(), { [`${C}.build`]: undefined, [`${C}.runtimeStack.deployMode`]: "container", [`${C}.source`]: { kind: "package", url: "obs://b/app.jar", storage: "obs" } }),
+    path: `${C}.build`,
+    rule: "is required when the component is deployed in containers",
+  },
   // tolerations (Table 36)
   { name: "toleration value when operator is Equal", page: "release", spec: deleteAt(releaseBase(), `${C}.tolerations[0].value`), path: `${C}.tolerations[0].value`, rule: "is required when operator is Equal" },
   { name: "no toleration value with Exists", page: "release", spec: setAt(releaseBase(), `${C}.tolerations[1].value`, "x"), path: `${C}.tolerations[1].value`, rule: "must not be set when operator is Exists" },
@@ -396,6 +404,8 @@ const ruleCases: RuleCase[] = [
 ];
 
 const okCases: OkCase[] = [
+  { name: "no build for a container deployed from an image", page: "release", spec: edit(releaseBase(), { [`${C}.build`]: undefined, [`${C}.runtimeStack.deployMode`]: "container", [`${C}.source`]: { kind: "image", url: "swr.example.com/a:1", storage: "swr" } }) },
+  { name: "no build for a VM deployed from a package", page: "release", spec: edit(releaseBase(), { [`${C}.build`]: undefined, [`${C}.runtimeStack`]: { name: "OpenJDK8", version: "1", type: "Java", deployMode: "virtualmachine" }, [`${C}.source`]: { kind: "package", url: "obs://b/app.jar", storage: "obs" } }) },
   ...pages.map((page) => ({ name: "source kind code needs no url/storage", page, spec: setAt(baseOf(page), http(page), { kind: "code" }) })),
   ...pages.map((page) => ({ name: "source storage obs needs no http fields", page, spec: setAt(baseOf(page), http(page), { kind: "image", url: "swr.example.com/a:1", storage: "swr" }) })),
   ...pages.map((page) => ({

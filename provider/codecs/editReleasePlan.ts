@@ -238,6 +238,12 @@ const surgeOnlyForDeployments: Rule<{ workload_kind?: string; update_strategy?: 
     ? [{ key: "update_strategy", message: "max_unavailable and max_surge can be set only when workload_kind is deployment" }]
     : [];
 
+/** Table 4: build "is mandatory when the component is deployed in containers and no image is used". */
+const buildForContainersWithoutImage: Rule<{ runtime_stack?: { deploy_mode?: string }; source?: { kind?: string }; build?: unknown }> = (c) =>
+  c.runtime_stack?.deploy_mode === "container" && isKnownValue(c.source?.kind) && c.source?.kind !== "image" && isAbsent(c.build)
+    ? [{ key: "build", message: "is required when the component is deployed in containers from code or a package (not an image)" }]
+    : [];
+
 /** Table 4 components */
 export const ReleaseComponent = checked(
   obj(
@@ -295,6 +301,7 @@ export const ReleaseComponent = checked(
     },
   ),
   surgeOnlyForDeployments,
+  buildForContainersWithoutImage,
 );
 
 /** Table 3: the edit request body. */
