@@ -92,10 +92,14 @@ export class ServiceStageClient {
   private readonly retry: RetryPolicy;
   private readonly secrets: string[];
   private readonly throttle: AdaptiveThrottle;
+  /** Parsed once: every signed request needs the host and any path prefix of the endpoint. */
+  private readonly endpoint: { host: string; pathPrefix: string };
 
   constructor(private readonly options: ClientOptions) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.throttle = throttleFor(options.endpoint);
+    const url = new URL(options.endpoint);
+    this.endpoint = { host: url.host, pathPrefix: url.pathname.replace(/\/+$/, "") };
     const c = options.credentials;
     this.secrets = c.kind === "token" ? [c.token] : [c.secretKey, ...(c.securityToken !== undefined ? [c.securityToken] : [])];
     this.http = axios.create({
@@ -162,21 +166,20 @@ export class ServiceStageClient {
 
   private headers(method: string, path: string, body: string): Record<string, string> {
     const c = this.options.credentials;
-    const base: Record<string, string> = { "Content-Type": "application/json;charset=utf8", Accept: "application/json" };
-    if (c.kind === "token") return { ...base, "X-Auth-Token": c.token };
+    const content = { "Content-Type": "application/json;charset=utf8" };
+    if (c.kind === "token") return { ...content, Accept: "application/json", "X-Auth-Token": c.token };
     const signed: Record<string, string> = {
-      ...base,
-      Host: new URL(this.options.endpoint).host,
+      ...content,
+      Host: this.endpoint.host,
       "X-Project-Id": this.options.projectId,
       "X-Sdk-Date": formatSdkDate(new Date()),
       ...(c.securityToken !== undefined ? { "X-Security-Token": c.securityToken } : {}),
     };
-    delete signed.Accept;
     // The signer encodes path segments itself, so it gets the decoded path.
     const decodedPath = path.split("/").map(decodeURIComponent).join("/");
-    const prefix = new URL(this.options.endpoint).pathname.replace(/\/+$/, "");
-    return { ...signed, ...signRequest({ method, path: prefix + decodedPath, headers: signed, body }, c), Accept: "application/json" };
+    return { ...signed, ...signRequest({ method, path: this.endpoint.pathPrefix + decodedPath, headers: signed, body }, c), Accept: "application/json" };
   }
+
 
   private async send(method: string, path: string, body: string | undefined, attempt: number): Promise<Answer> {
     const sentAt = await this.throttle.acquire();
