@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Provision a Pulumi CLI matching the installed @pulumi/pulumi version.
+# Provision what plain `pulumi preview` / `pulumi up` in a program folder needs:
 #
-# Order of preference:
-#   1. a working `pulumi` already on PATH (other than our own .tools/bin copy);
-#   2. <repo>/.tools/bin/pulumi if its `pulumi version` equals the wanted version;
-#   3. build it from the Go module pinned in test/engine/pulumi-cli/go.mod
-#      (needs `go` and access to a Go module proxy).
-# Alongside, <repo>/.tools/bin/pulumi-resource-pulumi-nodejs is linked to the
-# dynamic-provider plugin shipped by @pulumi/pulumi.
+#   pulumi                         the CLI, matching the installed @pulumi/pulumi version;
+#   pulumi-language-nodejs         the Node.js language host that runs the program folder;
+#   pulumi-resource-pulumi-nodejs  the dynamic-provider plugin shipped by @pulumi/pulumi.
 #
-# All diagnostics go to stderr. The only stdout output is a final line: the
-# absolute bin directory to prepend to PATH (in the one case where a PATH
-# pulumi lacks the plugin, two directories joined by ':').
+# Each one, in order of preference:
+#   1. a working copy already on PATH (for the CLI and the language host also one next
+#      to the CLI, where a normal Pulumi installation keeps it);
+#   2. a copy in <repo>/.tools/bin built earlier for the pinned version;
+#   3. a build from its Go module (needs `go` and a Go module proxy):
+#        scripts/go/pulumi-cli             CLI, pinned to the lockfile's @pulumi/pulumi;
+#        scripts/go/pulumi-language-nodejs language host, pinned (and why) in its go.mod.
+#      Cold builds on 2 cores: the CLI about 6.5 minutes, the language host about 1 to 2
+#      minutes. Builds run under one lock, so concurrent callers do not build twice, and
+#      are skipped when a copy of the pinned version is there (a re-run takes under 1 s).
 #
-# Usage: PATH="$(scripts/provision-pulumi.sh):$PATH"
+# All diagnostics go to stderr. The only stdout output is a final line: the directories
+# to prepend to PATH, joined by ':'.
+#
+# Usage: PATH="$(scripts/provision-pulumi.sh):$PATH"   (scripts/pulumi-env.sh does this)
 set -euo pipefail
 
 log() { printf 'provision-pulumi: %s\n' "$*" >&2; }
@@ -21,10 +27,13 @@ die() { log "error: $*"; exit 1; }
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 TOOLS_BIN="$REPO_ROOT/.tools/bin"
-MOD_DIR="$REPO_ROOT/test/engine/pulumi-cli"
+CLI_MOD="$REPO_ROOT/scripts/go/pulumi-cli"
+HOST_MOD="$REPO_ROOT/scripts/go/pulumi-language-nodejs"
 PKG_ROOT="$REPO_ROOT/node_modules/@pulumi/pulumi"
 PLUGIN_NAME="pulumi-resource-pulumi-nodejs"
-CMD_PKG="github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+HOST_NAME="pulumi-language-nodejs"
+CLI_PKG="github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+HOST_PKG="github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"
 VERSION_VAR="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 
 export PULUMI_SKIP_UPDATE_CHECK=true
@@ -33,102 +42,128 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 WANTED="v$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$PKG_ROOT/package.json" | head -n1)"
 [ "$WANTED" != "v" ] || die "cannot read the version of @pulumi/pulumi from $PKG_ROOT/package.json"
 
+# The version a go.mod requires of a module.
+pinned_version() { # $1 = go.mod, $2 = module path
+  awk -v m="$2" '$1 == m { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$1"
+}
+HOST_WANTED="$(pinned_version "$HOST_MOD/go.mod" github.com/pulumi/pulumi/sdk/v3)"
+[ -n "$HOST_WANTED" ] || die "$HOST_MOD/go.mod does not pin github.com/pulumi/pulumi/sdk/v3"
+
 # Prints the version reported by a pulumi binary, or nothing if it does not run.
 cli_version() { "$1" version 2>/dev/null | tr -d '[:space:]' || true; }
 
-# Makes sure .tools/bin holds a link to the dynamic-provider plugin of @pulumi/pulumi.
-link_plugin() {
-  local src="$PKG_ROOT/$PLUGIN_NAME"
-  [ -f "$src" ] || die "$src not found (expected at the @pulumi/pulumi package root)"
-  [ -x "$src" ] || die "$src is not executable"
-  mkdir -p "$TOOLS_BIN"
-  if [ "$(readlink "$TOOLS_BIN/$PLUGIN_NAME" 2>/dev/null || true)" != "$src" ]; then
-    ln -sfn "$src" "$TOOLS_BIN/$PLUGIN_NAME"
-    log "linked $TOOLS_BIN/$PLUGIN_NAME -> $src"
-  fi
+# True if $1 is a language host that starts: it prints its flag usage for -help.
+host_runs() { [ -x "$1" ] && "$1" -help 2>&1 | grep -q -- '-tracing'; }
+
+# True if $1 is our own .tools/bin copy of the file named like it.
+is_ours() { [ "$(readlink -f "$1")" = "$(readlink -f "$TOOLS_BIN/$(basename "$1")" 2>/dev/null || echo -)" ]; }
+
+# Builds go package $2 from the wrapper module $1 into .tools/bin with extra go flags $3...
+go_build() {
+  local mod="$1" pkg="$2"
+  shift 2
+  command -v go >/dev/null 2>&1 || {
+    log "neither a usable $(basename "$pkg") nor a 'go' toolchain to build it."
+    log "Install the Pulumi CLI ${WANTED} (it ships the language host), then re-run:"
+    log "  curl -fsSL https://get.pulumi.com | sh -s -- --version ${WANTED#v}"
+    log "  (see https://www.pulumi.com/docs/install/ for other methods)"
+    log "or install Go (https://go.dev/dl/) so this script can build it from source."
+    exit 1
+  }
+  log "building $(basename "$pkg") from $pkg into $TOOLS_BIN (a cold build takes minutes)"
+  local start
+  start=$(date +%s)
+  (
+    cd "$mod"
+    # The checksum database has no entries for pulumi's modules here; the committed go.sum
+    # still pins their hashes.
+    GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/*" GOFLAGS=-mod=mod \
+      go build -o "$TOOLS_BIN/$(basename "$pkg")" "$@" "$pkg"
+  ) >&2 || die "go build $pkg failed"
+  log "built $(basename "$pkg") in $(($(date +%s) - start))s"
 }
 
-# 1. A pulumi already on PATH (ignoring our own .tools/bin copy, which gets the
-#    version check below).
-if existing="$(command -v pulumi 2>/dev/null)"; then
-  existing_real="$(readlink -f "$existing")"
-  if [ "$existing_real" != "$(readlink -f "$TOOLS_BIN/pulumi" 2>/dev/null || echo -)" ]; then
-    have="$(cli_version "$existing")"
-    if [ -n "$have" ]; then
-      bindir="$(cd "$(dirname "$existing")" && pwd -P)"
-      log "using pulumi $have from PATH: $existing"
-      [ "$have" = "$WANTED" ] || log "warning: @pulumi/pulumi is $WANTED but the CLI is $have"
-      if [ ! -x "$(dirname "$existing_real")/$PLUGIN_NAME" ] && ! command -v "$PLUGIN_NAME" >/dev/null 2>&1; then
-        # Dynamic resources need the plugin: hand out both directories.
-        log "$PLUGIN_NAME is neither on PATH nor next to $existing_real: adding $TOOLS_BIN"
-        link_plugin
-        bindir="$bindir:$TOOLS_BIN"
-      fi
-      printf '%s\n' "$bindir"
-      exit 0
-    fi
-    log "ignoring $existing: 'pulumi version' failed"
-  fi
-fi
+DIRS=()
+add_dir() { case ":$(IFS=:; echo "${DIRS[*]-}"):" in *":$1:"*) ;; *) DIRS+=("$1") ;; esac; }
 
-# 2. and 3. run under a lock so that concurrent callers do not build twice.
 mkdir -p "$TOOLS_BIN"
+# Builds and the .tools/bin links run under a lock so that concurrent callers do not race.
 if command -v flock >/dev/null 2>&1; then
   exec 9>"$REPO_ROOT/.tools/provision.lock"
   flock 9
 fi
 
-# 2. A previously built .tools/bin/pulumi of the right version.
-if [ -x "$TOOLS_BIN/pulumi" ]; then
-  have="$(cli_version "$TOOLS_BIN/pulumi")"
-  if [ "$have" = "$WANTED" ]; then
-    link_plugin
-    log "reusing $TOOLS_BIN/pulumi ($have)"
-    printf '%s\n' "$TOOLS_BIN"
-    exit 0
+# ---- the CLI -------------------------------------------------------------------------------
+cli=""
+if existing="$(command -v pulumi 2>/dev/null)" && ! is_ours "$existing"; then
+  have="$(cli_version "$existing")"
+  if [ -n "$have" ]; then
+    cli="$(readlink -f "$existing")"
+    log "using pulumi $have from PATH: $existing"
+    [ "$have" = "$WANTED" ] || log "warning: @pulumi/pulumi is $WANTED but the CLI is $have"
+    add_dir "$(cd "$(dirname "$existing")" && pwd -P)"
+  else
+    log "ignoring $existing: 'pulumi version' failed"
   fi
-  log "$TOOLS_BIN/pulumi reports '${have:-nothing}', wanted $WANTED: rebuilding"
+fi
+if [ -z "$cli" ]; then
+  have=""
+  [ -x "$TOOLS_BIN/pulumi" ] && have="$(cli_version "$TOOLS_BIN/pulumi")"
+  if [ "$have" = "$WANTED" ]; then
+    log "reusing $TOOLS_BIN/pulumi ($have)"
+  else
+    [ -z "$have" ] || log "$TOOLS_BIN/pulumi reports '$have', wanted $WANTED: rebuilding"
+    pin_pkg="$(pinned_version "$CLI_MOD/go.mod" github.com/pulumi/pulumi/pkg/v3)"
+    pin_sdk="$(pinned_version "$CLI_MOD/go.mod" github.com/pulumi/pulumi/sdk/v3)"
+    if [ "$pin_pkg" != "$WANTED" ] || [ "$pin_sdk" != "$WANTED" ]; then
+      die "$(printf '%s\n' \
+        "scripts/go/pulumi-cli/go.mod pins pulumi/pkg/v3 ${pin_pkg:-<none>} and pulumi/sdk/v3 ${pin_sdk:-<none>}," \
+        "but node_modules/@pulumi/pulumi is $WANTED. Update the pin and commit go.mod/go.sum:" \
+        "  (cd scripts/go/pulumi-cli && GONOSUMDB='github.com/pulumi/*' GOFLAGS=-mod=mod \\" \
+        "     go get github.com/pulumi/pulumi/pkg/v3@$WANTED github.com/pulumi/pulumi/sdk/v3@$WANTED && \\" \
+        "     GONOSUMDB='github.com/pulumi/*' GOFLAGS=-mod=mod go mod tidy)")"
+    fi
+    go_build "$CLI_MOD" "$CLI_PKG" -ldflags "-X $VERSION_VAR=$WANTED"
+    have="$(cli_version "$TOOLS_BIN/pulumi")"
+    [ "$have" = "$WANTED" ] || die "built $TOOLS_BIN/pulumi reports '${have:-nothing}', wanted $WANTED"
+  fi
+  cli="$TOOLS_BIN/pulumi"
+  add_dir "$TOOLS_BIN"
 fi
 
-# 3. Build from source with Go.
-if ! command -v go >/dev/null 2>&1; then
-  log "no 'pulumi' on PATH and no 'go' toolchain to build it."
-  log "Install the Pulumi CLI $WANTED, then re-run:"
-  log "  curl -fsSL https://get.pulumi.com | sh -s -- --version ${WANTED#v}"
-  log "  (see https://www.pulumi.com/docs/install/ for other methods)"
-  log "or install Go (https://go.dev/dl/) so this script can build it from source."
-  exit 1
+# ---- the Node.js language host ---------------------------------------------------------------
+host=""
+for candidate in "$(dirname "$cli")/$HOST_NAME" "$(command -v "$HOST_NAME" 2>/dev/null || true)"; do
+  if [ -n "$candidate" ] && [ -e "$candidate" ] && ! is_ours "$candidate" && host_runs "$candidate"; then
+    host="$candidate"
+    log "using $HOST_NAME from $candidate"
+    add_dir "$(cd "$(dirname "$candidate")" && pwd -P)"
+    break
+  fi
+done
+if [ -z "$host" ]; then
+  stamp="$TOOLS_BIN/$HOST_NAME.version"
+  if host_runs "$TOOLS_BIN/$HOST_NAME" && [ "$(cat "$stamp" 2>/dev/null)" = "$HOST_WANTED" ]; then
+    log "reusing $TOOLS_BIN/$HOST_NAME ($HOST_WANTED)"
+  else
+    go_build "$HOST_MOD" "$HOST_PKG"
+    host_runs "$TOOLS_BIN/$HOST_NAME" || die "the built $TOOLS_BIN/$HOST_NAME does not start"
+    printf '%s\n' "$HOST_WANTED" >"$stamp"
+  fi
+  add_dir "$TOOLS_BIN"
 fi
 
-[ -f "$MOD_DIR/go.mod" ] || die "$MOD_DIR/go.mod not found"
-pinned_version() { # $1 = module path; prints its required version in go.mod
-  awk -v m="$1" '$1 == m { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$MOD_DIR/go.mod"
-}
-pin_pkg="$(pinned_version github.com/pulumi/pulumi/pkg/v3)"
-pin_sdk="$(pinned_version github.com/pulumi/pulumi/sdk/v3)"
-if [ "$pin_pkg" != "$WANTED" ] || [ "$pin_sdk" != "$WANTED" ]; then
-  die "$(printf '%s\n' \
-    "test/engine/pulumi-cli/go.mod pins pulumi/pkg/v3 ${pin_pkg:-<none>} and pulumi/sdk/v3 ${pin_sdk:-<none>}," \
-    "but node_modules/@pulumi/pulumi is $WANTED. Update the pin and commit go.mod/go.sum:" \
-    "  (cd test/engine/pulumi-cli && GONOSUMDB='github.com/pulumi/*' GOFLAGS=-mod=mod \\" \
-    "     go get github.com/pulumi/pulumi/pkg/v3@$WANTED github.com/pulumi/pulumi/sdk/v3@$WANTED && \\" \
-    "     GONOSUMDB='github.com/pulumi/*' GOFLAGS=-mod=mod go mod tidy)")"
+# ---- the dynamic-provider plugin ---------------------------------------------------------------
+if { ! is_ours "$cli" && [ -x "$(dirname "$cli")/$PLUGIN_NAME" ]; } || { p="$(command -v "$PLUGIN_NAME" 2>/dev/null)" && ! is_ours "$p"; }; then
+  log "using the $PLUGIN_NAME found with the CLI or on PATH"
+else
+  src="$PKG_ROOT/$PLUGIN_NAME"
+  [ -x "$src" ] || die "$src not found or not executable (expected at the @pulumi/pulumi package root)"
+  if [ "$(readlink "$TOOLS_BIN/$PLUGIN_NAME" 2>/dev/null || true)" != "$src" ]; then
+    ln -sfn "$src" "$TOOLS_BIN/$PLUGIN_NAME"
+    log "linked $TOOLS_BIN/$PLUGIN_NAME -> $src"
+  fi
+  add_dir "$TOOLS_BIN"
 fi
 
-log "building pulumi $WANTED from $CMD_PKG into $TOOLS_BIN (a cold build takes several minutes)"
-start=$(date +%s)
-(
-  cd "$MOD_DIR"
-  # The checksum database has no entries for pulumi's modules here; go.sum still
-  # pins their hashes once committed.
-  GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/*" \
-  GOFLAGS=-mod=mod \
-  GOBIN="$TOOLS_BIN" \
-    go install -ldflags "-X $VERSION_VAR=$WANTED" "$CMD_PKG"
-) >&2 || die "go install $CMD_PKG failed"
-log "built in $(( $(date +%s) - start ))s"
-
-have="$(cli_version "$TOOLS_BIN/pulumi")"
-[ "$have" = "$WANTED" ] || die "built $TOOLS_BIN/pulumi reports '${have:-nothing}', wanted $WANTED"
-link_plugin
-printf '%s\n' "$TOOLS_BIN"
+(IFS=:; printf '%s\n' "${DIRS[*]}")

@@ -1,4 +1,4 @@
-module pulumi-servicestage/test/engine/pulumi-cli
+module pulumi-servicestage/scripts/go/pulumi-cli
 
 go 1.25.11
 

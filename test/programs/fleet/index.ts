@@ -1,0 +1,65 @@
+/**
+ * `count` job components (comp-00, comp-01, ... named job-comp-00, ...) with the redeploy
+ * page's example spec, and with `releasePlanId` set a release task too. Stack config:
+ *   count             how many components (default 1)
+ *   version           their version (default 2025.0323.15181)
+ *   versions          JSON object: a version per component id, over `version`
+ *   httpPassword      (secret) deploy from an http package source with this password
+ *   releasePlanId     also declare the release task of that id (two batches)
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { JobComponent, ReleasePlan } from "pulumi-servicestage";
+
+const config = new pulumi.Config();
+const count = config.getNumber("count") ?? 1;
+const version = config.get("version") ?? "2025.0323.15181";
+const versions = config.getObject<Record<string, string>>("versions") ?? {};
+const httpPassword = config.getSecret("httpPassword");
+const releasePlanId = config.get("releasePlanId");
+
+const source = httpPassword
+  ? { kind: "package", storage: "http", url: "https://repo.example/app.jar", httpUsername: "deploy", httpPassword, httpCommand: "curl", httpHeaders: { "X-Trace": "1" } }
+  : { kind: "package", storage: "obs", url: "obs://bucket0001/weather-1.0.0.jar", version: "" };
+
+const jobs = Array.from({ length: count }, (_, i) => {
+  const componentId = `comp-${String(i).padStart(2, "0")}`;
+  return new JobComponent(componentId, {
+    applicationId: "app-demo",
+    componentId,
+    name: `job-${componentId}`,
+    version: versions[componentId] ?? version,
+    runtimeStack: { name: "OpenJDK8", version: "1.1.1", type: "Java", deployMode: "virtualmachine" },
+    source,
+    referResources: [{ id: "67835bb3-1235-4cc9-be71-becbb2b4ca0d", type: "ecs" }],
+    taskSetting: { parallelism: 1, completionMode: "Indexed", suspend: false },
+    replica: 1,
+  });
+});
+
+const releaseComponent = (seq: number, componentId: string, name: string) => ({
+  seq,
+  componentId,
+  name,
+  environmentId: "env-prod",
+  runtimeStack: { name: "OpenJDK17", version: "17.0.1", type: "Java", deployMode: "container" },
+  source: { kind: "image", url: "swr.cn-north-4.myhuaweicloud.com/demo/app:1.0.0", storage: "swr" },
+  version: "1.0.0",
+  replica: 2,
+  referResources: [{ id: "cce-cluster-1", type: "cce", parameters: { namespace: "default" } }],
+});
+const plan = releasePlanId
+  ? new ReleasePlan("plan", {
+      releasePlanId,
+      name: "release-2025-q3",
+      desc: config.get("releaseDesc") ?? "two batches",
+      failStrategy: "stop",
+      components: [
+        { ...releaseComponent(1, "comp-api", "api"), deployStrategy: { type: "GrayRelease", grayRelease: { type: "WEIGHT", firstBatchWeight: 20, firstBatchReplica: 1, remainingBatch: 2 } } },
+        { ...releaseComponent(2, "comp-web", "web"), deployStrategy: { type: "RollingRelease", rollingRelease: { batches: 2 } } },
+      ],
+    })
+  : undefined;
+
+export const jobIds = pulumi.all(jobs.map((j) => j.jobId));
+export const jobStatuses = pulumi.all(jobs.map((j) => j.jobStatus));
+export const releasePlan = plan?.id;
