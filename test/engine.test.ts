@@ -1,164 +1,186 @@
 /**
- * The real Pulumi engine end to end: preview, up, refresh and destroy of both resources
- * against the emulator, counting the HTTP calls each step makes, reading the state file,
- * and watching what the user sees. Skipped (with a message) where no pulumi CLI exists;
- * `.ci/run` provisions one.
+ * The user's path, end to end: the plain `pulumi` CLI and its Node.js language host run
+ * inside the example folders and a test program folder (test/programs/fleet), against the
+ * emulator, counting the HTTP calls each step makes, reading `pulumi stack export`, and
+ * watching what the user sees. `npm test` provisions the CLI (scripts/pulumi-env.sh).
  */
-import * as pulumi from "@pulumi/pulumi";
-import { Emulator, startEmulator } from "../emulator/server";
-import { JobComponent, ReleasePlan } from "../sdk";
-import { EngineStack, findPulumiCli, newStack, readCheckpoint, stateText } from "./helpers/engine";
-import { ACCESS_KEY, APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, SECRET_KEY, TOKEN, jobSpec, releaseSpec, seed, wireJobSpec } from "./helpers/world";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Emulator, Seed, startEmulator } from "../emulator/server";
+import { parseSeed } from "../emulator/state";
+import { ProgramStack, repo } from "./helpers/cli";
+import { ACCESS_KEY, PROJECT_ID, SECRET_KEY, TOKEN, seed as testSeed, wireJobSpec, jobSpec } from "./helpers/world";
 
-const cli = findPulumiCli();
-const describeWithCli = cli !== undefined ? describe : describe.skip;
-if (cli === undefined) console.warn("engine tests skipped: no pulumi CLI (run scripts/provision-pulumi.sh, or `bash .ci/run`)");
+jest.setTimeout(300_000);
 
-jest.setTimeout(240_000);
+const JOB_TYPE = "pulumi-nodejs:dynamic/servicestage:JobComponent";
+const exampleSeed = (): Seed => parseSeed(JSON.parse(fs.readFileSync(path.join(repo, "emulator", "seed.example.json"), "utf8")));
+const jobComponentDir = path.join(repo, "examples", "job-component");
+const releasePlanDir = path.join(repo, "examples", "release-plan");
+const fleetDir = path.join(repo, "test", "programs", "fleet");
 
-let emulator: Emulator;
-let env: EngineStack | undefined;
-
-const tokenConfig = () => ({
-  "servicestage:endpoint": { value: emulator.url },
-  "servicestage:projectId": { value: PROJECT_ID },
-  "servicestage:authToken": { value: TOKEN, secret: true },
+/** The fleet program's components comp-00 ... with the names it declares, plus the test world's release task. */
+const fleetSeed = (count: number): Seed => ({
+  ...testSeed(),
+  components: Array.from({ length: count }, (_, i) => {
+    const componentId = `comp-${String(i).padStart(2, "0")}`;
+    return { applicationId: "app-demo", componentId, spec: wireJobSpec(jobSpec({ name: `job-${componentId}` })) };
+  }),
 });
 
-const countBy = (method: string) => emulator.requests().filter((r) => r.method === method).length;
+let emulator: Emulator | undefined;
+let stack: ProgramStack | undefined;
+
+const the = (): Emulator => {
+  if (emulator === undefined) throw new Error("no emulator");
+  return emulator;
+};
+const calls = (method?: string, pathIncludes = "") => the().requests().filter((r) => (method === undefined || r.method === method) && r.path.includes(pathIncludes));
+const tokenConfig = () => ({ "servicestage:endpoint": the().url, "servicestage:projectId": the().projectId });
+
+/** The resources of a type in `pulumi stack export`. */
+const exported = async (type: string): Promise<Array<{ inputs: Record<string, unknown>; outputs: Record<string, unknown> }>> =>
+  (JSON.parse(await (stack as ProgramStack).exportState()).deployment.resources ?? []).filter((r: { type: string }) => r.type === type);
 
 afterEach(async () => {
-  await env?.dispose();
-  env = undefined;
+  await stack?.dispose();
+  stack = undefined;
   await emulator?.close();
+  emulator = undefined;
 });
 
-describeWithCli("pulumi engine", () => {
-  test("preview makes no calls; up redeploys once and shows job progress; unchanged up makes no PUT; refresh sees drift and deletion", async () => {
-    emulator = await startEmulator({ seed: seed(), token: TOKEN, jobDurationMs: 200 });
-    let version = "2025.0323.15181";
-    const program = async () => {
-      const job = new JobComponent("job", { applicationId: APP_ID, componentId: COMPONENT_ID, ...jobSpec({ version }) } as never);
-      const plan = new ReleasePlan("plan", { releasePlanId: RELEASE_PLAN_ID, ...releaseSpec() } as never);
-      return { jobId: job.jobId, jobStatus: job.jobStatus, plan: plan.id };
-    };
-    env = await newStack("servicestage-engine", program, tokenConfig());
-    const { stack } = env;
+test("examples/job-component: stack init, config, preview, up, a version change, refresh of drift, destroy", async () => {
+  emulator = await startEmulator({ seed: exampleSeed(), token: "demo-token", jobDurationMs: 300 });
+  stack = new ProgramStack(jobComponentDir);
+  await stack.init(tokenConfig(), { "servicestage:authToken": "demo-token" });
 
-    const preview = await stack.preview();
-    expect(preview.changeSummary).toMatchObject({ create: 3 });
-    expect(emulator.requests()).toHaveLength(0);
+  expect(await stack.preview()).toEqual({ create: 2 });
+  expect(calls()).toHaveLength(0);
 
-    const out: string[] = [];
-    const up = await stack.up({ onOutput: (s) => out.push(s) });
-    expect(up.summary.result).toBe("succeeded");
-    expect(up.outputs.jobStatus.value).toBe("SUCCEEDED");
-    expect(up.outputs.jobId.value).toMatch(/^JOB/);
-    expect(countBy("PUT")).toBe(2); // one redeploy, one release-task edit
-    expect(out.join("")).toMatch(/job JOB[\w-]+ (RUNNING|SUCCEEDED)/);
+  const up = await stack.up();
+  expect(up).toMatchObject({ result: "succeeded", resourceChanges: { create: 2 } });
+  expect(calls("PUT").map((r) => r.path)).toEqual([`/v3/${PROJECT_ID}/cas/applications/app-demo/components/comp-job/redeployment`]);
+  expect(up.messages.join("")).toMatch(/job JOB[\w-]+ RUNNING[\s\S]*job JOB[\w-]+ SUCCEEDED/);
+  const first = await stack.outputs();
+  expect(first).toMatchObject({ jobStatus: "SUCCEEDED", version: "2025.0323.15181", jobId: the().getComponent("app-demo", "comp-job")?.status.last_job_id });
 
-    emulator.clearRequests();
-    await stack.preview();
-    expect(emulator.requests()).toHaveLength(0);
-    const again = await stack.up();
-    expect(again.summary.resourceChanges).toMatchObject({ same: 3 });
-    expect(countBy("PUT")).toBe(0);
+  the().clearRequests();
+  expect(await stack.up()).toMatchObject({ result: "succeeded", resourceChanges: { same: 2 } });
+  expect(calls("PUT")).toHaveLength(0);
 
-    version = "2025.0401.1";
-    emulator.clearRequests();
-    const diff = await stack.preview({ diff: true });
-    expect(diff.changeSummary).toMatchObject({ update: 1, same: 2 });
-    expect(emulator.requests()).toHaveLength(0);
-    const update = await stack.up();
-    expect(update.summary.resourceChanges).toMatchObject({ update: 1 });
-    expect(emulator.requests().filter((r) => r.method === "PUT").map((r) => r.path)).toEqual([`/v3/${PROJECT_ID}/cas/applications/${APP_ID}/components/${COMPONENT_ID}/redeployment`]);
-    expect(update.outputs.jobId.value).not.toBe(up.outputs.jobId.value);
+  await stack.pulumi(["config", "set", "version", "2025.0401.1"]);
+  the().clearRequests();
+  const diff = await stack.pulumi(["preview", "--diff"]);
+  expect(diff).toMatch(/~ version\s*: "2025.0323.15181" => "2025.0401.1"/);
+  expect(calls()).toHaveLength(0);
+  const change = await stack.up();
+  expect(change.resourceChanges).toMatchObject({ update: 1 });
+  expect(calls("PUT")).toHaveLength(1);
+  expect(the().getComponent("app-demo", "comp-job")?.spec.version).toBe("2025.0401.1");
+  expect((await stack.outputs()).jobId).not.toBe(first.jobId);
 
-    // Out-of-band change: refresh brings the drift into the state; the next preview wants to restore it.
-    emulator.putComponent(APP_ID, COMPONENT_ID, { ...emulator.getComponent(APP_ID, COMPONENT_ID)?.spec, replica: 4 });
-    emulator.clearRequests();
-    const refresh = await stack.refresh();
-    expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
-    expect(emulator.requests().every((r) => r.method === "GET")).toBe(true);
-    expect((await stack.preview()).changeSummary).toMatchObject({ update: 1 });
+  // Out of band: the console scales the job and sets another version; refresh shows both.
+  the().putComponent("app-demo", "comp-job", { ...the().getComponent("app-demo", "comp-job")?.spec, replica: 3, version: "2025.0402.9" });
+  the().clearRequests();
+  const refresh = await stack.run(["refresh", "--yes", "--skip-preview", "--diff"]);
+  expect(refresh.code).toBe(0);
+  expect(refresh.output).toMatch(/~ replica\s*: 1 => 3/);
+  expect(refresh.output).toMatch(/~ version\s*: "2025.0401.1" => "2025.0402.9"/);
+  expect(calls().every((r) => r.method === "GET")).toBe(true);
+  expect(await stack.preview()).toMatchObject({ update: 1 });
 
-    // Out-of-band deletion: refresh drops the resource.
-    emulator.deleteReleasePlan(RELEASE_PLAN_ID);
-    const refresh2 = await stack.refresh();
-    expect(refresh2.summary.resourceChanges).toMatchObject({ delete: 1 });
+  const state = await stack.exportState();
+  expect(state).not.toContain("demo-token");
+  the().clearRequests();
+  expect(await stack.apply("destroy")).toMatchObject({ result: "succeeded", resourceChanges: { delete: 2 } });
+  expect(calls()).toHaveLength(0);
+  expect(the().getComponent("app-demo", "comp-job")).toBeDefined();
+});
 
-    emulator.clearRequests();
-    await stack.destroy();
-    expect(countBy("PUT") + countBy("DELETE")).toBe(0);
-    expect(emulator.getComponent(APP_ID, COMPONENT_ID)).toBeDefined();
-  });
+test("examples/release-plan: up edits the task once, a change is one PUT, refresh sees drift and deletion, destroy calls nothing", async () => {
+  emulator = await startEmulator({ seed: exampleSeed(), token: "demo-token" });
+  stack = new ProgramStack(releasePlanDir);
+  await stack.init(tokenConfig(), { "servicestage:authToken": "demo-token" });
+  const planPath = `/v3/${PROJECT_ID}/cas/release-plans/bb09c189-d17e-480a-a0e4-3a102b3795b0`;
 
-  test("state holds no credential and the secret outputs are encrypted (AK/SK)", async () => {
-    emulator = await startEmulator({ seed: seed(), accessKey: ACCESS_KEY, secretKey: SECRET_KEY, jobDurationMs: 50 });
-    const program = async () => {
-      const job = new JobComponent("job", { applicationId: APP_ID, componentId: COMPONENT_ID, ...jobSpec({ source: { kind: "package", storage: "http", url: "https://repo.example/app.jar", httpUsername: "deploy", httpPassword: "hunter2-http-password", httpCommand: "curl", httpHeaders: { "X-Trace": "1" } } }) } as never);
-      return { jobId: job.jobId };
-    };
-    env = await newStack("servicestage-secrets", program, {
-      "servicestage:endpoint": { value: emulator.url },
-      "servicestage:projectId": { value: PROJECT_ID },
-      "servicestage:accessKey": { value: ACCESS_KEY },
-      "servicestage:secretKey": { value: SECRET_KEY, secret: true },
-    });
-    const up = await env.stack.up();
-    expect(up.summary.result).toBe("succeeded");
-    expect(emulator.requests().every((r) => r.auth === "aksk")).toBe(true);
-    const state = stateText(env.stateDir);
-    for (const secret of [SECRET_KEY, "hunter2-http-password"]) expect(state).not.toContain(secret);
-    const job = readCheckpoint(env.stateDir, "servicestage-secrets").checkpoint.latest.resources.find((r) => r.type === "pulumi-nodejs:dynamic/servicestage:JobComponent");
-    if (job === undefined) throw new Error("no JobComponent in the checkpoint");
-    expect(job.inputs.source).toHaveProperty("ciphertext");
-    expect(job.outputs.source).toHaveProperty("ciphertext");
-    expect(job.outputs.jobId).toMatch(/^JOB/);
-  });
+  expect(await stack.preview()).toEqual({ create: 2 });
+  expect(calls()).toHaveLength(0);
+  expect(await stack.up()).toMatchObject({ result: "succeeded", resourceChanges: { create: 2 } });
+  expect(calls("PUT").map((r) => r.path)).toEqual([planPath]);
+  expect(the().getReleasePlan("bb09c189-d17e-480a-a0e4-3a102b3795b0")).toMatchObject({ fail_strategy: "stop" });
 
-  test("a FAILED job makes up fail with the job id and the task message; the next up redeploys and succeeds", async () => {
-    emulator = await startEmulator({ seed: seed(), token: TOKEN, jobDurationMs: 50 });
-    let version = "2025.0323.15181";
-    const program = async () => {
-      const job = new JobComponent("job", { applicationId: APP_ID, componentId: COMPONENT_ID, ...jobSpec({ version }) } as never);
-      return { jobId: job.jobId };
-    };
-    env = await newStack("servicestage-failure", program, tokenConfig());
-    const first = await env.stack.up();
-    version = "2025.0402.1";
-    emulator.scriptNextJob(COMPONENT_ID, { status: "FAILED", messages: ["exit code 137: OOMKilled"] });
-    const failure = await env.stack.up().catch((e: Error) => e);
-    expect(failure).toBeInstanceOf(Error);
-    expect(String(failure)).toMatch(/job JOB[\w-]+ ended FAILED.*exit code 137: OOMKilled/);
-    emulator.clearRequests();
-    const retried = await env.stack.up();
-    expect(retried.summary.resourceChanges).toMatchObject({ update: 1 });
-    expect(countBy("PUT")).toBe(1);
-    expect(retried.outputs.jobId.value).not.toBe(first.outputs.jobId.value);
-  });
+  await stack.pulumi(["config", "set", "apiVersion", "1.0.2"]);
+  the().clearRequests();
+  expect(await stack.pulumi(["preview", "--diff"])).toMatch(/~ 1 to update/);
+  expect(calls()).toHaveLength(0);
+  expect((await stack.up()).resourceChanges).toMatchObject({ update: 1 });
+  expect(calls("PUT").map((r) => r.path)).toEqual([planPath]);
+  const components = the().getReleasePlan("bb09c189-d17e-480a-a0e4-3a102b3795b0")?.components as Array<Record<string, unknown>>;
+  expect(components[0]).toMatchObject({ version: "1.0.2", source: { url: "swr.cn-north-4.myhuaweicloud.com/demo/api:1.0.2" } });
 
-  test("a stack of 50 JobComponents where 5 change makes exactly 5 redeploys", async () => {
-    const components = Array.from({ length: 50 }, (_, i) => `comp-${String(i).padStart(2, "0")}`);
-    const s = seed();
-    s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: wireJobSpec(jobSpec({ name: `job-${componentId}` })) }));
-    emulator = await startEmulator({ seed: s, token: TOKEN, jobDurationMs: 50 });
-    let changed = new Set<string>();
-    const program = async () => {
-      const jobs = components.map(
-        (componentId) => new JobComponent(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}`, version: changed.has(componentId) ? "2025.0501.1" : "2025.0323.15181" }) } as never),
-      );
-      return { count: jobs.length, ids: pulumi.all(jobs.map((j) => j.jobId)) };
-    };
-    env = await newStack("servicestage-fifty", program, tokenConfig());
-    await env.stack.up();
-    expect(emulator.redeployCount()).toBe(50);
-    changed = new Set(components.slice(10, 15));
-    emulator.clearRequests();
-    const up = await env.stack.up();
-    expect(up.summary.resourceChanges).toMatchObject({ update: 5, same: 46 });
-    expect(emulator.redeployCount()).toBe(55);
-    const puts = emulator.requests().filter((r) => r.method === "PUT").map((r) => r.path.split("/")[7]);
-    expect(puts.sort()).toEqual([...changed].sort());
-  });
+  the().clearRequests();
+  expect((await stack.up()).resourceChanges).toMatchObject({ same: 2 });
+  expect(calls("PUT")).toHaveLength(0);
+
+  the().putReleasePlan("bb09c189-d17e-480a-a0e4-3a102b3795b0", { ...the().getReleasePlan("bb09c189-d17e-480a-a0e4-3a102b3795b0"), fail_strategy: "continue" });
+  expect((await stack.apply("refresh")).resourceChanges).toMatchObject({ update: 1 });
+  the().deleteReleasePlan("bb09c189-d17e-480a-a0e4-3a102b3795b0");
+  expect((await stack.apply("refresh")).resourceChanges).toMatchObject({ delete: 1 });
+  the().clearRequests();
+  expect((await stack.apply("destroy")).result).toBe("succeeded");
+  expect(calls()).toHaveLength(0);
+});
+
+test("AK/SK from stack config and an http source with a password: no credential in `pulumi stack export`, secrets encrypted", async () => {
+  emulator = await startEmulator({ seed: fleetSeed(1), accessKey: ACCESS_KEY, secretKey: SECRET_KEY, jobDurationMs: 50 });
+  stack = new ProgramStack(fleetDir);
+  await stack.init({ ...tokenConfig(), "servicestage:accessKey": ACCESS_KEY }, { "servicestage:secretKey": SECRET_KEY, httpPassword: "hunter2-http-password" });
+  expect((await stack.up()).result).toBe("succeeded");
+  expect(calls().every((r) => r.auth === "aksk")).toBe(true);
+  expect(the().getComponent("app-demo", "comp-00")?.spec.source).toMatchObject({ storage: "http", http_password: "hunter2-http-password" });
+  const state = await stack.exportState();
+  for (const secret of [SECRET_KEY, "hunter2-http-password"]) expect(state).not.toContain(secret);
+  const [job] = await exported(JOB_TYPE);
+  expect(job.inputs.source).toHaveProperty("ciphertext");
+  expect(job.outputs.source).toHaveProperty("ciphertext");
+  expect(job.outputs.jobId).toMatch(/^JOB/);
+  expect(String(job.inputs.__provider)).not.toContain(repo);
+});
+
+test("a FAILED job fails up with the job id and the task message, keeps the previous outputs; the next up redeploys once", async () => {
+  emulator = await startEmulator({ seed: fleetSeed(1), token: TOKEN, jobDurationMs: 50 });
+  stack = new ProgramStack(fleetDir);
+  await stack.init(tokenConfig(), { "servicestage:authToken": TOKEN });
+  await stack.up();
+  const [before] = await exported(JOB_TYPE);
+
+  await stack.pulumi(["config", "set", "version", "2025.0402.1"]);
+  the().scriptNextJob("comp-00", { status: "FAILED", messages: ["exit code 137: OOMKilled"] });
+  const failed = await stack.run(["up", "--yes", "--skip-preview"]);
+  expect(failed.code).not.toBe(0);
+  expect(failed.output).toMatch(/job JOB[\w-]+ ended FAILED[\s\S]*exit code 137: OOMKilled/);
+  expect(failed.output).not.toContain(TOKEN);
+  const [after] = await exported(JOB_TYPE);
+  expect(after.outputs).toMatchObject({ version: before.outputs.version, jobId: before.outputs.jobId, jobStatus: "SUCCEEDED" });
+
+  the().clearRequests();
+  const retried = await stack.up();
+  expect(retried.resourceChanges).toMatchObject({ update: 1 });
+  expect(calls("PUT")).toHaveLength(1);
+  expect((await exported(JOB_TYPE))[0].outputs).toMatchObject({ version: "2025.0402.1", jobStatus: "SUCCEEDED" });
+});
+
+test("a stack of 50 JobComponents where 5 change makes exactly those 5 redeploys", async () => {
+  emulator = await startEmulator({ seed: fleetSeed(50), token: TOKEN, jobDurationMs: 50 });
+  stack = new ProgramStack(fleetDir);
+  await stack.init({ ...tokenConfig(), count: "50" }, { "servicestage:authToken": TOKEN });
+  await stack.up();
+  expect(the().redeployCount()).toBe(50);
+  const changed = ["comp-10", "comp-11", "comp-12", "comp-13", "comp-14"];
+  await stack.pulumi(["config", "set", "versions", JSON.stringify(Object.fromEntries(changed.map((c) => [c, "2025.0501.1"])))]);
+  the().clearRequests();
+  const up = await stack.up();
+  expect(up.resourceChanges).toMatchObject({ update: 5, same: 46 });
+  expect(the().redeployCount()).toBe(55);
+  expect(calls("PUT").map((r) => r.path.split("/")[7]).sort()).toEqual(changed);
 });

@@ -18,8 +18,8 @@ const httpPassword = config.getSecret("httpPassword");
 const releasePlanId = config.get("releasePlanId");
 
 const source = httpPassword
-  ? { kind: "package", storage: "http", url: "https://repo.example/app.jar", httpUsername: "deploy", httpPassword, httpCommand: "curl", httpHeaders: { "X-Trace": "1" } }
-  : { kind: "package", storage: "obs", url: "obs://bucket0001/weather-1.0.0.jar", version: "" };
+  ? ({ kind: "package", storage: "http", url: "https://repo.example/app.jar", httpUsername: "deploy", httpPassword, httpCommand: "curl", httpHeaders: { "X-Trace": "1" } } as const)
+  : ({ kind: "package", storage: "obs", url: "obs://bucket0001/weather-1.0.0.jar", version: "" } as const);
 
 const jobs = Array.from({ length: count }, (_, i) => {
   const componentId = `comp-${String(i).padStart(2, "0")}`;
@@ -28,10 +28,10 @@ const jobs = Array.from({ length: count }, (_, i) => {
     componentId,
     name: `job-${componentId}`,
     version: versions[componentId] ?? version,
-    runtimeStack: { name: "OpenJDK8", version: "1.1.1", type: "Java", deployMode: "virtualmachine" },
+    runtimeStack: { name: "OpenJDK8", version: "1.1.1", type: "Java", deployMode: "virtualmachine" } as const,
     source,
-    referResources: [{ id: "67835bb3-1235-4cc9-be71-becbb2b4ca0d", type: "ecs" }],
-    taskSetting: { parallelism: 1, completionMode: "Indexed", suspend: false },
+    referResources: [{ id: "67835bb3-1235-4cc9-be71-becbb2b4ca0d", type: "ecs" } as const],
+    taskSetting: { parallelism: 1, completionMode: "Indexed", suspend: false } as const,
     replica: 1,
   });
 });
@@ -41,21 +41,21 @@ const releaseComponent = (seq: number, componentId: string, name: string) => ({
   componentId,
   name,
   environmentId: "env-prod",
-  runtimeStack: { name: "OpenJDK17", version: "17.0.1", type: "Java", deployMode: "container" },
-  source: { kind: "image", url: "swr.cn-north-4.myhuaweicloud.com/demo/app:1.0.0", storage: "swr" },
+  runtimeStack: { name: "OpenJDK17", version: "17.0.1", type: "Java", deployMode: "container" } as const,
+  source: { kind: "image", url: "swr.cn-north-4.myhuaweicloud.com/demo/app:1.0.0", storage: "swr" } as const,
   version: "1.0.0",
   replica: 2,
-  referResources: [{ id: "cce-cluster-1", type: "cce", parameters: { namespace: "default" } }],
+  referResources: [{ id: "cce-cluster-1", type: "cce", parameters: { namespace: "default" } } as const],
 });
 const plan = releasePlanId
   ? new ReleasePlan("plan", {
       releasePlanId,
       name: "release-2025-q3",
       desc: config.get("releaseDesc") ?? "two batches",
-      failStrategy: "stop",
+      failStrategy: "stop" as const,
       components: [
-        { ...releaseComponent(1, "comp-api", "api"), deployStrategy: { type: "GrayRelease", grayRelease: { type: "WEIGHT", firstBatchWeight: 20, firstBatchReplica: 1, remainingBatch: 2 } } },
-        { ...releaseComponent(2, "comp-web", "web"), deployStrategy: { type: "RollingRelease", rollingRelease: { batches: 2 } } },
+        { ...releaseComponent(1, "comp-api", "api"), deployStrategy: { type: "GrayRelease", grayRelease: { type: "WEIGHT", firstBatchWeight: 20, firstBatchReplica: 1, remainingBatch: 2 } } as const },
+        { ...releaseComponent(2, "comp-web", "web"), deployStrategy: { type: "RollingRelease", rollingRelease: { batches: 2 } } as const },
       ],
     })
   : undefined;
