@@ -15,7 +15,7 @@ import { startEmulator } from "../emulator/server";
 import { JobComponent, ReleasePlan } from "../sdk";
 import { jobMaximal, jobPageExample } from "../test/fixtures/specs";
 import { captureInputs, unwrapSecrets } from "../test/helpers/captureInputs";
-import { newStack, repo } from "../test/helpers/engine";
+import { newStack, repo } from "../test/helpers/automation";
 import { startProviderHost } from "../test/helpers/providerHost";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, jobSpec, releaseSpec, seed, wireJobSpec } from "../test/helpers/world";
 

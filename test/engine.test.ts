@@ -4,6 +4,7 @@
  * emulator, counting the HTTP calls each step makes, reading `pulumi stack export`, and
  * watching what the user sees. `npm test` provisions the CLI (scripts/pulumi-env.sh).
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../emulator/server";
@@ -47,6 +48,14 @@ afterEach(async () => {
   stack = undefined;
   await emulator?.close();
   emulator = undefined;
+});
+
+test.each([jobComponentDir, releasePlanDir, fleetDir])("%s loads this package by its name and exactly one @pulumi/pulumi", (dir) => {
+  const resolve = (from: string, name: string) => execFileSync(process.execPath, ["-p", `require.resolve(${JSON.stringify(name)})`], { cwd: from, encoding: "utf8" }).trim();
+  expect(fs.realpathSync(resolve(dir, "pulumi-servicestage"))).toBe(path.join(repo, "dist", "sdk", "index.js"));
+  // The package (at the repository root) and the program resolve the same copy.
+  expect(resolve(dir, "@pulumi/pulumi")).toBe(resolve(repo, "@pulumi/pulumi"));
+  expect(fs.existsSync(path.join(dir, "node_modules", "@pulumi"))).toBe(false);
 });
 
 test("examples/job-component: stack init, config, preview, up, a version change, refresh of drift, destroy", async () => {
@@ -160,6 +169,7 @@ test("a FAILED job fails up with the job id and the task message, keeps the prev
   expect(failed.code).not.toBe(0);
   expect(failed.output).toMatch(/job JOB[\w-]+ ended FAILED[\s\S]*exit code 137: OOMKilled/);
   expect(failed.output).not.toContain(TOKEN);
+  expect(await stack.exportState()).not.toContain(TOKEN);
   const [after] = await exported(JOB_TYPE);
   expect(after.outputs).toMatchObject({ version: before.outputs.version, jobId: before.outputs.jobId, jobStatus: "SUCCEEDED" });
 

@@ -1,62 +1,96 @@
 /**
- * The package as a user installs it: `npm pack`, install the tarball into a program
- * folder outside this repository, register resources from there, and run Pulumi's real
- * dynamic-provider host in that folder, so `require("pulumi-servicestage/provider")`
- * resolves from the program's own node_modules.
+ * The package as a user installs it: `npm pack`, then a program folder of its own outside
+ * this repository (Pulumi.yaml, package.json, tsconfig.json, index.ts) that depends on the
+ * tarball, run with the plain `pulumi` CLI: preview, up, a change, an unchanged up,
+ * refresh of out-of-band drift, destroy, and `pulumi stack export` read for credentials.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, startEmulator } from "../emulator/server";
-import { unwrapSecrets } from "./helpers/captureInputs";
-import { ProviderHost, startProviderHost } from "./helpers/providerHost";
-import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, jobSpec, seed } from "./helpers/world";
+import { ProgramStack, repo } from "./helpers/cli";
+import { PROJECT_ID, RELEASE_PLAN_ID, TOKEN, jobSpec, seed, wireJobSpec } from "./helpers/world";
 
-const repo = path.resolve(__dirname, "..");
+jest.setTimeout(300_000);
+
 let program: string;
 let emulator: Emulator;
-let host: ProviderHost;
+let stack: ProgramStack;
 
 const npm = (args: string[], cwd: string) => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const fleet = path.join(repo, "test", "programs", "fleet");
+const componentPath = `/v3/${PROJECT_ID}/cas/applications/app-demo/components/comp-00`;
+const planPath = `/v3/${PROJECT_ID}/cas/release-plans/${RELEASE_PLAN_ID}`;
+const calls = (method?: string) => emulator.requests().filter((r) => method === undefined || r.method === method);
 
 beforeAll(async () => {
-  program = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-program-"));
+  program = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-user-program-"));
   // dist/ is built by `npm test` before jest runs; pack it as is.
   const tarball = npm(["pack", "--ignore-scripts", "--silent", "--pack-destination", program], repo).trim().split("\n").pop() as string;
-  fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "user-program", version: "1.0.0", private: true }));
-  const pulumiVersion = JSON.parse(fs.readFileSync(path.join(repo, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;
-  npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", `./${tarball}`, `@pulumi/pulumi@${pulumiVersion}`], program);
-  emulator = await startEmulator({ seed: seed(), token: TOKEN, jobDurationMs: 30 });
-  host = await startProviderHost(program, { HW_AUTH_TOKEN: TOKEN, HW_PROJECT_ID: PROJECT_ID, SERVICESTAGE_ENDPOINT: emulator.url });
-}, 180_000);
+  // The program: the fleet test program's files, with a manifest of a user's own.
+  for (const file of ["Pulumi.yaml", "tsconfig.json", "index.ts"]) fs.copyFileSync(path.join(fleet, file), path.join(program, file));
+  const manifest = JSON.parse(fs.readFileSync(path.join(fleet, "package.json"), "utf8"));
+  manifest.name = "user-program";
+  delete manifest.dependencies["pulumi-servicestage"];
+  fs.writeFileSync(path.join(program, "package.json"), JSON.stringify(manifest, null, 2));
+  const versionOf = (name: string) => JSON.parse(fs.readFileSync(path.join(repo, "node_modules", name, "package.json"), "utf8")).version;
+  // Pinned to what this checkout runs, so the install is served from npm's cache.
+  npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `./${tarball}`, `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`, `typescript@${versionOf("typescript")}`, `@types/node@${versionOf("@types/node")}`], program);
+
+  const s = seed();
+  s.components = [{ applicationId: "app-demo", componentId: "comp-00", spec: wireJobSpec(jobSpec({ name: "job-comp-00" })) }];
+  emulator = await startEmulator({ seed: s, token: TOKEN, jobDurationMs: 50 });
+  stack = new ProgramStack(program);
+  await stack.init({ "servicestage:endpoint": emulator.url, "servicestage:projectId": PROJECT_ID, releasePlanId: RELEASE_PLAN_ID }, { "servicestage:authToken": TOKEN });
+}, 300_000);
 
 afterAll(async () => {
-  await host?.close();
+  await stack?.dispose();
   await emulator?.close();
   if (program !== undefined) fs.rmSync(program, { recursive: true, force: true });
 });
 
-test("a program using the installed tarball registers resources the real host can run", async () => {
-  const script = `
-    const pulumi = require("@pulumi/pulumi");
-    const { JobComponent } = require("pulumi-servicestage");
-    const registered = [];
-    pulumi.runtime.setMocks({ newResource: (a) => { registered.push(a); return { id: a.name, state: a.inputs }; }, call: () => ({}) }, "p", "s", true);
-    const job = new JobComponent("job", ${JSON.stringify({ applicationId: APP_ID, componentId: COMPONENT_ID, ...jobSpec({ version: "2025.0701.1" }) })});
-    job.urn.apply(() => process.stdout.write(JSON.stringify(registered)));
-  `;
-  const registered = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: program, encoding: "utf8" })) as Array<{ type: string; inputs: Record<string, unknown> }>;
-  expect(registered[0].type).toBe("pulumi-nodejs:dynamic/servicestage:JobComponent");
-  const provider = String(registered[0].inputs.__provider);
-  expect(Buffer.byteLength(provider)).toBeLessThanOrEqual(4096);
-  expect(provider).not.toContain(program);
+test("the program resolves this package and exactly one @pulumi/pulumi from its own node_modules", () => {
+  const resolve = (name: string) => execFileSync(process.execPath, ["-p", `require.resolve(${JSON.stringify(name)})`], { cwd: program, encoding: "utf8" }).trim();
+  expect(resolve("pulumi-servicestage/provider")).toContain(path.join(program, "node_modules", "pulumi-servicestage"));
+  const copies = execFileSync("find", [path.join(program, "node_modules"), "-path", "*/@pulumi/pulumi/package.json"], { encoding: "utf8" }).trim().split("\n");
+  expect(copies).toEqual([path.join(program, "node_modules", "@pulumi", "pulumi", "package.json")]);
+});
 
-  // Configured from the environment only: the fallback path users of CI systems take.
-  await host.configure({});
-  const checked = await host.check({}, unwrapSecrets(registered[0].inputs));
-  expect(checked.failures).toEqual([]);
-  const created = await host.create(checked.inputs);
-  expect(created.properties).toMatchObject({ jobStatus: "SUCCEEDED", version: "2025.0701.1" });
-  expect(emulator.getComponent(APP_ID, COMPONENT_ID)?.spec.version).toBe("2025.0701.1");
+test("preview 0 calls; up one redeploy and one edit; a change one PUT; an unchanged up no PUT; refresh shows drift; destroy calls nothing", async () => {
+  expect(await stack.preview()).toEqual({ create: 3 });
+  expect(calls()).toHaveLength(0);
+
+  const up = await stack.up();
+  expect(up.resourceChanges).toEqual({ create: 3 });
+  expect(calls("PUT").map((r) => r.path).sort()).toEqual([`${componentPath}/redeployment`, planPath]);
+
+  await stack.pulumi(["config", "set", "version", "2025.0701.1"]);
+  emulator.clearRequests();
+  expect(await stack.preview()).toEqual({ same: 2, update: 1 });
+  expect(calls()).toHaveLength(0);
+  expect((await stack.up()).resourceChanges).toEqual({ same: 2, update: 1 });
+  expect(calls("PUT").map((r) => r.path)).toEqual([`${componentPath}/redeployment`]);
+  expect(emulator.getComponent("app-demo", "comp-00")?.spec.version).toBe("2025.0701.1");
+
+  emulator.clearRequests();
+  expect((await stack.up()).resourceChanges).toEqual({ same: 3 });
+  expect(calls("PUT")).toHaveLength(0);
+
+  emulator.putComponent("app-demo", "comp-00", { ...emulator.getComponent("app-demo", "comp-00")?.spec, version: "2025.0702.5" });
+  emulator.clearRequests();
+  const refresh = await stack.run(["refresh", "--yes", "--skip-preview", "--diff"]);
+  expect(refresh.code).toBe(0);
+  expect(refresh.output).toMatch(/~ version\s*: "2025.0701.1" => "2025.0702.5"/);
+  expect(calls().every((r) => r.method === "GET")).toBe(true);
+
+  const state = await stack.exportState();
+  expect(state).not.toContain(TOKEN);
+  expect(state).not.toContain(program); // the serialized provider holds no path of this machine
+  expect(state).toContain('require(\\"pulumi-servicestage/provider\\")');
+
+  emulator.clearRequests();
+  expect(await stack.apply("destroy")).toMatchObject({ result: "succeeded", resourceChanges: { delete: 3 } });
+  expect(calls()).toHaveLength(0);
 });

@@ -9,18 +9,16 @@
  * output property.
  */
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { Emulator, startEmulator } from "../emulator/server";
 import { JobComponent, ReleasePlan } from "../sdk";
 import { captureInputs, Registered, unwrapSecrets } from "./helpers/captureInputs";
-import { EngineStack, findPulumiCli, newStack, readCheckpoint, stateText } from "./helpers/engine";
+import { ProgramStack, repo } from "./helpers/cli";
 import { FaultProxy, startFaultProxy } from "./helpers/faultProxy";
 import { ProviderHost, startProviderHost } from "./helpers/providerHost";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, jobSpec, releaseSpec, seed, wireJobSpec, wireReleaseSpec } from "./helpers/world";
 
 jest.setTimeout(60_000);
 
-const repo = path.resolve(__dirname, "..");
 type Props = Record<string, unknown>;
 
 /** Distinctive credentials: any appearance of one of them anywhere is a leak. */
@@ -380,95 +378,55 @@ describe("a redeploy carried out whose answer was lost adopts the started job", 
   });
 });
 
-// ---- the real engine ---------------------------------------------------------------------------------
+// ---- the real engine: the plain CLI in the fleet test program's folder ---------------------------
 
-const cli = findPulumiCli();
-const describeWithCli = cli !== undefined ? describe : describe.skip;
-if (cli === undefined) console.warn("reliability engine tests skipped: no pulumi CLI (run scripts/provision-pulumi.sh, or `bash .ci/run`)");
-
-describeWithCli("through the real Pulumi engine", () => {
+describe("through the real Pulumi engine", () => {
   let emulator: Emulator | undefined;
-  let env: EngineStack | undefined;
+  let stack: ProgramStack | undefined;
   const JOB_TYPE = "pulumi-nodejs:dynamic/servicestage:JobComponent";
-  const config = (url: string) => ({
-    "servicestage:endpoint": { value: url },
-    "servicestage:projectId": { value: PROJECT_ID },
-    "servicestage:authToken": { value: CREDS.token, secret: true },
-  });
 
   afterEach(async () => {
-    await env?.dispose();
-    env = undefined;
+    await stack?.dispose();
+    stack = undefined;
     await emulator?.close();
     emulator = undefined;
   });
 
-  test("a FAILED job on update leaves the checkpoint's outputs of the JobComponent unchanged", async () => {
-    emulator = await startEmulator({ seed: seed(), token: CREDS.token, jobDurationMs: 30 });
-    let version = "2025.0323.15181";
-    env = await newStack("servicestage-rel-failed", async () => {
-      const job = new JobComponent("job", { applicationId: APP_ID, componentId: COMPONENT_ID, ...jobSpec({ version }) } as never);
-      return { jobId: job.jobId };
-    }, config(emulator.url));
-    await env.stack.up();
-    const jobOf = () => readCheckpoint(env?.stateDir ?? "", "servicestage-rel-failed").checkpoint.latest.resources.find((r) => r.type === JOB_TYPE);
-    const before = jobOf();
-    expect(before?.outputs).toMatchObject({ version, jobStatus: "SUCCEEDED", jobId: expect.stringMatching(/^JOB/) });
-
-    version = "2025.0701.1";
-    emulator.scriptNextJob(COMPONENT_ID, { status: "FAILED", messages: ["exit code 3: report generator crashed"] });
-    const shown: string[] = [];
-    const error = await failureOf(env.stack.up({ onOutput: (text) => shown.push(text) }));
-    expect(shown.join("")).toMatch(/job JOB[\w-]+ ended FAILED/);
-    expect(error).toMatch(/job JOB[\w-]+ ended FAILED.*exit code 3: report generator crashed/);
-    const after = jobOf();
-    expect(after?.outputs.version).toBe(before?.outputs.version);
-    expect(after?.outputs.jobId).toBe(before?.outputs.jobId);
-    expect(after?.outputs.jobStatus).toBe("SUCCEEDED");
-    expect(after?.inputs.version).toBe(before?.inputs.version);
-    expect(emulator.redeployCount(COMPONENT_ID)).toBe(2);
-    expectNoCredential(error, shown, stateText(env.stateDir));
-  });
-
   test("100 JobComponents updated in one up against a throttled emulator: nothing lost, each redeployed once, every jobId recorded", async () => {
-    const components = Array.from({ length: 100 }, (_, i) => `comp-${String(i).padStart(3, "0")}`);
+    const components = Array.from({ length: 100 }, (_, i) => `comp-${String(i).padStart(2, "0")}`);
     const s = seed();
     s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: wireJobSpec(jobSpec({ name: `job-${componentId}` })) }));
     emulator = await startEmulator({ seed: s, token: CREDS.token, jobDurationMs: 50 });
-    let version = "2025.0323.15181";
-    env = await newStack("servicestage-rel-hundred", async () => {
-      const jobs = components.map((componentId) => new JobComponent(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}`, version }) } as never));
-      return { ids: pulumi.all(jobs.map((j) => j.jobId)) };
-    }, config(emulator.url));
+    stack = new ProgramStack(path.join(repo, "test", "programs", "fleet"));
+    await stack.init({ "servicestage:endpoint": emulator.url, "servicestage:projectId": PROJECT_ID, count: "100" }, { "servicestage:authToken": CREDS.token });
     const t0 = Date.now();
-    await env.stack.up();
+    await stack.up();
     const firstUpMs = Date.now() - t0;
     expect(emulator.redeployCount()).toBe(100);
 
-    version = "2025.0801.1";
+    await stack.pulumi(["config", "set", "version", "2025.0801.1"]);
     emulator.clearRequests();
     emulator.setRateLimit(10);
     const t1 = Date.now();
-    const shown: string[] = [];
-    const up = await env.stack.up({ onOutput: (text) => shown.push(text) });
+    const up = await stack.up();
     const upMs = Date.now() - t1;
     const sent = emulator.requests();
-    expect(up.summary.result).toBe("succeeded");
-    expect(up.summary.resourceChanges).toMatchObject({ update: 100 });
+    expect(up.resourceChanges).toMatchObject({ update: 100 });
     for (const componentId of components) expect(emulator.redeployCount(componentId)).toBe(2);
     const puts = sent.filter((r) => r.method === "PUT" && r.status === 200).map((r) => r.path.split("/")[7]);
     expect(puts.sort()).toEqual(components);
 
-    const resources = readCheckpoint(env.stateDir, "servicestage-rel-hundred").checkpoint.latest.resources.filter((r) => r.type === JOB_TYPE);
+    const state = await stack.exportState();
+    const resources = (JSON.parse(state).deployment.resources as Array<{ type: string; outputs: Props }>).filter((r) => r.type === JOB_TYPE);
     expect(resources).toHaveLength(100);
     for (const r of resources) {
       const componentId = String(r.outputs.componentId);
-      expect(r.outputs).toMatchObject({ version, jobStatus: "SUCCEEDED", jobId: emulator.getComponent(APP_ID, componentId)?.status.last_job_id });
+      expect(r.outputs).toMatchObject({ version: "2025.0801.1", jobStatus: "SUCCEEDED", jobId: emulator.getComponent(APP_ID, componentId)?.status.last_job_id });
     }
     expect(new Set(resources.map((r) => r.outputs.jobId)).size).toBe(100);
-    expect((up.outputs.ids.value as string[]).sort()).toEqual(resources.map((r) => String(r.outputs.jobId)).sort());
-    expectNoCredential(shown, stateText(env.stateDir));
+    expect(((await stack.outputs()).jobIds as string[]).sort()).toEqual(resources.map((r) => String(r.outputs.jobId)).sort());
+    expectNoCredential(up.messages, state);
     const throttled = sent.filter((r) => r.status === 429).length;
     figures.push({ name: `100-component throttled up (first up ${firstUpMs} ms; ${throttled} of ${sent.length} requests answered 429)`, ms: upMs, retries: throttled, requests: sent.length, redeploys: emulator.redeployCount() });
-  }, 240_000);
+  }, 300_000);
 });

@@ -45,13 +45,13 @@ let counter = 0;
 
 /** A stack of the program in `dir`, with its own backend and Pulumi home in the temporary folder. */
 export class ProgramStack {
-  readonly name = `t${process.pid}x${++counter}`;
   private readonly scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-cli-"));
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(
     readonly dir: string,
     env: Env = {},
+    readonly name = `t${process.pid}x${++counter}`,
   ) {
     fs.mkdirSync(path.join(this.scratch, "state"));
     fs.mkdirSync(path.join(this.scratch, "home"));
