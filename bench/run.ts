@@ -16,8 +16,9 @@ import { JobComponent, ReleasePlan } from "../sdk";
 import { jobMaximal, jobPageExample } from "../test/fixtures/specs";
 import { captureInputs, unwrapSecrets } from "../test/helpers/captureInputs";
 import { newStack, repo } from "../test/helpers/automation";
+import { ProgramStack } from "../test/helpers/cli";
 import { startProviderHost } from "../test/helpers/providerHost";
-import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, jobSpec, releaseSpec, seed, wireJobSpec } from "../test/helpers/world";
+import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, fleetSeed, jobSpec, releaseSpec, seed, wireJobSpec } from "../test/helpers/world";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const RUNS = QUICK ? 2 : 5;
@@ -284,6 +285,40 @@ const benchThrottling = async () => {
   }
 };
 
+/**
+ * Many changed components with jobs that take a while: the engine runs at most `--parallel`
+ * resource operations at once (default 8), and an update holds its slot until its job ends.
+ * The plain CLI in the fleet test program's folder, the emulator's jobs lasting JOB_SECONDS.
+ */
+const benchParallelism = async () => {
+  const n = 50;
+  const jobSeconds = QUICK ? 2 : 3;
+  const emulator = await startEmulator({ seed: fleetSeed(n), token: TOKEN, jobDurationMs: jobSeconds * 1000 });
+  const stack = new ProgramStack(path.join(repo, "test", "programs", "fleet"));
+  try {
+    await stack.init({ "servicestage:endpoint": emulator.url, "servicestage:projectId": PROJECT_ID, count: String(n) }, { "servicestage:authToken": TOKEN });
+    await stack.up(["--parallel", String(n)]);
+    const raw: Record<string, unknown> = {};
+    for (const [label, args, version] of [
+      ["default --parallel (8)", [], "2025.0901.1"],
+      [`--parallel ${n}`, ["--parallel", String(n)], "2025.0902.1"],
+    ] as const) {
+      await stack.pulumi(["config", "set", "version", version]);
+      emulator.clearRequests();
+      const t0 = performance.now();
+      const up = await stack.up([...args]);
+      const seconds = (performance.now() - t0) / 1000;
+      const redeploys = emulator.requests().filter((r) => r.method === "PUT").length;
+      const ratio = seconds / jobSeconds;
+      raw[label] = { seconds, redeploys, ratio, changes: up.resourceChanges };
+      record(`pulumi up, ${n} changed components, ${jobSeconds} s jobs, ${label}`, `${round(seconds, 1)} s = ${round(ratio, 1)}x the floor of one job (${jobSeconds} s); ${redeploys} redeploys`, "(information)", null, raw[label]);
+    }
+  } finally {
+    await stack.dispose();
+    await emulator.close();
+  }
+};
+
 const main = async () => {
   const started = Date.now();
   const registered = await benchProviderSize();
@@ -292,6 +327,7 @@ const main = async () => {
   await benchThroughput();
   await benchEngine();
   await benchThrottling();
+  await benchParallelism();
   const machine = {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../emulator/server";
 import { parseSeed } from "../emulator/state";
 import { ProgramStack, repo } from "./helpers/cli";
-import { ACCESS_KEY, PROJECT_ID, SECRET_KEY, TOKEN, seed as testSeed, wireJobSpec, jobSpec } from "./helpers/world";
+import { ACCESS_KEY, PROJECT_ID, SECRET_KEY, TOKEN, fleetSeed } from "./helpers/world";
 
 jest.setTimeout(300_000);
 
@@ -19,15 +19,6 @@ const exampleSeed = (): Seed => parseSeed(JSON.parse(fs.readFileSync(path.join(r
 const jobComponentDir = path.join(repo, "examples", "job-component");
 const releasePlanDir = path.join(repo, "examples", "release-plan");
 const fleetDir = path.join(repo, "test", "programs", "fleet");
-
-/** The fleet program's components comp-00 ... with the names it declares, plus the test world's release task. */
-const fleetSeed = (count: number): Seed => ({
-  ...testSeed(),
-  components: Array.from({ length: count }, (_, i) => {
-    const componentId = `comp-${String(i).padStart(2, "0")}`;
-    return { applicationId: "app-demo", componentId, spec: wireJobSpec(jobSpec({ name: `job-${componentId}` })) };
-  }),
-});
 
 let emulator: Emulator | undefined;
 let stack: ProgramStack | undefined;

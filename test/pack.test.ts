@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, startEmulator } from "../emulator/server";
 import { ProgramStack, repo } from "./helpers/cli";
-import { PROJECT_ID, RELEASE_PLAN_ID, TOKEN, jobSpec, seed, wireJobSpec } from "./helpers/world";
+import { PROJECT_ID, RELEASE_PLAN_ID, TOKEN, fleetSeed } from "./helpers/world";
 
 jest.setTimeout(300_000);
 
@@ -38,9 +38,7 @@ beforeAll(async () => {
   // Pinned to what this checkout runs, so the install is served from npm's cache.
   npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `./${tarball}`, `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`, `typescript@${versionOf("typescript")}`, `@types/node@${versionOf("@types/node")}`], program);
 
-  const s = seed();
-  s.components = [{ applicationId: "app-demo", componentId: "comp-00", spec: wireJobSpec(jobSpec({ name: "job-comp-00" })) }];
-  emulator = await startEmulator({ seed: s, token: TOKEN, jobDurationMs: 50 });
+  emulator = await startEmulator({ seed: fleetSeed(1), token: TOKEN, jobDurationMs: 50 });
   stack = new ProgramStack(program);
   await stack.init({ "servicestage:endpoint": emulator.url, "servicestage:projectId": PROJECT_ID, releasePlanId: RELEASE_PLAN_ID }, { "servicestage:authToken": TOKEN });
 }, 300_000);

@@ -15,7 +15,7 @@ import { captureInputs, Registered, unwrapSecrets } from "./helpers/captureInput
 import { ProgramStack, repo } from "./helpers/cli";
 import { FaultProxy, startFaultProxy } from "./helpers/faultProxy";
 import { ProviderHost, startProviderHost } from "./helpers/providerHost";
-import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, jobSpec, releaseSpec, seed, wireJobSpec, wireReleaseSpec } from "./helpers/world";
+import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, fleetSeed, jobSpec, releaseSpec, seed, wireReleaseSpec } from "./helpers/world";
 
 jest.setTimeout(60_000);
 
@@ -394,9 +394,7 @@ describe("through the real Pulumi engine", () => {
 
   test("100 JobComponents updated in one up against a throttled emulator: nothing lost, each redeployed once, every jobId recorded", async () => {
     const components = Array.from({ length: 100 }, (_, i) => `comp-${String(i).padStart(2, "0")}`);
-    const s = seed();
-    s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: wireJobSpec(jobSpec({ name: `job-${componentId}` })) }));
-    emulator = await startEmulator({ seed: s, token: CREDS.token, jobDurationMs: 50 });
+    emulator = await startEmulator({ seed: fleetSeed(100), token: CREDS.token, jobDurationMs: 50 });
     stack = new ProgramStack(path.join(repo, "test", "programs", "fleet"));
     await stack.init({ "servicestage:endpoint": emulator.url, "servicestage:projectId": PROJECT_ID, count: "100" }, { "servicestage:authToken": CREDS.token });
     const t0 = Date.now();

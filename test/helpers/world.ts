@@ -53,6 +53,15 @@ export const seed = (): Seed => ({
   releasePlans: [{ releasePlanId: RELEASE_PLAN_ID, plan: wireReleaseSpec(releaseSpec()) }],
 });
 
+/** The fleet test program's components comp-00 ... with the names it declares (job-comp-00 ...), plus the release task. */
+export const fleetSeed = (count: number): Seed => ({
+  ...seed(),
+  components: Array.from({ length: count }, (_, i) => {
+    const componentId = `comp-${String(i).padStart(2, "0")}`;
+    return { applicationId: APP_ID, componentId, spec: wireJobSpec(jobSpec({ name: `job-${componentId}` })) };
+  }),
+});
+
 export const jobComponentInputs = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   applicationId: APP_ID,
   componentId: COMPONENT_ID,
