@@ -90,7 +90,8 @@ export interface Emulator {
   /** Runtime switch for the "missing answers 401" quirk (a request can also send X-Emulator-Not-Found-As-401: true|false). */
   setNotFoundAs401(enabled: boolean): void;
   getComponent(applicationId: string, componentId: string): { spec: Wire; status: Wire } | undefined;
-  putComponent(applicationId: string, componentId: string, spec: Wire): void;
+  /** Out of band (the console, another tool): sets the spec, and the status fields given. */
+  putComponent(applicationId: string, componentId: string, spec: Wire, status?: Wire): void;
   deleteComponent(applicationId: string, componentId: string): void;
   getReleasePlan(id: string): Wire | undefined;
   putReleasePlan(id: string, plan: Wire): void;
@@ -610,8 +611,8 @@ class EmulatorServer implements Emulator {
   getComponent(applicationId: string, componentId: string): { spec: Wire; status: Wire } | undefined {
     return this.state.getComponent(applicationId, componentId);
   }
-  putComponent(applicationId: string, componentId: string, spec: Wire): void {
-    this.state.putComponent(applicationId, componentId, spec);
+  putComponent(applicationId: string, componentId: string, spec: Wire, status?: Wire): void {
+    this.state.putComponent(applicationId, componentId, spec, status);
   }
   deleteComponent(applicationId: string, componentId: string): void {
     this.state.deleteComponent(applicationId, componentId);

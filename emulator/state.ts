@@ -52,43 +52,29 @@ const fail = (status: number, code: string, message: string, notFoundQuirk?: boo
 const badRequest = (message: string): Result<never> => fail(400, "SVCSTG.00100400", message);
 
 /**
- * The spec fields the component GET returns (NOTES.md). Everything else that a
- * redeploy accepts (task_setting, workload_kind, ...) is stored but never shown, so a
- * client can only judge drift on these.
+ * What the component GET does not show: the redeploy body's fields (Table 3 of the job
+ * page) outside the GET's list (NOTES: name, description, labels, runtime_stack, source,
+ * build, environment_id, application_id, limit/request cpu and memory, replica, version,
+ * envs, storages, command, post_start, pre_stop, timezone, mesher, deploy_strategy,
+ * jvm_opts, tomcat_opts, logs, custom_metric, affinity, anti_affinity, the probes,
+ * refer_resources). A client can only judge drift on what is shown. Anything else a seed
+ * holds (fields the console or older versions set, unknown keys) is shown as stored, as
+ * the live service shows what it has.
  */
-export const COMPONENT_GET_FIELDS = [
-  "name",
-  "description",
-  "labels",
-  "runtime_stack",
-  "source",
-  "build",
-  "environment_id",
-  "application_id",
-  "limit_cpu",
-  "limit_memory",
-  "request_cpu",
-  "request_memory",
-  "replica",
-  "version",
-  "envs",
-  "storages",
-  "command",
-  "post_start",
-  "pre_stop",
-  "timezone",
-  "mesher",
-  "deploy_strategy",
-  "jvm_opts",
-  "tomcat_opts",
-  "logs",
-  "custom_metric",
-  "affinity",
-  "anti_affinity",
-  "liveness_probe",
-  "readiness_probe",
-  "refer_resources",
-] as const;
+export const HIDDEN_BY_COMPONENT_GET: ReadonlySet<string> = new Set([
+  "host_aliases", "dns_policy", "dns_config", "workload_kind", "security_context", "startup_probe", "external_accesses", "container_name",
+  "multi_containers", "workload_content", "configs", "config_mode", "enable_sermant_injection", "enable_sermant_spring_register",
+  "enable_sermant_dubbo_register", "enable_sermant_config", "cell_id", "swimlane_id", "sermantAgentInjectActionFlag", "sys_config",
+  "image_pull_secrets", "template_source", "input_values", "auto_lts_config", "task_setting", "vmapp_config_mode", "vmapp_config",
+]);
+/** Secrets the GET never returns, wherever they sit. */
+const NEVER_SHOWN = new Set(["http_password"]);
+
+const withoutSecrets = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(withoutSecrets);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).filter(([k]) => !NEVER_SHOWN.has(k)).map(([k, x]) => [k, withoutSecrets(x)]));
+  return v;
+};
 
 interface StoredComponent {
   applicationId: string;
@@ -108,6 +94,10 @@ interface Job {
   outcome: JobOutcome;
   taskIds: [string, string];
 }
+
+const RUNTIME_STACK_FIELDS = ["name", "type", "version", "deploy_mode"];
+const pick = (v: unknown, keys: readonly string[]): unknown =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, (v as Wire)[k]])) : v;
 
 /** Key-order-independent JSON equality, for "runtime_stack cannot be modified". */
 const sameJson = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
@@ -174,7 +164,8 @@ export class EmulatorState {
   private checkImmutable(stored: Wire, requested: Wire): string | undefined {
     if (stored.name !== undefined && requested.name !== stored.name)
       return `name cannot be modified: the component is named ${JSON.stringify(stored.name)}, the request says ${JSON.stringify(requested.name)}`;
-    if (stored.runtime_stack !== undefined && !sameJson(stored.runtime_stack, requested.runtime_stack))
+    // Judged on the fields a request sets (Table 28): a live stack may carry more.
+    if (stored.runtime_stack !== undefined && !sameJson(pick(stored.runtime_stack, RUNTIME_STACK_FIELDS), pick(requested.runtime_stack, RUNTIME_STACK_FIELDS)))
       return `runtime_stack cannot be modified: the component runs ${canonicalJson(stored.runtime_stack)}, the request says ${canonicalJson(requested.runtime_stack)}`;
     return undefined;
   }
@@ -209,7 +200,7 @@ export class EmulatorState {
     if (!found.ok) return found;
     const c = found.value;
     const shown: Wire = {};
-    for (const field of COMPONENT_GET_FIELDS) if (c.spec[field] !== undefined) shown[field] = structuredClone(c.spec[field]);
+    for (const [field, value] of Object.entries(c.spec)) if (!HIDDEN_BY_COMPONENT_GET.has(field) && value !== undefined) shown[field] = withoutSecrets(structuredClone(value));
     return ok({ id: componentId, ...shown, application_id: applicationId, status: this.componentStatus(c) });
   }
 

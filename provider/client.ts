@@ -12,6 +12,7 @@ import { ComponentResponse, ErrorBody, JobResponse, ReleasePlanResponse, errorCo
 import { dropNulls } from "./codecs/casing";
 import { formatIssues, issuesOf } from "./codecs/report";
 import { ServiceStageError, redact } from "./errors";
+import { carries } from "./spec";
 import { formatSdkDate, percentEncode, signRequest } from "./signer";
 import { AdaptiveThrottle, throttleFor } from "./throttle";
 
@@ -56,6 +57,12 @@ export const isNotFoundAnswer = (status: number, errorCode: string | undefined):
   (status === 404 && errorCode !== undefined && NOT_FOUND_404.has(errorCode)) || (status === 401 && errorCode === "SVCSTG.00100401");
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/** A server clock may run behind ours: a job this much older than our request may still be ours. */
+const CLOCK_SKEW_MS = 5_000;
+
+/** What to do after an answer that may hide a success: adopt what it did, retry, or stop and say why. */
+type AmbiguityVerdict<A> = { adopt: A } | { retry: true } | { stop: string };
 
 interface Answer {
   status: number;
@@ -120,18 +127,29 @@ export class ServiceStageClient {
 
   redeployJobComponent(applicationId: string, componentId: string, body: RedeployJobComponentBody, previous: { lastJobId?: string } = {}): Promise<RedeployJobComponentResponse & { adopted: boolean }> {
     const path = this.path("cas", "applications", applicationId, "components", componentId, "redeployment");
+    const sent = RedeployJobComponentBody.encode(body);
     const startedAt = Date.now();
-    return this.call("PUT", path, RedeployJobComponentResponse, RedeployJobComponentBody.encode(body), {
-      // A redeploy whose answer was lost may have started its job: look before retrying,
-      // and adopt that job rather than start a second one.
+    return this.call("PUT", path, RedeployJobComponentResponse, sent, {
+      // A redeploy whose answer was lost may have started its job: look before retrying.
       beforeAmbiguousRetry: async () => {
         const current = await this.getComponent(applicationId, componentId);
-        if (!current.found) return undefined;
-        const status = current.value.status;
-        const lastJobId = status?.last_job_id;
-        if (lastJobId === undefined || lastJobId === previous.lastJobId) return undefined;
-        if (previous.lastJobId === undefined && (status?.update_time ?? 0) < startedAt - 1000) return undefined;
-        return { job_id: lastJobId };
+        if (!current.found) return { retry: true };
+        const lastJobId = current.value.status?.last_job_id;
+        // No job since the one we knew of: nothing was started, a retry is safe.
+        if (lastJobId === undefined || lastJobId === "" || lastJobId === previous.lastJobId) return { retry: true };
+        // A newer job. Ours only with positive evidence: the component now carries what we
+        // sent (version at least) on every field the GET returns, and the job is not older
+        // than our request (5 s allowed for clock skew, when the GET gives a time).
+        const updated = current.value.status?.update_time;
+        const predatesRequest = updated !== undefined && updated < startedAt - CLOCK_SKEW_MS;
+        // We knew of no job (an imported resource) and this one is older than our request.
+        if (previous.lastJobId === undefined && predatesRequest) return { retry: true };
+        const shows = current.value.version !== undefined && carries(current.value, sent);
+        if (shows && !predatesRequest) return { adopt: { job_id: lastJobId } };
+        const why = predatesRequest ? "it is older than this request" : "the component does not show the spec this request sent";
+        return {
+          stop: `the component was changed outside Pulumi: its last job is ${lastJobId}, which this request did not start (${why}). Pulumi redeployed nothing and keeps what it deployed before; the next \`pulumi up\` will try again`,
+        };
       },
     }).then((r) => ({ ...r.value, adopted: r.adopted }));
   }
@@ -221,7 +239,7 @@ export class ServiceStageClient {
     path: string,
     codec: t.Type<A, unknown, unknown>,
     body?: unknown,
-    hooks: { beforeAmbiguousRetry?: () => Promise<A | undefined> } = {},
+    hooks: { beforeAmbiguousRetry?: () => Promise<AmbiguityVerdict<A>> } = {},
   ): Promise<{ value: A; adopted: boolean }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const secrets = [...this.secrets, ...secretsInBody(body)];
@@ -264,14 +282,17 @@ export class ServiceStageClient {
       await sleep(delayMs);
       if (method !== "GET" && ambiguous && hooks.beforeAmbiguousRetry !== undefined) {
         // If we cannot tell whether the first attempt started a job, a retry could start a
-        // second one: fail with the original error instead, saying why.
-        const adopted = await hooks.beforeAmbiguousRetry().catch((e: unknown) => {
-          throw new ServiceStageError({
+        // second one: fail with the original error (what ServiceStage said) instead, saying why.
+        const notRetried = (why: string) =>
+          new ServiceStageError({
             kind: failure.kind, method, path, status: failure.status, errorCode: failure.errorCode, errorMessage: failure.errorMessage, requestId: failure.requestId, attempts: attempt,
-            detail: `not retried: could not check whether it was carried out (${e instanceof Error ? e.message : String(e)})`,
+            detail: `not retried: ${why}`,
           });
+        const verdict = await hooks.beforeAmbiguousRetry().catch((e: unknown) => {
+          throw notRetried(`could not check whether it was carried out (${e instanceof Error ? e.message : String(e)})`);
         });
-        if (adopted !== undefined) return { value: adopted, adopted: true };
+        if ("adopt" in verdict) return { value: verdict.adopt, adopted: true };
+        if ("stop" in verdict) throw notRetried(verdict.stop);
       }
     }
   }

@@ -9,7 +9,7 @@ import { JobFailedError, waitForJob } from "./jobWaiter";
 import { Props, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
 import { JOB_COMPONENT_DEFAULTS, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS, JobComponentProps } from "./resourceProps";
 import { clientFor, reportProgress } from "./runtime";
-import { InputError, decodeSpec, sameValue } from "./spec";
+import { InputError, carries, decodeSpec, sameValue } from "./spec";
 import { containsUnknown } from "./unknown";
 
 const REPLACE_KEYS = ["projectId", "applicationId", "componentId"];
@@ -79,7 +79,8 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider, "conf
       );
     if (live.value.name !== body.name)
       throw new Error(`job component ${componentLabel(p)} is named "${live.value.name}" in ServiceStage, but the program declares name "${body.name}": a job component's name cannot be modified. Declare name: "${live.value.name}".`);
-    if (live.value.runtime_stack !== undefined && !sameValue(live.value.runtime_stack, body.runtime_stack))
+    // Compared on the keys the program declares: a live stack may carry more (a url, keys of later versions).
+    if (live.value.runtime_stack !== undefined && !carries(live.value.runtime_stack, body.runtime_stack))
       throw new Error(`job component ${componentLabel(p)} runs ${JSON.stringify(live.value.runtime_stack)} in ServiceStage, but the program declares runtimeStack ${JSON.stringify(body.runtime_stack)}: a job component's runtime stack cannot be modified.`);
     const job = await redeploy(inputs, spec, live.value.status?.last_job_id);
     return { id: componentLabel(p), outs: { ...inputs, ...job } };

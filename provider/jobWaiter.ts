@@ -34,8 +34,8 @@ export const failedTaskMessages = (job: JobResponse): string[] =>
   (job.tasks ?? [])
     .filter((task) => task.task_status === undefined || !["SUCCEEDED", "RUNNING", "INIT", "SUBMITTED"].includes(task.task_status))
     .map((task) => {
-      const messages = task.messages === undefined ? [] : Array.isArray(task.messages) ? task.messages : [task.messages];
-      return `${task.task_name}${task.task_status !== undefined ? ` (${task.task_status})` : ""}${messages.length > 0 ? `: ${messages.join(" ")}` : ""}`;
+      const messages = task.messages === undefined ? [] : Array.isArray(task.messages) ? task.messages.map(String) : [task.messages];
+      return `${task.task_name ?? "a task"}${task.task_status !== undefined ? ` (${task.task_status})` : ""}${messages.length > 0 ? `: ${messages.join(" ")}` : ""}`;
     });
 
 export const waitForJob = async (jobId: string, getJob: (jobId: string) => Promise<JobResponse>, options: JobWaitOptions = {}): Promise<JobResponse> => {

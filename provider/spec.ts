@@ -56,7 +56,24 @@ export const projectOnto = (declared: unknown, live: unknown): unknown => {
   if (Array.isArray(declared) && Array.isArray(live)) return live.map((item, i) => (i < declared.length ? projectOnto(declared[i], item) : item));
   if (isPlainObject(declared) && isPlainObject(live))
     return Object.fromEntries(Object.keys(declared).map((k) => [k, k in live ? projectOnto(declared[k], live[k]) : declared[k]]));
-  return live;
+  return sameScalar(declared, live) ? declared : live;
+};
+
+/** A number and the string of it are the same value: ServiceStage answers some numbers as strings. */
+const sameScalar = (a: unknown, b: unknown): boolean =>
+  a === b || (typeof a === "number" && typeof b === "string" && b.trim() !== "" && Number(b) === a) || (typeof b === "number" && typeof a === "string" && a.trim() !== "" && Number(a) === b);
+
+/**
+ * Whether a live value carries what was sent, on everything the live value shows: keys
+ * it does not return are not judged (the GET never returns http_password or
+ * task_setting), keys it adds are ignored, and a number equals its string. Lists must
+ * match item by item.
+ */
+export const carries = (live: unknown, sent: unknown): boolean => {
+  if (isAbsent(live) || isAbsent(sent)) return true;
+  if (Array.isArray(sent)) return Array.isArray(live) && live.length === sent.length && sent.every((x, i) => carries(live[i], x));
+  if (isPlainObject(sent)) return isPlainObject(live) && Object.keys(sent).every((k) => carries(live[k], sent[k]));
+  return sameScalar(sent, live);
 };
 
 export class InputError extends Error {

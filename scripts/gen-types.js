@@ -41,6 +41,8 @@ const generate = () => {
           return checker.typeToString(checker.getNonNullableType(type));
         return members.map((t) => render(t, indent)).join(" | ");
       }
+      // A property a page leaves out on purpose (the release page's topology_key): nothing may be set.
+      if (type.flags & (ts.TypeFlags.Never | ts.TypeFlags.Undefined)) return "never";
       if (checker.isArrayType(type)) return `Array<${render(checker.getTypeArguments(type)[0], indent)}>`;
       if (type.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Unknown | ts.TypeFlags.Any)) return checker.typeToString(type);
       const props = checker.getPropertiesOfType(type);

@@ -9,7 +9,7 @@ export interface JobComponentSpec {
   runtimeStack: {
     /** Technology stack name, e.g. OpenJDK8. */
     name: string;
-    /** Java, Tomcat, Nodejs, Php, Docker or Python. */
+    /** Technology stack type; which ones depends on deployMode. */
     type: "Java" | "Tomcat" | "Nodejs" | "Php" | "Docker" | "Python";
     /** Technology stack version. */
     version: string;
@@ -80,7 +80,7 @@ export interface JobComponentSpec {
       value: string;
     }>;
     /** Weight (a String on the page): 100 when required, 1-100 when preferred. */
-    weight?: string;
+    weight?: string | number;
     /** Topology key. */
     topologyKey?: string;
   }>;
@@ -100,7 +100,7 @@ export interface JobComponentSpec {
       value: string;
     }>;
     /** Weight (a String on the page): 100 when required, 1-100 when preferred. */
-    weight?: string;
+    weight?: string | number;
     /** Topology key. */
     topologyKey?: string;
   }>;
@@ -719,8 +719,8 @@ export interface ReleasePlanSpec {
     runtimeStack: {
       /** Technology stack name, e.g. OpenJDK8. */
       name: string;
-      /** Java, Tomcat, Nodejs, Php, Docker or Python. */
-      type: "Java" | "Tomcat" | "Nodejs" | "Php" | "Docker" | "Python";
+      /** Technology stack type; which ones depends on deployMode. */
+      type: "Java" | "Tomcat" | "Nodejs" | "Php" | "Docker";
       /** Technology stack version. */
       version: string;
       /** container or virtualmachine. */
@@ -824,7 +824,9 @@ export interface ReleasePlanSpec {
         value: string;
       }>;
       /** Weight (a String on the page): 100 when required, 1-100 when preferred. */
-      weight?: string;
+      weight?: string | number;
+      /** Not on the release page: its affinity table (24) has no topology key, unlike the job page's (21). */
+      topologyKey?: never;
     }>;
     /** Anti-affinity. */
     antiAffinity?: Array<{
@@ -842,7 +844,9 @@ export interface ReleasePlanSpec {
         value: string;
       }>;
       /** Weight (a String on the page): 100 when required, 1-100 when preferred. */
-      weight?: string;
+      weight?: string | number;
+      /** Not on the release page: its affinity table (24) has no topology key, unlike the job page's (21). */
+      topologyKey?: never;
     }>;
     /** Component deployment. */
     deployStrategy?: {
@@ -864,7 +868,7 @@ export interface ReleasePlanSpec {
         /** Batches for the remaining instances (WEIGHT). */
         remainingBatch?: number;
         /** Upstream: 1 microservice gateway, 3 microservice, 4 load balancer. */
-        deploymentMode?: 1 | 3 | 4;
+        deploymentMode?: 3 | 1 | 4;
         /** MIRROR, EXTRA or NOSURGE (CONTENT). */
         replicaSurgeMode?: "MIRROR" | "EXTRA" | "NOSURGE";
         /** ALL or ANY (CONTENT). */
@@ -1144,9 +1148,9 @@ export interface ReleasePlanSpec {
       /** Port name. */
       name: string;
       /** Access port. */
-      port: string;
-      /** Container port. */
-      targetPort: string;
+      port: string | number;
+      /** Container port: a number (1-65535) or a named container port such as "http". */
+      targetPort: string | number;
     }>;
     /** Unified component configuration. */
     configs?: Array<{

@@ -563,10 +563,16 @@ describe("errors", () => {
 // ---- decoding ------------------------------------------------------------------------------
 
 describe("decoding a 200", () => {
+  it("accepts a job status no document lists (the waiter keeps waiting on it) and task fields in the SDK model's types", async () => {
+    const answer = { task_count: "2", job: { job_id: "JOB1", execution_status: "QUEUED", extra: 1 }, tasks: [{ task_name: "deploy-job", task_status: "QUEUED", messages: "waiting for a node", created_at: "1751000000000" }] };
+    const server = await localServer((_req, _body, res) => json(res, 200, answer));
+    expect(await clientFor({ endpoint: server.url }).getJob("JOB1")).toEqual(answer);
+  });
+
   it.each([
     ["a redeploy answer without a string job_id", "PUT", { job_id: 42 }, /response\.(jobId|job_id): must be a string/],
     ["a component without a name", "GET", { id: COMPONENT_ID, status: {} }, /response\.name: is required/],
-    ["a job with an unheard-of status", "GET", { job: { job_id: "JOB1", execution_status: "EXPLODED" } }, /response\.job\.(executionStatus|execution_status): must be one of/],
+    ["a job without an execution_status", "GET", { job: { job_id: "JOB1" } }, /response\.job\.(executionStatus|execution_status): is required/],
   ] as const)("fails on %s, naming the request and the field", async (_name, method, answer, field) => {
     const server = await localServer((_req, _body, res) => json(res, 200, answer));
     const client = clientFor({ endpoint: server.url });

@@ -177,7 +177,9 @@ const RELEASE_REFER_TYPES = ["vpc", "eip", "elb", "cce", "ecs", "dcs", "rds", "c
 const enumCases: EnumCase[] = [
   // Shared tables
   ...onBoth("runtimeStack.deployMode", "virtualmachine", "kubernetes", ["container", "virtualmachine"]),
-  ...onBoth("runtimeStack.type", "Tomcat", "Go", runtimeStackTypes),
+  onJob("runtimeStack.type", "Tomcat", "Go", runtimeStackTypes),
+  // The release page lists Python in its type row but allows it in neither deploy mode.
+  onRelease(`${C}.runtimeStack.type`, "Tomcat", "Python", ["Java", "Tomcat", "Nodejs", "Php", "Docker"]),
   ...onBoth("source.kind", "code", "git", ["code", "package", "image"]),
   ...onBoth("source.storage", "obs", "s3", ["devcloud", "obs", "http", "swr"]),
   ...onBoth("source.auth", "none", "token", ["iam", "none"]),
@@ -259,7 +261,8 @@ describe("runtimeStack.type allowed per deployMode", () => {
       codecOf(page),
       edit(baseOf(page), { [inComponent(page, "runtimeStack.deployMode")]: mode, [inComponent(page, "runtimeStack.type")]: type }),
       inComponent(page, "runtimeStack.type"),
-      `must be one of ${allowed[page][mode].join(", ")} when deploy_mode is ${mode}`,
+      // The release page allows Python in neither mode, so its type does not offer it at all.
+      page === "release" && type === "Python" ? "must be one of: Java, Tomcat, Nodejs, Php, Docker" : `must be one of ${allowed[page][mode].join(", ")} when deployMode is ${mode}`,
     ),
   );
 });
@@ -346,14 +349,16 @@ const ruleCases: RuleCase[] = [
     rule: "can be set only when effect is NoExecute",
   })),
   // update_strategy (Table 39)
-  { name: "progressDeadlineSeconds > minReadySeconds", page: "release", spec: edit(releaseBase(), { [`${C}.updateStrategy.minReadySeconds`]: 600, [`${C}.updateStrategy.progressDeadlineSeconds`]: 600 }), path: `${C}.updateStrategy.progressDeadlineSeconds`, rule: "must be greater than min_ready_seconds" },
-  ...["statefulset", "daemonset"].map((kind) => ({
-    name: `maxSurge/maxUnavailable only for deployments (${kind})`,
-    page: "release" as const,
-    spec: setAt(releaseBase(), `${C}.workloadKind`, kind),
-    path: `${C}.updateStrategy`,
-    rule: "max_unavailable and max_surge can be set only when workload_kind is deployment",
-  })),
+  { name: "progressDeadlineSeconds > minReadySeconds", page: "release", spec: edit(releaseBase(), { [`${C}.updateStrategy.minReadySeconds`]: 600, [`${C}.updateStrategy.progressDeadlineSeconds`]: 600 }), path: `${C}.updateStrategy.progressDeadlineSeconds`, rule: "must be greater than minReadySeconds" },
+  ...["statefulset", "daemonset"].flatMap((kind) =>
+    ["maxUnavailable", "maxSurge"].map((field) => ({
+      name: `${field} only for deployments (${kind})`,
+      page: "release" as const,
+      spec: setAt(releaseBase(), `${C}.workloadKind`, kind),
+      path: `${C}.updateStrategy.${field}`,
+      rule: "can be set only when workloadKind is deployment",
+    })),
+  ),
   // refer_resources (Tables 24 / 25, 27 / 28)
   { name: "job: parameters when type is cce", page: "job", spec: deleteAt(jobMaximal(), "referResources[0].parameters"), path: "referResources[0].parameters", rule: "is required when type is cce" },
   ...(
@@ -374,13 +379,13 @@ const ruleCases: RuleCase[] = [
   ),
   // storages (Tables 5-7 / 6-8)
   ...pages.flatMap((page) => [
-    { name: "storage path for HostPath", page, spec: deleteAt(baseOf(page), inComponent(page, "storages[0].parameters.path")), path: inComponent(page, "storages[0].parameters"), rule: "path is required when type is HostPath" },
+    { name: "storage path for HostPath", page, spec: deleteAt(baseOf(page), inComponent(page, "storages[0].parameters.path")), path: inComponent(page, "storages[0].parameters.path"), rule: "is required when type is HostPath" },
     ...[2, 3, 4].map((i) => ({
       name: `storage name for storages[${i}]`,
       page,
       spec: deleteAt(baseOf(page), inComponent(page, `storages[${i}].parameters.name`)),
-      path: inComponent(page, `storages[${i}].parameters`),
-      rule: `name is required when type is ${["ConfigMap", "Secret", "PersistentVolumeClaim"][i - 2]}`,
+      path: inComponent(page, `storages[${i}].parameters.name`),
+      rule: `is required when type is ${["ConfigMap", "Secret", "PersistentVolumeClaim"][i - 2]}`,
     })),
   ]),
   // build.parameters (Tables 31 / 34)
@@ -503,10 +508,26 @@ describe("updateStrategy.maxUnavailable / maxSurge: integer or percentage string
   );
 });
 
-describe("StatefulSet ports: numbers or digit strings, 1-65535", () => {
+describe("StatefulSet ports: numbers or digit strings, 1-65535; the container port may be named", () => {
   test.each([1, "1", 65535, "8080"])("accepts %p", (port) => expectValid(RELEASE, setAt(releaseBase(), `${C}.ports[0].port`, port)));
   test.each([0, "0", 65536, "70000"])("rejects %p", (port) => expectIssue(RELEASE, setAt(releaseBase(), `${C}.ports[0].targetPort`, port), `${C}.ports[0].targetPort`, "must be a port from 1 to 65535"));
-  test("rejects a name", () => expectIssue(RELEASE, setAt(releaseBase(), `${C}.ports[0].port`, "http"), `${C}.ports[0].port`, "must be an integer or a string of digits"));
+  test("rejects a name for the service port", () => expectIssue(RELEASE, setAt(releaseBase(), `${C}.ports[0].port`, "http"), `${C}.ports[0].port`, "must be an integer or a string of digits"));
+  test.each(["http", "metrics", "grpc-web", "h2c", "a1234567890bcde"])("accepts the named container port %p", (name) => expectValid(RELEASE, setAt(releaseBase(), `${C}.ports[0].targetPort`, name)));
+  test.each(["HTTP", "-http", "http-", "my--port", "1234567890abcdef", "web_port", ""])("rejects the container port name %p", (name) =>
+    expectIssue(RELEASE, setAt(releaseBase(), `${C}.ports[0].targetPort`, name), `${C}.ports[0].targetPort`, "or a port name (up to 15 lowercase letters, digits and hyphens, with a letter)"),
+  );
+  test("a number is sent as the string the page asks for", () => {
+    const decoded = decodeSpec(EditReleasePlanBody, setAt(releaseBase(), `${C}.ports[0].targetPort`, 8080));
+    if (!decoded.ok) throw new Error(JSON.stringify(decoded.issues));
+    expect((EditReleasePlanBody.encode(decoded.value).components[1].ports ?? [])[0]).toMatchObject({ target_port: "8080" });
+  });
+});
+
+describe("affinity topologyKey: on the job page, not on the release page", () => {
+  test("the job page takes it", () => expectValid(JOB, setAt(jobMaximal(), "affinity[0].topologyKey", "kubernetes.io/hostname")));
+  test("the release page refuses it, saying why", () =>
+    expectIssue(RELEASE, setAt(releaseBase(), `${C}.affinity[0].topologyKey`, "kubernetes.io/hostname"), `${C}.affinity[0].topologyKey`, "its Table 24 has no topology_key, unlike the job page's Table 21"),
+  );
 });
 
 describe("scalar types", () => {
@@ -733,7 +754,7 @@ describe("unknown sentinel at any depth yields no issues", () => {
     ["release: components[0]", RELEASE, rel({ "components[0]": UNKNOWN })],
     ["release: failStrategy", RELEASE, rel({ failStrategy: UNKNOWN })],
     ["release: seq", RELEASE, rel({ [`${C}.seq`]: UNKNOWN })],
-    ["release: runtimeStack.deployMode with type Python", RELEASE, rel({ [`${C}.runtimeStack.deployMode`]: UNKNOWN, [`${C}.runtimeStack.type`]: "Python" })],
+    ["release: runtimeStack.deployMode with type Docker", RELEASE, rel({ [`${C}.runtimeStack.deployMode`]: UNKNOWN, [`${C}.runtimeStack.type`]: "Docker" })],
     ["release: grayRelease.type with no WEIGHT or CONTENT fields", RELEASE, rel({ [`${C}.deployStrategy.grayRelease`]: { type: UNKNOWN } })],
     ["release: deployStrategy.type without grayRelease", RELEASE, rel({ [`${C}.deployStrategy`]: { type: UNKNOWN } })],
     ["release: grayRelease of a GrayRelease", RELEASE, rel({ [`${C}.deployStrategy.grayRelease`]: UNKNOWN })],

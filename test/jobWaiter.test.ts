@@ -17,8 +17,7 @@ const prepareTask: Task = { task_name: "prepare-job", task_status: "SUCCEEDED", 
 const deployTask = (status: string, messages: string[] | string = []): Task => ({ task_name: "deploy-job", task_status: status, messages });
 
 const jobWith = (status: ExecutionStatus, tasks: Task[] = [prepareTask, deployTask(status)]): JobResponse => ({
-  task_count: tasks.length,
-  job: { execution_status: status, job_id: JOB_ID, job_type: "redeploy", rollback_enabled: false },
+  job: { execution_status: status, job_id: JOB_ID },
   tasks,
 });
 

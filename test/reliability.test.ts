@@ -378,6 +378,59 @@ describe("a redeploy carried out whose answer was lost adopts the started job", 
   });
 });
 
+describe("a job started outside Pulumi is never taken for ours", () => {
+  /** Another pipeline (or the console) redeploys the component, and its job ends. */
+  const foreignRedeploy = async (version: string): Promise<string> => {
+    const { emulator } = the();
+    const res = await fetch(`${emulator.url}${REDEPLOY_PATH}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", "x-auth-token": CREDS.token },
+      body: JSON.stringify({ ...emulator.getComponent(APP_ID, COMPONENT_ID)?.spec, version }),
+    });
+    const { job_id: jobId } = (await res.json()) as { job_id: string };
+    while (emulator.getComponent(APP_ID, COMPONENT_ID)?.status.component_status === "RUNNING") await new Promise((r) => setTimeout(r, 20));
+    emulator.clearRequests();
+    return jobId;
+  };
+
+  test("a foreign redeploy, then every redeploy answered 500: the update fails naming the other job, starts no job, keeps what was deployed", async () => {
+    const { emulator, deployed } = await begin();
+    const foreign = await foreignRedeploy("2025.0999.1");
+    emulator.injectFault({ method: "PUT", kind: "status", status: 500, times: 10 });
+    const message = await updateFails();
+    expect(message).toContain("SVCSTG.00100500");
+    expect(message).toContain(`its last job is ${foreign}`);
+    expect(message).toMatch(/changed outside Pulumi/);
+    expect(message).toMatch(/next `pulumi up` will try again/);
+    expect(message).not.toContain("adopted");
+    expect(emulator.redeployCount(COMPONENT_ID)).toBe(2); // ours at create, and the foreign one
+    expect(emulator.getComponent(APP_ID, COMPONENT_ID)?.spec.version).toBe("2025.0999.1");
+    expect(deployed?.properties.jobId).not.toBe(foreign);
+  });
+
+  test("a foreign redeploy, then a lost answer to our redeploy that ServiceStage carried out: our job is adopted, not the foreign one", async () => {
+    const { emulator } = await begin();
+    const foreign = await foreignRedeploy("2025.0999.1");
+    emulator.injectFault({ method: "PUT", kind: "lostAnswer" });
+    const out = await update();
+    expect(emulator.redeployCount(COMPONENT_ID)).toBe(3);
+    expect(out.properties.jobId).toBe(lastJobId());
+    expect(out.properties.jobId).not.toBe(foreign);
+    expect(out.properties).toMatchObject({ version: "2025.0601.1", jobStatus: "SUCCEEDED" });
+    expect(newLogs().join("\n")).toContain(`adopted the job already started by a redeploy whose answer was lost, job ${lastJobId()}`);
+  });
+
+  test("a foreign redeploy, then our redeploy refused before reaching ServiceStage (reset): fails without a second attempt, no job started", async () => {
+    const { emulator } = await begin();
+    const foreign = await foreignRedeploy("2025.0999.1");
+    emulator.injectFault({ method: "PUT", kind: "reset", times: 10 });
+    const message = await updateFails();
+    expect(message).toContain(`its last job is ${foreign}`);
+    expect(emulator.redeployCount(COMPONENT_ID)).toBe(2);
+    expect(requests("PUT")).toHaveLength(1);
+  });
+});
+
 // ---- the real engine: the plain CLI in the fleet test program's folder ---------------------------
 
 describe("through the real Pulumi engine", () => {

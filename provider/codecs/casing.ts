@@ -16,6 +16,8 @@ import { isPlainObject } from "./primitives";
  * page's spelling; users write one name for both.
  */
 const CAMEL_OVERRIDES: Readonly<Record<string, string>> = { conifg_id: "configId", hostname: "hostnames" };
+/** Read side of the same quirks: an answer may use either page's spelling (liberal in what we accept). */
+const WIRE_ALIASES: Readonly<Record<string, string>> = { config_id: "conifg_id", conifg_id: "config_id", hostnames: "hostname", hostname: "hostnames" };
 
 /** Own keys only: a user's build parameter may be called `constructor` or `toString`. */
 export const camelKey = (wireKey: string): string =>
@@ -161,9 +163,10 @@ export const fromWire = (codec: t.Mixed, value: unknown): unknown => {
   if (props === undefined || !isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (Object.hasOwn(props, key)) {
-      const converted = fromWire(props[key], v);
-      if (converted !== undefined) out[camelKey(key)] = converted;
+    const declared = Object.hasOwn(props, key) ? key : Object.hasOwn(WIRE_ALIASES, key) && Object.hasOwn(props, WIRE_ALIASES[key]) ? WIRE_ALIASES[key] : undefined;
+    if (declared !== undefined) {
+      const converted = fromWire(props[declared], v);
+      if (converted !== undefined) out[camelKey(declared)] = converted;
     } else if (c._tag === "OpenObject" && v !== null && v !== undefined) out[key] = v;
   }
   return out;

@@ -98,9 +98,9 @@ export const Storage = checked(
   (s) => {
     const p = s.parameters as Record<string, unknown>;
     if (isUnknown(s.type) || isUnknown(s.parameters)) return [];
-    if (s.type === "HostPath" && isAbsent(p.path)) return [{ key: "parameters", message: "path is required when type is HostPath" }];
+    if (s.type === "HostPath" && isAbsent(p.path)) return [{ key: "parameters.path", message: "is required when type is HostPath" }];
     if ((s.type === "ConfigMap" || s.type === "Secret" || s.type === "PersistentVolumeClaim") && isAbsent(p.name))
-      return [{ key: "parameters", message: `name is required when type is ${s.type}` }];
+      return [{ key: "parameters.name", message: `is required when type is ${s.type}` }];
     return [];
   },
 );
@@ -539,16 +539,20 @@ export const sharedComponentFields = {
 export const runtimeStackTypes = ["Java", "Tomcat", "Nodejs", "Php", "Docker", "Python"] as const;
 export type RuntimeStackType = (typeof runtimeStackTypes)[number];
 
-/** Table 28 / 31 runtime_stack; the pages differ only in which types a deploy mode allows. */
-export const runtimeStack = (allowed: Record<"container" | "virtualmachine", readonly RuntimeStackType[]>) =>
+/**
+ * Table 28 / 31 runtime_stack; the pages differ only in which types a deploy mode allows,
+ * and `type` offers only the types some mode allows (the release page lists Python in its
+ * type row but allows it in neither mode, so its stacks do not offer Python).
+ */
+export const runtimeStack = <T extends RuntimeStackType>(allowed: Record<"container" | "virtualmachine", readonly [T, ...T[]]>) =>
   checked(
     obj(
       "runtime_stack",
       {
         /** Technology stack name, e.g. OpenJDK8. */
         name: str,
-        /** Java, Tomcat, Nodejs, Php, Docker or Python. */
-        type: oneOf(...runtimeStackTypes),
+        /** Technology stack type; which ones depends on deployMode. */
+        type: oneOf<T>(...([...new Set([...allowed.container, ...allowed.virtualmachine])] as [T, ...T[]])),
         /** Technology stack version. */
         version: str,
         /** container or virtualmachine. */
@@ -557,8 +561,8 @@ export const runtimeStack = (allowed: Record<"container" | "virtualmachine", rea
       {},
     ),
     (r) =>
-      isKnownValue(r.deploy_mode) && isKnownValue(r.type) && !allowed[r.deploy_mode].includes(r.type)
-        ? [{ key: "type", message: `must be one of ${allowed[r.deploy_mode].join(", ")} when deploy_mode is ${r.deploy_mode}` }]
+      isKnownValue(r.deploy_mode) && isKnownValue(r.type) && !(allowed[r.deploy_mode] as readonly string[]).includes(r.type)
+        ? [{ key: "type", message: `must be one of ${allowed[r.deploy_mode].join(", ")} when deployMode is ${r.deploy_mode}` }]
         : [],
   );
 

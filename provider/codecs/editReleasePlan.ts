@@ -19,7 +19,7 @@ import {
   sharedComponentFields,
   Source,
 } from "./componentTables";
-import { Rule, checked, int, intOrPercent, integerString, isAbsent, isKnownValue, nonNegativeInt, obj, oneOf, oneOfInt, requiredWhen, str } from "./primitives";
+import { Rule, checked, int, intOrPercent, integerString, isAbsent, isKnownValue, nonNegativeInt, obj, oneOf, oneOfInt, portNumberOrName, requiredWhen, str } from "./primitives";
 
 /** Table 12 gray_rules */
 export const GrayRule = obj(
@@ -103,8 +103,20 @@ export const ReleaseHostAlias = obj(
   {},
 );
 
-/** Table 24 component_affinity (no topology_key on this page). */
-export const ReleaseAffinity = affinity({});
+/**
+ * Table 24 component_affinity. The job page's table (21) has topology_key, this page's
+ * does not: we send what this page specifies, so it is refused here with the reason
+ * rather than as an unknown property (README, "Decisions").
+ */
+export const ReleaseAffinity = affinity({
+  /** Not on the release page: its affinity table (24) has no topology key, unlike the job page's (21). */
+  topology_key: new t.Type<undefined, undefined, unknown>(
+    "absent",
+    (u): u is undefined => u === undefined,
+    (u, c) => t.failure(u, c, "is not part of the release page's affinity (its Table 24 has no topology_key, unlike the job page's Table 21): the release API does not take it"),
+    (a) => a,
+  ),
+});
 
 const releaseReferResourceTypes = [
   "vpc",
@@ -178,8 +190,8 @@ export const StatefulSetPort = obj(
     name: str,
     /** Access port. */
     port: integerString("must be a port from 1 to 65535", (n) => n >= 1 && n <= 65535),
-    /** Container port. */
-    target_port: integerString("must be a port from 1 to 65535", (n) => n >= 1 && n <= 65535),
+    /** Container port: a number (1-65535) or a named container port such as "http". */
+    target_port: portNumberOrName,
   },
   {},
 );
@@ -208,7 +220,7 @@ export const UpdateStrategy = checked(
   ),
   (u) =>
     isKnownValue(u.progress_deadline_seconds) && isKnownValue(u.min_ready_seconds) && (u.progress_deadline_seconds as number) <= (u.min_ready_seconds as number)
-      ? [{ key: "progress_deadline_seconds", message: "must be greater than min_ready_seconds" }]
+      ? [{ key: "progress_deadline_seconds", message: "must be greater than minReadySeconds" }]
       : [],
 );
 
@@ -231,11 +243,10 @@ export const ReleaseRuntimeStack = runtimeStack({
 
 /** max_unavailable and max_surge "can be set only when workload_kind is deployment". */
 const surgeOnlyForDeployments: Rule<{ workload_kind?: string; update_strategy?: { max_surge?: unknown; max_unavailable?: unknown } }> = (c) =>
-  isKnownValue(c.workload_kind) &&
-  c.workload_kind !== "deployment" &&
-  isKnownValue(c.update_strategy) &&
-  (!isAbsent(c.update_strategy?.max_surge) || !isAbsent(c.update_strategy?.max_unavailable))
-    ? [{ key: "update_strategy", message: "max_unavailable and max_surge can be set only when workload_kind is deployment" }]
+  isKnownValue(c.workload_kind) && c.workload_kind !== "deployment" && isKnownValue(c.update_strategy)
+    ? (["max_unavailable", "max_surge"] as const)
+        .filter((k) => !isAbsent(c.update_strategy?.[k]))
+        .map((k) => ({ key: `update_strategy.${k}`, message: "can be set only when workloadKind is deployment" }))
     : [];
 
 /** Table 4: build "is mandatory when the component is deployed in containers and no image is used". */
@@ -323,5 +334,6 @@ export const EditReleasePlanBody = obj(
 export type EditReleasePlanBody = t.TypeOf<typeof EditReleasePlanBody>;
 
 /** Table 43 */
-export const EditReleasePlanResponse = t.type({ release_plan_id: str }, "EditReleasePlanResponse");
+/** Table 43. Nothing is read from it: an answer without the id still means the edit was done. */
+export const EditReleasePlanResponse = t.partial({ release_plan_id: t.unknown }, "EditReleasePlanResponse");
 export type EditReleasePlanResponse = t.TypeOf<typeof EditReleasePlanResponse>;

@@ -22,8 +22,14 @@ export class Checked<C extends t.Mixed> extends t.Type<t.TypeOf<C>, t.OutputOf<C
         const errors: t.Errors = [];
         for (const rule of rules) {
           for (const broken of rule(decoded.right)) {
-            const ctx: t.Context = broken.key === undefined ? c : [...c, { key: broken.key, type: t.unknown, actual: (decoded.right as Record<string, unknown>)[broken.key] }];
-            errors.push({ value: broken.key === undefined ? u : ctx[ctx.length - 1].actual, context: ctx, message: broken.message });
+            // The broken property, possibly nested ("update_strategy.max_surge"): the report names it, not its parent.
+            const ctx: t.ContextEntry[] = [...c];
+            let actual: unknown = decoded.right;
+            for (const key of broken.key === undefined ? [] : broken.key.split(".")) {
+              actual = isPlainObject(actual) ? actual[key] : undefined;
+              ctx.push({ key, type: t.unknown, actual });
+            }
+            errors.push({ value: broken.key === undefined ? u : actual, context: ctx, message: broken.message });
           }
         }
         return errors.length > 0 ? t.failures(errors) : decoded;
@@ -33,7 +39,7 @@ export class Checked<C extends t.Mixed> extends t.Type<t.TypeOf<C>, t.OutputOf<C
   }
 }
 
-/** A broken object-level rule: the property it concerns (if one) and the rule in words. */
+/** A broken object-level rule: the property it concerns (if one; a dotted wire path for a nested one) and the rule in words, naming fields in camelCase. */
 export interface Broken {
   key?: string;
   message: string;
@@ -118,18 +124,38 @@ export const oneOfInt = <V extends number>(...values: readonly [V, ...V[]]): t.T
  * Users naturally write numbers there; we accept an integer or a string of digits and
  * send the string the page asks for.
  */
-export const integerString = (rule: string, ok: (n: number) => boolean = () => true): t.Type<string, string, unknown> =>
-  new t.Type<string, string, unknown>(
+export const integerString = (rule: string, ok: (n: number) => boolean = () => true): t.Type<string | number, string, unknown> =>
+  new t.Type<string | number, string, unknown>(
     "integer or string of digits",
-    (u): u is string => typeof u === "string" && /^\d+$/.test(u) && ok(Number(u)),
+    (u): u is string | number => (typeof u === "string" && /^\d+$/.test(u) && ok(Number(u))) || (typeof u === "number" && Number.isInteger(u) && u >= 0 && ok(u)),
     (u, c) => {
       if (u === undefined) return t.failure(u, c, "is required");
       const text = typeof u === "number" && Number.isInteger(u) ? String(u) : u;
       if (typeof text !== "string" || !/^\d+$/.test(text)) return t.failure(u, c, `must be an integer or a string of digits; ${rule}`);
       return ok(Number(text)) ? t.success(text) : t.failure(u, c, rule);
     },
-    t.identity,
+    // Decoding already gives the string the page asks for; encoding makes sure of it.
+    (a) => String(a),
   );
+
+/**
+ * A container port by number (1-65535, or its string) or by name: the release page types
+ * ports[].target_port as a String with no pattern, and Kubernetes, which it configures,
+ * also takes a named container port (IANA_SVC_NAME: up to 15 lowercase letters, digits
+ * and hyphens, at least one letter, no hyphen at either end or twice in a row).
+ */
+export const portNumberOrName = new t.Type<string | number, string, unknown>(
+  "port number or name",
+  (u): u is string | number => integerString("").is(u) || (typeof u === "string" && isPortName(u)),
+  (u, c) => {
+    if (u === undefined) return t.failure(u, c, "is required");
+    if (typeof u === "string" && isPortName(u)) return t.success(u);
+    const asNumber = integerString("must be a port from 1 to 65535", (n) => n >= 1 && n <= 65535).validate(u, c);
+    return asNumber._tag === "Right" ? asNumber : t.failure(u, c, "must be a port from 1 to 65535 (a number or a string of digits) or a port name (up to 15 lowercase letters, digits and hyphens, with a letter)");
+  },
+  (a) => String(a),
+);
+const isPortName = (s: string): boolean => s.length <= 15 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s) && /[a-z]/.test(s);
 
 /** update_strategy.max_unavailable / max_surge: "String (%) or Integer". */
 export const intOrPercent = new t.Type<number | string, number | string, unknown>(
