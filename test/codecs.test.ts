@@ -11,6 +11,7 @@ import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponen
 import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import { runtimeStackTypes } from "../provider/codecs/componentTables";
 import { decodeSpec } from "../provider/spec";
+import type { ReleasePlanComponent } from "../sdk";
 import { UNKNOWN } from "../provider/unknown";
 import {
   Spec,
@@ -780,4 +781,12 @@ describe("unknown sentinel at any depth yields no issues", () => {
     expect(issuesOf(JOB, edit(jobMaximal(), { replica: UNKNOWN, name: "1bad" }))).toEqual([{ path: "name", message: expect.stringContaining(NAME_RULE) }]));
   test("a known wrong value next to an unknown one is still reported", () =>
     expectIssue(RELEASE, rel({ [`${C}.tolerations[0].operator`]: UNKNOWN, [`${C}.tolerations[1].effect`]: "NoRun" }), `${C}.tolerations[1].effect`, "must be one of"));
+});
+
+describe("exported types follow the codecs' promises", () => {
+  test("numbers are accepted where the pages type numbers as strings (weight, ports)", () => {
+    // A compile-time check as much as a run-time one: this file does not compile if the types say string only.
+    const component: Partial<ReleasePlanComponent> = { ports: [{ name: "web", port: 80, targetPort: "http" }], affinity: [{ kind: "pod", condition: "preferred", weight: 50, matchExpressions: [] }] };
+    expect(decodeSpec(RELEASE, setAt(releaseBase(), C, { ...(releaseBase() as { components: object[] }).components[1], ...component })).ok).toBe(true);
+  });
 });

@@ -185,3 +185,35 @@ test("a stack of 50 JobComponents where 5 change makes exactly those 5 redeploys
   expect(the().redeployCount()).toBe(55);
   expect(calls("PUT").map((r) => r.path.split("/")[7]).sort()).toEqual(changed);
 });
+
+test("a redeploy made outside Pulumi, then ServiceStage failing every redeploy: up fails naming the other job, the state keeps what Pulumi deployed, the next up redeploys", async () => {
+  emulator = await startEmulator({ seed: fleetSeed(1), token: TOKEN, jobDurationMs: 50 });
+  stack = new ProgramStack(fleetDir);
+  await stack.init(tokenConfig(), { "servicestage:authToken": TOKEN });
+  await stack.up();
+  const [before] = await exported(JOB_TYPE);
+
+  // Another pipeline redeploys the component, and its job ends.
+  const path = `/v3/${PROJECT_ID}/cas/applications/app-demo/components/comp-00/redeployment`;
+  const res = await fetch(`${the().url}${path}`, { method: "PUT", headers: { "content-type": "application/json", "x-auth-token": TOKEN }, body: JSON.stringify({ ...the().getComponent("app-demo", "comp-00")?.spec, version: "2025.0999.1" }) });
+  const foreign = ((await res.json()) as { job_id: string }).job_id;
+  while (the().getComponent("app-demo", "comp-00")?.status.component_status === "RUNNING") await new Promise((r) => setTimeout(r, 20));
+
+  the().injectFault({ method: "PUT", kind: "status", status: 500, times: 100 });
+  await stack.pulumi(["config", "set", "version", "2025.0402.1"]);
+  the().clearRequests();
+  const failed = await stack.run(["up", "--yes", "--skip-preview"]);
+  expect(failed.code).not.toBe(0);
+  expect(failed.output).toContain("SVCSTG.00100500");
+  expect(failed.output).toContain(`its last job is ${foreign}`);
+  expect(failed.output).toMatch(/the next `pulumi up` will try again/);
+  expect(the().redeployCount("comp-00")).toBe(2); // Pulumi's first, and the foreign one
+  const [after] = await exported(JOB_TYPE);
+  expect(after.outputs).toMatchObject({ version: before.outputs.version, jobId: before.outputs.jobId });
+
+  the().clearFaults();
+  the().clearRequests();
+  expect((await stack.up()).resourceChanges).toMatchObject({ update: 1 });
+  expect(calls("PUT")).toHaveLength(1);
+  expect((await exported(JOB_TYPE))[0].outputs).toMatchObject({ version: "2025.0402.1", jobId: the().getComponent("app-demo", "comp-00")?.status.last_job_id });
+});
