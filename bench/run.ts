@@ -18,7 +18,8 @@ import { captureInputs, unwrapSecrets } from "../test/helpers/captureInputs";
 import { newStack, repo } from "../test/helpers/automation";
 import { ProgramStack } from "../test/helpers/cli";
 import { startProviderHost } from "../test/helpers/providerHost";
-import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, fleetSeed, jobSpec, releaseSpec, seed, wireJobSpec } from "../test/helpers/world";
+import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, fleetSeed, jobSpec, releaseSpec, seed } from "../test/helpers/world";
+import { jobPageExampleWire } from "../test/fixtures/wire";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const RUNS = QUICK ? 2 : 5;
@@ -159,7 +160,7 @@ const benchEngine = async () => {
     for (let run = 0; run < ENGINE_RUNS; run++) {
       for (const kind of ["ours", "noop"] as const) {
         const s = seed();
-        s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: wireJobSpec(jobSpec({ name: `job-${componentId}` })) }));
+        s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: { ...jobPageExampleWire(), name: `job-${componentId}` } }));
         const emulator = await startEmulator({ seed: s, token: TOKEN, jobDurationMs: 0 });
         const program = async () => {
           if (kind === "ours") components.forEach((componentId) => new JobComponent(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}` }) } as never));
@@ -246,7 +247,7 @@ const benchThrottling = async () => {
   const rps = 10;
   const components = Array.from({ length: n }, (_, i) => `comp-${String(i).padStart(3, "0")}`);
   const s = seed();
-  s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: wireJobSpec(jobSpec({ name: `job-${componentId}` })) }));
+  s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: { ...jobPageExampleWire(), name: `job-${componentId}` } }));
   const emulator = await startEmulator({ seed: s, token: TOKEN, jobDurationMs: 0 });
   let version = "2025.0323.15181";
   const program = async () => {

@@ -11,6 +11,13 @@
  * A ServiceStage request goes through, in order: rate limit, faults, routing, auth,
  * project check, handler. The gateway throttles and fails before it authenticates,
  * and answers an unknown route without looking at credentials.
+ *
+ * Independence from the provider: request bodies are validated from the API pages
+ * themselves (pages.ts reads docs/api/*.txt), never with the provider's codecs, and
+ * errors name snake_case fields as ServiceStage does. One shared piece remains: AK/SK
+ * signatures are verified with the provider's signer (provider/signer.ts). That signer
+ * has its own oracle, Huawei's SDK signer and test vectors (test/signer.test.ts), so a
+ * signing bug is caught there rather than agreed with here.
  */
 import { randomUUID } from "node:crypto";
 import { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse, STATUS_CODES, createServer } from "node:http";
@@ -53,6 +60,8 @@ export interface RecordedRequest {
   auth: "token" | "aksk" | "none";
   /** Parsed JSON body; the raw text if it is not JSON; absent when empty. */
   body?: unknown;
+  /** The bytes received, as UTF-8 text; absent when empty. */
+  rawBody?: string;
 }
 
 export type FaultKind = "status" | "reset" | "delay" | "malformed" | "html" | "lostAnswer";
@@ -417,7 +426,10 @@ class EmulatorServer implements Emulator {
   private async handleServiceStage(req: IncomingMessage, res: ServerResponse, r: { method: string; url: ParsedUrl; body: Buffer; requestId: string }): Promise<void> {
     const record: RecordedRequest = { method: r.method, path: r.url.rawPath, status: 0, at: Date.now(), auth: authKind(req.headers) };
     const logged = loggedBody(r.body);
-    if (logged !== undefined) record.body = logged;
+    if (logged !== undefined) {
+      record.body = logged;
+      record.rawBody = r.body.toString("utf8");
+    }
     this.log.push(record);
     const answer = (reply: Reply): void => {
       record.status = reply.status;

@@ -10,10 +10,7 @@ import { randomUUID } from "node:crypto";
 import { isLeft } from "fp-ts/Either";
 import * as t from "io-ts";
 import { PathReporter } from "io-ts/PathReporter";
-import { dropNulls } from "../provider/codecs/casing";
-import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
-import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
-import { formatIssues, issuesOf } from "../provider/codecs/report";
+import { PageName, requestBodyIssues, tableParams } from "./pages";
 
 /** A JSON object in the wire's snake_case shape. */
 export type Wire = Record<string, unknown>;
@@ -51,22 +48,37 @@ const fail = (status: number, code: string, message: string, notFoundQuirk?: boo
 });
 const badRequest = (message: string): Result<never> => fail(400, "SVCSTG.00100400", message);
 
+/** The page's tables and prose rules (pages.ts), reported like ServiceStage: SVCSTG.00100400 and the snake_case field. */
+const invalidBody = (page: PageName, body: unknown): Result<never> | undefined => {
+  const issues = requestBodyIssues(page, body);
+  return issues.length > 0 ? badRequest(`Invalid request body: ${issues.join("; ")}`) : undefined;
+};
+
+/** The pages' own example sends `active_deadline_seconds: null`: null means absent. */
+const dropNulls = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, dropNulls(v)]));
+  return value;
+};
+
 /**
- * What the component GET does not show: the redeploy body's fields (Table 3 of the job
- * page) outside the GET's list (NOTES: name, description, labels, runtime_stack, source,
- * build, environment_id, application_id, limit/request cpu and memory, replica, version,
- * envs, storages, command, post_start, pre_stop, timezone, mesher, deploy_strategy,
- * jvm_opts, tomcat_opts, logs, custom_metric, affinity, anti_affinity, the probes,
- * refer_resources). A client can only judge drift on what is shown. Anything else a seed
- * holds (fields the console or older versions set, unknown keys) is shown as stored, as
- * the live service shows what it has.
+ * The spec fields the component GET returns (docs/api/NOTES.md). What it does not show is the rest
+ * of the redeploy body (Table 3 of the job page: task_setting, workload_kind, ...), so a
+ * client can only judge drift on these. Anything else a component holds (fields the
+ * console or older versions set, keys no page lists) is shown as stored, as the live
+ * service shows what it has.
  */
-export const HIDDEN_BY_COMPONENT_GET: ReadonlySet<string> = new Set([
-  "host_aliases", "dns_policy", "dns_config", "workload_kind", "security_context", "startup_probe", "external_accesses", "container_name",
-  "multi_containers", "workload_content", "configs", "config_mode", "enable_sermant_injection", "enable_sermant_spring_register",
-  "enable_sermant_dubbo_register", "enable_sermant_config", "cell_id", "swimlane_id", "sermantAgentInjectActionFlag", "sys_config",
-  "image_pull_secrets", "template_source", "input_values", "auto_lts_config", "task_setting", "vmapp_config_mode", "vmapp_config",
+const COMPONENT_GET_FIELDS = new Set([
+  "name", "description", "labels", "runtime_stack", "source", "build", "environment_id", "application_id", "limit_cpu", "limit_memory",
+  "request_cpu", "request_memory", "replica", "version", "envs", "storages", "command", "post_start", "pre_stop", "timezone", "mesher",
+  "deploy_strategy", "jvm_opts", "tomcat_opts", "logs", "custom_metric", "affinity", "anti_affinity", "liveness_probe", "readiness_probe",
+  "refer_resources",
 ]);
+let hiddenByGet: ReadonlySet<string> | undefined;
+const isHiddenByGet = (field: string): boolean => {
+  hiddenByGet ??= new Set(tableParams("redeploy-job-component", 3).filter((f) => !COMPONENT_GET_FIELDS.has(f)));
+  return hiddenByGet.has(field);
+};
 /** Secrets the GET never returns, wherever they sit. */
 const NEVER_SHOWN = new Set(["http_password"]);
 
@@ -145,8 +157,8 @@ export class EmulatorState {
     if (!found.ok) return found;
     const component = found.value;
     const spec = dropNulls(body);
-    const decoded = RedeployJobComponentBody.decode(spec);
-    if (isLeft(decoded)) return badRequest(formatIssues(issuesOf(decoded.left)));
+    const invalid = invalidBody("redeploy-job-component", spec);
+    if (invalid) return invalid;
     const wire = spec as Wire;
 
     const immutable = this.checkImmutable(component.spec, wire);
@@ -200,7 +212,7 @@ export class EmulatorState {
     if (!found.ok) return found;
     const c = found.value;
     const shown: Wire = {};
-    for (const [field, value] of Object.entries(c.spec)) if (!HIDDEN_BY_COMPONENT_GET.has(field) && value !== undefined) shown[field] = withoutSecrets(structuredClone(value));
+    for (const [field, value] of Object.entries(c.spec)) if (!isHiddenByGet(field) && value !== undefined) shown[field] = withoutSecrets(structuredClone(value));
     return ok({ id: componentId, ...shown, application_id: applicationId, status: this.componentStatus(c) });
   }
 
@@ -273,8 +285,8 @@ export class EmulatorState {
   editReleasePlan(releasePlanId: string, body: unknown): Result<{ release_plan_id: string }> {
     if (!this.releasePlans.has(releasePlanId)) return releasePlanNotFound(releasePlanId);
     const plan = dropNulls(body);
-    const decoded = EditReleasePlanBody.decode(plan);
-    if (isLeft(decoded)) return badRequest(formatIssues(issuesOf(decoded.left)));
+    const invalid = invalidBody("edit-release-plan", plan);
+    if (invalid) return invalid;
     this.releasePlans.set(releasePlanId, structuredClone(plan as Wire));
     return ok({ release_plan_id: releasePlanId });
   }

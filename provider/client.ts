@@ -43,7 +43,7 @@ export interface ClientOptions {
 }
 
 
-/** A read that found nothing: a distinct outcome, not an error (NOTES.md: 404 SVCSTG codes, or 401 SVCSTG.00100401). */
+/** A read that found nothing: a distinct outcome, not an error (docs/api/NOTES.md: 404 SVCSTG codes, or 401 SVCSTG.00100401). */
 export interface NotFound {
   found: false;
   status: number;

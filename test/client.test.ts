@@ -8,6 +8,7 @@
  * emulator serves only /v3/..., and a prefix-stripping proxy would break AK/SK (the
  * signature covers the prefixed path, as a real gateway sees it).
  */
+import { jobPageExampleWire, releasePlanWire } from "./fixtures/wire";
 import { IncomingMessage, Server, ServerResponse, createServer, request as httpRequest } from "node:http";
 import { AddressInfo } from "node:net";
 import { ClientOptions, Credentials, ServiceStageClient } from "../provider/client";
@@ -27,8 +28,6 @@ import {
   jobSpec,
   releaseSpec,
   seed,
-  wireJobSpec,
-  wireReleaseSpec,
 } from "./helpers/world";
 
 const SECURITY_TOKEN = "temp-security-token-3c7b1e";
@@ -176,8 +175,9 @@ describe("operations", () => {
 
     const [redeploy] = received("PUT", REDEPLOY_PATH);
     const [edit] = received("PUT", PLAN_PATH);
-    expect(redeploy.body).toEqual(wireJobSpec(jobSpec()));
-    expect(edit.body).toEqual(wireReleaseSpec(releaseSpec()));
+    // The literal snake_case fixtures, nulls aside (null means absent).
+    expect(redeploy.body).toEqual(JSON.parse(JSON.stringify(jobPageExampleWire(), (_k, v) => (v === null ? undefined : v))));
+    expect(edit.body).toEqual(releasePlanWire());
     expect(redeploy.body).toMatchObject({ runtime_stack: { deploy_mode: "virtualmachine" }, task_setting: { completion_mode: "Indexed" }, refer_resources: [expect.anything()] });
     expect(edit.body).toMatchObject({ fail_strategy: "stop", components: [{ component_id: "comp-api", environment_id: "env-prod" }, expect.anything()] });
     const camelKeys = (v: unknown): string[] =>

@@ -1,7 +1,7 @@
 /**
  * Accept/reject tables for the two request bodies, built from the API pages
- * (/work/shared/api/redeploy-job-component.txt = "job page",
- *  /work/shared/api/edit-release-plan.txt = "release page").
+ * (docs/api/redeploy-job-component.txt = "job page",
+ *  docs/api/edit-release-plan.txt = "release page").
  *
  * Everything goes through `decodeSpec` with camelCase input, as the Pulumi check does.
  * A rejection must name the user's camelCase path and state the broken rule.

@@ -183,13 +183,13 @@ describe("redeploy and job status", () => {
     expect(emu.getComponent(APP, COMP)?.spec.task_setting).toEqual({ parallelism: 1, completion_mode: "Indexed", suspend: false });
   });
 
-  it("rejects a bad body with 400 naming the camelCase path", async () => {
+  it("rejects a bad body with 400 naming the snake_case path, as ServiceStage does", async () => {
     const spec = exampleSpec();
     spec.runtime_stack = { ...(spec.runtime_stack as object), type: "Cobol" };
     const put = await call("PUT", redeployPath(), { body: spec });
     expect(put.status).toBe(400);
     expect(put.json.error_code).toBe("SVCSTG.00100400");
-    expect(put.json.error_msg).toMatch(/^runtimeStack\.type: must be one of: Java/);
+    expect(put.json.error_msg).toBe("Invalid request body: runtime_stack.type: must be one of Java, Tomcat, Nodejs, Php, Docker, Python");
     const notJson = await call("PUT", redeployPath(), { rawBody: "{nope" });
     expect(notJson.status).toBe(400);
     expect(notJson.json.error_msg).toMatch(/not valid JSON/);
@@ -253,11 +253,11 @@ describe("release plans", () => {
 
   it("rejects a bad body with 400 naming the path", async () => {
     const plan = examplePlan();
-    (plan.components as Array<Record<string, unknown>>)[1].replica = -1;
+    (plan.components as Array<Record<string, unknown>>)[1].replica = "2";
     const put = await call("PUT", planPath(), { body: plan });
     expect(put.status).toBe(400);
     expect(put.json.error_code).toBe("SVCSTG.00100400");
-    expect(put.json.error_msg).toBe("components[1].replica: must be an integer >= 0");
+    expect(put.json.error_msg).toBe("Invalid request body: components[1].replica: must be an integer (Integer)");
   });
 
   it("answers 404 SVCSTG.00100433 for a missing plan", async () => {

@@ -15,7 +15,8 @@ import { captureInputs, Registered, unwrapSecrets } from "./helpers/captureInput
 import { ProgramStack, repo } from "./helpers/cli";
 import { FaultProxy, startFaultProxy } from "./helpers/faultProxy";
 import { ProviderHost, startProviderHost } from "./helpers/providerHost";
-import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, fleetSeed, jobSpec, releaseSpec, seed, wireReleaseSpec } from "./helpers/world";
+import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, fleetSeed, jobSpec, releaseSpec, seed } from "./helpers/world";
+import { releasePlanWire } from "./fixtures/wire";
 
 jest.setTimeout(60_000);
 
@@ -374,7 +375,7 @@ describe("a redeploy carried out whose answer was lost adopts the started job", 
     const out = await host.update(created.id, created.properties, desired);
     the().seen.push(created.properties, out.properties);
     expect(requests("PUT", PLAN_PATH).map((r) => r.status)).toEqual([0, 500, 200]);
-    expect(emulator.getReleasePlan(RELEASE_PLAN_ID)).toMatchObject({ ...wireReleaseSpec(releaseSpec()), desc: "edited under faults" });
+    expect(emulator.getReleasePlan(RELEASE_PLAN_ID)).toMatchObject({ ...releasePlanWire(), desc: "edited under faults" });
   });
 });
 

@@ -15,7 +15,7 @@ import {
 
 const sha256Hex = (s: string | Buffer): string => createHash("sha256").update(s).digest("hex");
 
-describe("NOTES.md test vectors (Huawei Go SDK)", () => {
+describe("docs/api/NOTES.md test vectors (Huawei Go SDK)", () => {
   // Signed headers are exactly x-sdk-date, as the vectors state. Checked: also
   // signing `host: example.huaweicloud.com` gives different signatures
   // (7eb88c06... for GET, 96d7c445... for POST), so the host is NOT signed here.
@@ -199,7 +199,7 @@ describe("oracle: @huaweicloud/huaweicloud-sdk-core AKSKSigner", () => {
   });
 
   it("arbitrary body bytes, via the oracle's X-Sdk-Content-Sha256 header", () => {
-    // The oracle only hashes JSON.stringify(data); for raw bytes (here the NOTES.md
+    // The oracle only hashes JSON.stringify(data); for raw bytes (here the docs/api/NOTES.md
     // body with its trailing newline) we give it the body hash in this header,
     // which it then also signs. We sign the same header set over the raw bytes.
     const body = '{"Name":"test","Id":1}\n';

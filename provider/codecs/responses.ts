@@ -1,5 +1,5 @@
 /**
- * Responses of the neighbouring endpoints (NOTES.md): component GET, release task GET,
+ * Responses of the neighbouring endpoints (docs/api/NOTES.md): component GET, release task GET,
  * job status, and the two error body shapes. Request/response pairs of the two
  * specified operations live with their pages.
  */

@@ -2,11 +2,9 @@
  * A small ServiceStage world for tests: one project, a job component, a release task,
  * and the camelCase specs a program would declare for them.
  */
-import { toWire } from "../../provider/codecs/casing";
-import { EditReleasePlanBody } from "../../provider/codecs/editReleasePlan";
-import { RedeployJobComponentBody } from "../../provider/codecs/redeployJobComponent";
 import type { Seed } from "../../emulator/server";
 import { jobPageExample } from "../fixtures/specs";
+import { jobPageExampleWire, releasePlanWire } from "../fixtures/wire";
 
 export const PROJECT_ID = "0a1b2c3d4e5f";
 export const APP_ID = "app-demo";
@@ -44,13 +42,11 @@ export const releaseSpec = (overrides: Record<string, unknown> = {}): Record<str
   ...overrides,
 });
 
-export const wireJobSpec = (camel: Record<string, unknown>) => toWire(RedeployJobComponentBody, camel, []) as Record<string, unknown>;
-export const wireReleaseSpec = (camel: Record<string, unknown>) => toWire(EditReleasePlanBody, camel, []) as Record<string, unknown>;
 
 export const seed = (): Seed => ({
   projectId: PROJECT_ID,
-  components: [{ applicationId: APP_ID, componentId: COMPONENT_ID, spec: wireJobSpec(jobSpec()) }],
-  releasePlans: [{ releasePlanId: RELEASE_PLAN_ID, plan: wireReleaseSpec(releaseSpec()) }],
+  components: [{ applicationId: APP_ID, componentId: COMPONENT_ID, spec: jobPageExampleWire() }],
+  releasePlans: [{ releasePlanId: RELEASE_PLAN_ID, plan: releasePlanWire() }],
 });
 
 /** The fleet test program's components comp-00 ... with the names it declares (job-comp-00 ...), plus the release task. */
@@ -58,7 +54,7 @@ export const fleetSeed = (count: number): Seed => ({
   ...seed(),
   components: Array.from({ length: count }, (_, i) => {
     const componentId = `comp-${String(i).padStart(2, "0")}`;
-    return { applicationId: APP_ID, componentId, spec: wireJobSpec(jobSpec({ name: `job-${componentId}` })) };
+    return { applicationId: APP_ID, componentId, spec: { ...jobPageExampleWire(), name: `job-${componentId}` } };
   }),
 });
 
