@@ -703,6 +703,9 @@ export interface JobComponentSpec {
   };
 }
 
+/** The top-level properties of JobComponentSpec, at run time (the resource declares an output for each). */
+export const jobComponentSpecKeys: ReadonlyArray<keyof JobComponentSpec> = ["name", "runtimeStack", "source", "version", "replica", "hostAliases", "workloadKind", "affinity", "antiAffinity", "referResources", "deployStrategy", "multiContainers", "configs", "configMode", "templateSource", "inputValues", "taskSetting", "vmappConfigMode", "vmappConfig", "mesher", "timezone", "jvmOpts", "tomcatOpts", "dnsPolicy", "dnsConfig", "customMetric", "externalAccesses", "containerName", "workloadContent", "enableSermantInjection", "enableSermantSpringRegister", "enableSermantDubboRegister", "enableSermantConfig", "cellId", "swimlaneId", "sermantAgentInjectActionFlag", "sysConfig", "imagePullSecrets", "autoLtsConfig", "envs", "livenessProbe", "readinessProbe", "startupProbe", "command", "postStart", "preStop", "logs", "storages", "securityContext", "limitCpu", "limitMemory", "requestCpu", "requestMemory", "labels", "description", "build"];
+
 /** The release task body (Tables 3-42 of "Editing a Release Task"), in camelCase. */
 export interface ReleasePlanSpec {
   /** Release task name. */
@@ -1448,3 +1451,6 @@ export interface ReleasePlanSpec {
   /** continue or stop. */
   failStrategy?: "continue" | "stop";
 }
+
+/** The top-level properties of ReleasePlanSpec, at run time (the resource declares an output for each). */
+export const releasePlanSpecKeys: ReadonlyArray<keyof ReleasePlanSpec> = ["name", "components", "desc", "failStrategy"];

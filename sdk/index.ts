@@ -3,4 +3,15 @@
  */
 export { JobComponent } from "./jobComponent";
 export { ReleasePlan } from "./releasePlan";
-export type { DeepInput, JobComponentArgs, JobComponentSpec, ReleasePlanArgs, ReleasePlanComponent, ReleasePlanSpec } from "./types";
+export type {
+  DeepInput,
+  JobComponentArgs,
+  JobComponentOutputs,
+  JobComponentResult,
+  JobComponentSpec,
+  Outputs,
+  ReleasePlanArgs,
+  ReleasePlanComponent,
+  ReleasePlanOutputs,
+  ReleasePlanSpec,
+} from "./types";

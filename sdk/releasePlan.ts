@@ -1,9 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { releasePlanShim } from "./shim";
-import { secretIfSet } from "./secrets";
-import type { ReleasePlanArgs, ReleasePlanSpec } from "./types";
+import { releasePlanSpecKeys } from "./generated";
+import { secretIfSet, withOutputsFor } from "./props";
+import { type ReleasePlanArgs, type ReleasePlanOutputs, releasePlanOwnKeys } from "./types";
 
-type Outputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
+/** Every argument is also a typed output (`plan.components`, `plan.failStrategy`, ...), from the generated spec types. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ReleasePlan extends ReleasePlanOutputs {}
 
 /**
  * An existing ServiceStage release task. Creating it adopts the task and applies the
@@ -11,15 +14,9 @@ type Outputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
  * only removes it from the stack. Components' `source` can carry passwords, so
  * `components` is a secret output.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ReleasePlan extends pulumi.dynamic.Resource {
-  declare readonly releasePlanId: pulumi.Output<string>;
-  declare readonly projectId: pulumi.Output<string | undefined>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly desc: pulumi.Output<string | undefined>;
-  declare readonly failStrategy: Outputs<ReleasePlanSpec>["failStrategy"];
-  declare readonly components: Outputs<ReleasePlanSpec>["components"];
-
   constructor(name: string, args: ReleasePlanArgs, opts?: pulumi.CustomResourceOptions) {
-    super(releasePlanShim, name, { ...args, ...secretIfSet(args, "components") }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "components"] }, "servicestage", "ReleasePlan");
+    super(releasePlanShim, name, { ...withOutputsFor([releasePlanSpecKeys, releasePlanOwnKeys], args), ...secretIfSet(args, "components") }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "components"] }, "servicestage", "ReleasePlan");
   }
 }

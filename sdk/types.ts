@@ -9,6 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Camelize } from "../provider/codecs/casing";
 import type { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import type { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
+import type { JobComponentProps, ReleasePlanProps } from "../provider/resourceProps";
 
 /** Every value a `pulumi.Input`, nested values too. */
 export type DeepInput<T> = T extends ReadonlyArray<infer U>
@@ -29,6 +30,33 @@ export const generatedTypesMatchCodecs: [SameShape<JobComponentSpec, Camelize<Re
 export type ReleasePlanComponent = ReleasePlanSpec["components"][number];
 
 type Inputs<T> = { [K in keyof T]: DeepInput<T[K]> };
+
+/** Every property of T as a typed output, the way a resource exposes it. */
+export type Outputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
+
+/** What a JobComponent adds to its inputs. */
+export interface JobComponentResult {
+  /** The job started by the last redeploy. */
+  jobId: string;
+  /** That job's last status seen: SUCCEEDED, or SUBMITTED when waitForJob is false. */
+  jobStatus: string;
+}
+
+/** The resources' own properties (not part of a ServiceStage body), at run time; the checks below keep them complete. */
+export const jobComponentOwnKeys = ["applicationId", "componentId", "projectId", "waitForJob", "jobTimeoutSeconds"] as const satisfies ReadonlyArray<keyof JobComponentProps>;
+export const jobComponentResultKeys = ["jobId", "jobStatus"] as const satisfies ReadonlyArray<keyof JobComponentResult>;
+export const releasePlanOwnKeys = ["releasePlanId", "projectId"] as const satisfies ReadonlyArray<keyof ReleasePlanProps>;
+type Covers<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : false;
+export const ownKeysComplete: [
+  Covers<keyof JobComponentProps, (typeof jobComponentOwnKeys)[number]>,
+  Covers<keyof JobComponentResult, (typeof jobComponentResultKeys)[number]>,
+  Covers<keyof ReleasePlanProps, (typeof releasePlanOwnKeys)[number]>,
+] = [true, true, true];
+
+/** Everything a JobComponent exposes: its arguments (resolved) and the job. */
+export type JobComponentOutputs = Outputs<JobComponentSpec & JobComponentProps & JobComponentResult>;
+/** Everything a ReleasePlan exposes: its arguments (resolved). */
+export type ReleasePlanOutputs = Outputs<ReleasePlanSpec & ReleasePlanProps>;
 
 /** Arguments of a JobComponent: which component, how to wait, and its full spec. */
 export type JobComponentArgs = Inputs<JobComponentSpec> & {

@@ -56,6 +56,38 @@ test("the program resolves this package and exactly one @pulumi/pulumi from its 
   expect(copies).toEqual([path.join(program, "node_modules", "@pulumi", "pulumi", "package.json")]);
 });
 
+test("a strict TypeScript program reads every argument as a typed output (none of them any) against the tarball's types", () => {
+  const source = `
+    import * as pulumi from "@pulumi/pulumi";
+    import { JobComponent, ReleasePlan } from "pulumi-servicestage";
+    type IsAny<T> = 0 extends 1 & T ? true : false;
+    const notAny = <T>(_value: T, ok: IsAny<T> extends false ? true : never): boolean => ok;
+    declare const job: JobComponent;
+    declare const plan: ReleasePlan;
+    const description: pulumi.Output<string | undefined> = job.description;
+    const envs = job.envs.apply((e) => (e ?? []).map((x) => x.name.toUpperCase()));
+    const strategy = job.deployStrategy.apply((d) => d?.type);
+    const cpu: pulumi.Output<number | undefined> = job.limitCpu;
+    const storages = job.storages.apply((s) => s?.[0]?.mounts[0]?.path);
+    const components = plan.components.apply((c) => c.map((x) => x.componentId));
+    const fail: pulumi.Output<"continue" | "stop" | undefined> = plan.failStrategy;
+    const jobId: pulumi.Output<string> = job.jobId;
+    export const checked = [
+      notAny(description, true), notAny(envs, true), notAny(strategy, true), notAny(cpu, true), notAny(storages, true),
+      notAny(components, true), notAny(fail, true), notAny(jobId, true), notAny(job.envs, true), notAny(plan.components, true),
+    ];
+  `;
+  fs.writeFileSync(path.join(program, "typecheck.ts"), source);
+  try {
+    const tsc = path.join(program, "node_modules", "typescript", "bin", "tsc");
+    execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--skipLibCheck", "false", "--types", "node", "--module", "commonjs", "--moduleResolution", "node", "--target", "ES2022", "typecheck.ts"], { cwd: program, encoding: "utf8", stdio: "pipe" });
+  } catch (e) {
+    throw new Error(`tsc failed:\n${(e as { stdout?: string }).stdout ?? e}`, { cause: e });
+  } finally {
+    fs.rmSync(path.join(program, "typecheck.ts"), { force: true });
+  }
+});
+
 test("preview 0 calls; up one redeploy and one edit; a change one PUT; an unchanged up no PUT; refresh shows drift; destroy calls nothing", async () => {
   expect(await stack.preview()).toEqual({ create: 3 });
   expect(calls()).toHaveLength(0);

@@ -1,0 +1,25 @@
+/**
+ * The resource classes as a program sees them: every argument is an output, even when
+ * the program leaves it out, and leaving it out sends nothing to the engine.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { JobComponent, ReleasePlan } from "../sdk";
+import { jobComponentSpecKeys, releasePlanSpecKeys } from "../sdk/generated";
+import { captureInputs } from "./helpers/captureInputs";
+import { APP_ID, COMPONENT_ID, RELEASE_PLAN_ID, jobSpec, releaseSpec } from "./helpers/world";
+
+test("every spec property is an output, set or not; unset ones are not sent", async () => {
+  let job: JobComponent | undefined;
+  let plan: ReleasePlan | undefined;
+  const registered = await captureInputs(() => {
+    job = new JobComponent("job", { applicationId: APP_ID, componentId: COMPONENT_ID, ...jobSpec() } as never);
+    plan = new ReleasePlan("plan", { releasePlanId: RELEASE_PLAN_ID, ...releaseSpec() } as never);
+    return [job, plan];
+  });
+  const j = job as JobComponent;
+  for (const key of [...jobComponentSpecKeys, "jobId", "jobStatus", "projectId"] as const) expect(pulumi.Output.isInstance(j[key])).toBe(true);
+  for (const key of [...releasePlanSpecKeys, "releasePlanId"] as const) expect(pulumi.Output.isInstance((plan as ReleasePlan)[key])).toBe(true);
+  // Only what the program set (and the provider) reaches the engine.
+  const jobInputs = registered.find((r) => r.type.endsWith(":JobComponent"))?.inputs ?? {};
+  expect(Object.keys(jobInputs).sort()).toEqual(["__provider", "applicationId", "componentId", ...Object.keys(jobSpec())].sort());
+});
