@@ -8,6 +8,10 @@
  *
  * The only value captured is `name`, a string. Keep it that way: anything else a method
  * references from this module would be captured by value too.
+ *
+ * The text is stored in every stack's state and runs against later releases of this
+ * package: `pulumi-servicestage/provider` and its exports are a permanent contract
+ * (provider/index.ts; test/contract.test.ts keeps each release's text working).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 

@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { JobComponent, ReleasePlan } from "../sdk";
 import { jobComponentSpecKeys, releasePlanSpecKeys } from "../sdk/generated";
-import { captureInputs } from "./helpers/captureInputs";
+import { UNKNOWN } from "../provider/unknown";
+import { SECRET_SIG, captureInputs } from "./helpers/captureInputs";
 import { APP_ID, COMPONENT_ID, RELEASE_PLAN_ID, jobSpec, releaseSpec } from "./helpers/world";
 
 test("every spec property is an output, set or not; unset ones are not sent", async () => {
@@ -22,4 +23,11 @@ test("every spec property is an output, set or not; unset ones are not sent", as
   // Only what the program set (and the provider) reaches the engine.
   const jobInputs = registered.find((r) => r.type.endsWith(":JobComponent"))?.inputs ?? {};
   expect(Object.keys(jobInputs).sort()).toEqual(["__provider", "applicationId", "componentId", ...Object.keys(jobSpec())].sort());
+});
+
+test("Pulumi internals copied by value match @pulumi/pulumi's own", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const rpc = require("@pulumi/pulumi/runtime/rpc") as { unknownValue: string; specialSigKey: string };
+  expect(UNKNOWN).toBe(rpc.unknownValue); // provider/unknown.ts: the unknown sentinel during preview
+  expect(SECRET_SIG).toBe(rpc.specialSigKey); // test/helpers/captureInputs.ts: the secret signature key
 });
