@@ -1,9 +1,11 @@
-// Lint the TypeScript sources and tests with typescript-eslint's recommended rules.
+// Lint the TypeScript sources and tests with typescript-eslint's recommended rules, and
+// the JavaScript scripts (CommonJS, Node.js) with ESLint's.
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tools/**", "coverage/**", "**/*.js", "**/*.mjs", "examples/**/node_modules/**"] },
+  { ignores: ["dist/**", "node_modules/**", ".tools/**", "coverage/**", "examples/**/node_modules/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,5 +16,14 @@ export default tseslint.config(
   {
     files: ["test/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
     rules: { "@typescript-eslint/no-require-imports": "off", "@typescript-eslint/no-explicit-any": "off" },
+  },
+  {
+    files: ["**/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
+    files: ["**/*.mjs"],
+    languageOptions: { globals: { ...globals.node } },
   },
 );

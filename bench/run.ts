@@ -99,7 +99,13 @@ const benchColdStart = async (ourInputs: Record<string, unknown>, noopInputs: Re
     }
   }
   const ratio = median(ours) / median(noop);
-  record("host cold start to first Check (ours / no-op)", `${round(median(ours), 0)} ms / ${round(median(noop), 0)} ms = ${round(ratio)}x`, "<= 1.15x", ratio <= 1.15, { oursMs: ours, noopMs: noop, ratio });
+  record(
+    "host cold start to first Check (ours / no-op)",
+    `${round(median(ours), 0)} ms / ${round(median(noop), 0)} ms = ${round(ratio)}x`,
+    "<= 1.15x",
+    ratio <= 1.15,
+    { oursMs: ours, noopMs: noop, ratio },
+  );
 };
 
 /** The redeploy page's example plus what a job usually sets: about 40 fields in all. */
@@ -119,13 +125,18 @@ const realisticSpec = () => ({
 });
 
 const countFields = (v: unknown): number =>
-  Array.isArray(v) ? v.reduce((n: number, x) => n + countFields(x), 0) : v !== null && typeof v === "object" ? Object.values(v).reduce((n: number, x) => n + 1 + countFields(x), 0) : 0;
+  Array.isArray(v)
+    ? v.reduce((n: number, x) => n + countFields(x), 0)
+    : v !== null && typeof v === "object"
+      ? Object.values(v).reduce((n: number, x) => n + 1 + countFields(x), 0)
+      : 0;
 
 const benchThroughput = async () => {
   for (const [label, spec] of [
     ["realistic", realisticSpec()],
     ["maximal", { applicationId: APP_ID, componentId: COMPONENT_ID, ...jobMaximal() }],
-  ] as const) await throughputOf(label, spec);
+  ] as const)
+    await throughputOf(label, spec);
 };
 
 const throughputOf = async (label: string, spec: Record<string, unknown>) => {
@@ -146,7 +157,13 @@ const throughputOf = async (label: string, spec: Record<string, unknown>) => {
   }
   const rate = median(rates);
   const realistic = label === "realistic";
-  record(`check + diff throughput, ${label} ${fields}-field spec`, `${round(rate, 0)} resources/s`, realistic ? ">= 20000/s" : "(information)", realistic ? rate >= 20000 : null, { rates, fields });
+  record(
+    `check + diff throughput, ${label} ${fields}-field spec`,
+    `${round(rate, 0)} resources/s`,
+    realistic ? ">= 20000/s" : "(information)",
+    realistic ? rate >= 20000 : null,
+    { rates, fields },
+  );
 };
 
 /** Wall time of preview and up for N resources: ours against the emulator, and no-op. */
@@ -163,7 +180,10 @@ const benchEngine = async () => {
         s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: { ...jobPageExampleWire(), name: `job-${componentId}` } }));
         const emulator = await startEmulator({ seed: s, token: TOKEN, jobDurationMs: 0 });
         const program = async () => {
-          if (kind === "ours") components.forEach((componentId) => new JobComponent(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}` }) } as never));
+          if (kind === "ours")
+            components.forEach(
+              (componentId) => new JobComponent(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}` }) } as never),
+            );
           else components.forEach((componentId) => new Noop(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}` }) }));
         };
         const env = await newStack(`bench-${kind}-${n}`, program, {
@@ -203,8 +223,20 @@ const benchEngine = async () => {
     }
     const previewRatio = median(times.oursPreview) / median(times.noopPreview);
     const upRatio = median(times.oursUp) / median(times.noopUp);
-    record(`pulumi preview, ${n} JobComponents (ours / no-op)`, `${round(median(times.oursPreview) / 1000)} s / ${round(median(times.noopPreview) / 1000)} s = ${round(previewRatio)}x`, "<= 1.10x", previewRatio <= 1.1, times);
-    record(`pulumi up, ${n} JobComponents (ours / no-op)`, `${round(median(times.oursUp) / 1000)} s / ${round(median(times.noopUp) / 1000)} s = ${round(upRatio)}x`, "<= 1.25x", upRatio <= 1.25, times);
+    record(
+      `pulumi preview, ${n} JobComponents (ours / no-op)`,
+      `${round(median(times.oursPreview) / 1000)} s / ${round(median(times.noopPreview) / 1000)} s = ${round(previewRatio)}x`,
+      "<= 1.10x",
+      previewRatio <= 1.1,
+      times,
+    );
+    record(
+      `pulumi up, ${n} JobComponents (ours / no-op)`,
+      `${round(median(times.oursUp) / 1000)} s / ${round(median(times.noopUp) / 1000)} s = ${round(upRatio)}x`,
+      "<= 1.25x",
+      upRatio <= 1.25,
+      times,
+    );
     const minimal = calls.preview === 0 && calls.upPut === n && calls.refreshGet === n && calls.refreshOther === 0;
     record(
       `HTTP calls, ${n} JobComponents`,
@@ -251,7 +283,9 @@ const benchThrottling = async () => {
   const emulator = await startEmulator({ seed: s, token: TOKEN, jobDurationMs: 0 });
   let version = "2025.0323.15181";
   const program = async () => {
-    components.forEach((componentId) => new JobComponent(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}`, version }) } as never));
+    components.forEach(
+      (componentId) => new JobComponent(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}`, version }) } as never),
+    );
   };
   const env = await newStack("bench-throttle", program, {
     "servicestage:endpoint": { value: emulator.url },
@@ -347,7 +381,16 @@ const main = async () => {
     pulumi: execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim(),
     platform: `${os.platform()} ${os.release()}`,
   };
-  const out = { date: new Date().toISOString(), quick: QUICK, runs: RUNS, engineRuns: ENGINE_RUNS, machine, wallSeconds: round((Date.now() - started) / 1000, 1), rows, raw: results };
+  const out = {
+    date: new Date().toISOString(),
+    quick: QUICK,
+    runs: RUNS,
+    engineRuns: ENGINE_RUNS,
+    machine,
+    wallSeconds: round((Date.now() - started) / 1000, 1),
+    rows,
+    raw: results,
+  };
   fs.writeFileSync(path.join(repo, "bench", QUICK ? "results.quick.json" : "results.json"), `${JSON.stringify(out, null, 2)}\n`);
   const width = Math.max(...rows.map((r) => r.metric.length));
   process.stdout.write(`\n${"metric".padEnd(width)} | value | goal | met\n`);

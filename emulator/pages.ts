@@ -25,7 +25,8 @@ interface Param {
 }
 type Tables = Map<number, Param[]>;
 
-const TYPES = /^(String|Integer|Long|Number|Float|Double|Boolean|Object|Array of objects|Array of Objects|Array of String|Array of strings|Map<String, ?String>|Map<String, ?Object>)$/;
+const TYPES =
+  /^(String|Integer|Long|Number|Float|Double|Boolean|Object|Array of objects|Array of Objects|Array of String|Array of strings|Map<String, ?String>|Map<String, ?Object>)$/;
 
 /** The folder of the vendored pages, from the sources or from a built copy. */
 const pagesDir = (): string => {
@@ -38,7 +39,10 @@ const pagesDir = (): string => {
 
 /** Every "Table N" of a page with its rows: name, Yes/No, type, description. */
 export const readTables = (text: string): Tables => {
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   const tables: Tables = new Map();
   let current: Param[] | undefined;
   for (let i = 0; i < lines.length; i++) {
@@ -84,12 +88,19 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** Rules the pages state in prose, by page, table and snake_case field. */
 const COMPONENT_NAME = (v: unknown) =>
   // "2 to 64 characters consisting of letters, digits, hyphens (-), and underscores (_). It starts with a letter and ends with a letter or digit."
-  typeof v === "string" && !/^[A-Za-z][\w-]{0,62}[A-Za-z0-9]$/.test(v) ? "must be 2 to 64 letters, digits, hyphens and underscores, starting with a letter and ending with a letter or digit" : undefined;
+  typeof v === "string" && !/^[A-Za-z][\w-]{0,62}[A-Za-z0-9]$/.test(v)
+    ? "must be 2 to 64 letters, digits, hyphens and underscores, starting with a letter and ending with a letter or digit"
+    : undefined;
 const COMPONENT_VERSION = (v: unknown) =>
   // "up to 32 characters. It needs to meet the following rule: ^([0-9]+)(.[0-9]+){2,3}$"
-  typeof v === "string" && (v.length > 32 || !/^([0-9]+)(.[0-9]+){2,3}$/.test(v)) ? "must match ^([0-9]+)(.[0-9]+){2,3}$ and be at most 32 characters" : undefined;
+  typeof v === "string" && (v.length > 32 || !/^([0-9]+)(.[0-9]+){2,3}$/.test(v))
+    ? "must match ^([0-9]+)(.[0-9]+){2,3}$ and be at most 32 characters"
+    : undefined;
 const atMost = (n: number) => (v: unknown) => (typeof v === "string" && v.length > n ? `must be at most ${n} characters` : undefined);
-const among = (...values: string[]) => (v: unknown) => (typeof v === "string" && !values.includes(v) ? `must be one of ${values.join(", ")}` : undefined);
+const among =
+  (...values: string[]) =>
+  (v: unknown) =>
+    typeof v === "string" && !values.includes(v) ? `must be one of ${values.join(", ")}` : undefined;
 const PROSE_RULES: Record<PageName, Record<string, (v: unknown) => string | undefined>> = {
   "redeploy-job-component": {
     "3.name": COMPONENT_NAME,
@@ -134,7 +145,8 @@ const typeIssue = (type: string, value: unknown): string | undefined => {
     case "Array of strings":
       return Array.isArray(value) && value.every((x) => typeof x === "string") ? undefined : "must be a list of strings";
     default:
-      if (type.startsWith("Map<String, String") || type.startsWith("Map<String,String")) return isObject(value) && Object.values(value).every((x) => typeof x === "string") ? undefined : "must be an object of strings";
+      if (type.startsWith("Map<String, String") || type.startsWith("Map<String,String"))
+        return isObject(value) && Object.values(value).every((x) => typeof x === "string") ? undefined : "must be an object of strings";
       return isObject(value) ? undefined : "must be an object";
   }
 };

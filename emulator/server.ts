@@ -133,7 +133,8 @@ interface Reply {
 }
 
 const jsonReply = (status: number, json: unknown, headers?: Record<string, string>): Reply => ({ status, json, headers });
-const errorReply = (status: number, code: string, message: string, headers?: Record<string, string>): Reply => jsonReply(status, { error_code: code, error_msg: message }, headers);
+const errorReply = (status: number, code: string, message: string, headers?: Record<string, string>): Reply =>
+  jsonReply(status, { error_code: code, error_msg: message }, headers);
 const noSuchRoute = (): Reply => errorReply(404, "SVCSTG.00100000", "no such route");
 
 function send(res: ServerResponse, reply: Reply, requestId: string): void {
@@ -330,7 +331,15 @@ const split = (pattern: string): string[] => pattern.split("/").filter((s) => s 
 
 const FaultPayload = t.intersection([
   t.type({ kind: t.keyof({ status: null, reset: null, delay: null, malformed: null, html: null, lostAnswer: null }) }),
-  t.partial({ method: t.string, pathIncludes: t.string, times: t.number, status: t.number, errorCode: t.string, retryAfterSeconds: t.number, delayMs: t.number }),
+  t.partial({
+    method: t.string,
+    pathIncludes: t.string,
+    times: t.number,
+    status: t.number,
+    errorCode: t.string,
+    retryAfterSeconds: t.number,
+    delayMs: t.number,
+  }),
 ]);
 const RateLimitPayload = t.partial({ requestsPerSecond: t.union([t.number, t.null]) });
 const ScriptPayload = t.intersection([
@@ -423,7 +432,11 @@ class EmulatorServer implements Emulator {
     await this.handleServiceStage(req, res, { method, url, body, requestId });
   }
 
-  private async handleServiceStage(req: IncomingMessage, res: ServerResponse, r: { method: string; url: ParsedUrl; body: Buffer; requestId: string }): Promise<void> {
+  private async handleServiceStage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: { method: string; url: ParsedUrl; body: Buffer; requestId: string },
+  ): Promise<void> {
     const record: RecordedRequest = { method: r.method, path: r.url.rawPath, status: 0, at: Date.now(), auth: authKind(req.headers) };
     const logged = loggedBody(r.body);
     if (logged !== undefined) {
@@ -506,7 +519,9 @@ class EmulatorServer implements Emulator {
 
   /** The first matching fault, consumed once. */
   private takeFault(method: string, path: string): Fault | undefined {
-    const index = this.faults.findIndex((f) => (f.method === undefined || f.method.toUpperCase() === method) && (f.pathIncludes === undefined || path.includes(f.pathIncludes)));
+    const index = this.faults.findIndex(
+      (f) => (f.method === undefined || f.method.toUpperCase() === method) && (f.pathIncludes === undefined || path.includes(f.pathIncludes)),
+    );
     if (index < 0) return undefined;
     const fault = this.faults[index];
     fault.remaining -= 1;
@@ -530,7 +545,11 @@ class EmulatorServer implements Emulator {
     const component = "v3/:project/cas/applications/:app/components/:component";
     const releasePlan = "v3/:project/cas/release-plans/:plan";
     return [
-      { method: "PUT", pattern: split(`${component}/redeployment`), handle: (c) => this.withJsonBody(c, (b) => this.state.redeploy(c.params.app, c.params.component, b)) },
+      {
+        method: "PUT",
+        pattern: split(`${component}/redeployment`),
+        handle: (c) => this.withJsonBody(c, (b) => this.state.redeploy(c.params.app, c.params.component, b)),
+      },
       { method: "GET", pattern: split(component), handle: (c) => this.toReply(this.state.readComponent(c.params.app, c.params.component), c) },
       { method: "PUT", pattern: split(releasePlan), handle: (c) => this.withJsonBody(c, (b) => this.state.editReleasePlan(c.params.plan, b)) },
       { method: "GET", pattern: split(releasePlan), handle: (c) => this.toReply(this.state.readReleasePlan(c.params.plan), c) },
@@ -557,10 +576,12 @@ class EmulatorServer implements Emulator {
   private controlApiRoutes(): Route[] {
     const okReply = (): Reply => jsonReply(200, { ok: true });
     /** A control that only acts, answering {ok: true}. */
-    const act = (action: (c: RouteContext) => void) => (c: RouteContext): Reply => {
-      action(c);
-      return okReply();
-    };
+    const act =
+      (action: (c: RouteContext) => void) =>
+      (c: RouteContext): Reply => {
+        action(c);
+        return okReply();
+      };
     const found = (value: unknown): Reply => (value === undefined ? errorReply(404, "EMULATOR.404", "not found") : jsonReply(200, value));
     const putWire = (body: Buffer, store: (w: Wire) => void): Reply => {
       const parsed = parseJson(body);
@@ -569,12 +590,14 @@ class EmulatorServer implements Emulator {
       return okReply();
     };
     /** A control that acts on a decoded JSON payload. */
-    const withPayload = <A>(codec: t.Decoder<unknown, A>, apply: (a: A) => void) => (c: RouteContext): Reply => {
-      const decoded = decodeControl(codec, c.body);
-      if (!decoded.ok) return decoded.reply;
-      apply(decoded.value);
-      return okReply();
-    };
+    const withPayload =
+      <A>(codec: t.Decoder<unknown, A>, apply: (a: A) => void) =>
+      (c: RouteContext): Reply => {
+        const decoded = decodeControl(codec, c.body);
+        if (!decoded.ok) return decoded.reply;
+        apply(decoded.value);
+        return okReply();
+      };
     const component = "components/:app/:component";
     const plan = "release-plans/:plan";
     return [
@@ -584,7 +607,11 @@ class EmulatorServer implements Emulator {
       { method: "DELETE", pattern: ["faults"], handle: act(() => this.clearFaults()) },
       { method: "POST", pattern: ["rate-limit"], handle: withPayload(RateLimitPayload, (p) => this.setRateLimit(p.requestsPerSecond ?? undefined)) },
       { method: "POST", pattern: ["not-found-as-401"], handle: withPayload(NotFoundAs401Payload, (p) => this.setNotFoundAs401(p.enabled)) },
-      { method: "POST", pattern: split("jobs/script"), handle: withPayload(ScriptPayload, (p) => this.scriptNextJob(p.componentId, { status: p.status, messages: p.messages })) },
+      {
+        method: "POST",
+        pattern: split("jobs/script"),
+        handle: withPayload(ScriptPayload, (p) => this.scriptNextJob(p.componentId, { status: p.status, messages: p.messages })),
+      },
       { method: "GET", pattern: split(component), handle: (c) => found(this.getComponent(c.params.app, c.params.component)) },
       { method: "PUT", pattern: split(component), handle: (c) => putWire(c.body, (spec) => this.putComponent(c.params.app, c.params.component, spec)) },
       { method: "DELETE", pattern: split(component), handle: act((c) => this.deleteComponent(c.params.app, c.params.component)) },

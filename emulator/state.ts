@@ -57,7 +57,12 @@ const invalidBody = (page: PageName, body: unknown): Result<never> | undefined =
 /** The pages' own example sends `active_deadline_seconds: null`: null means absent. */
 const dropNulls = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(dropNulls);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, dropNulls(v)]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, dropNulls(v)]),
+    );
   return value;
 };
 
@@ -69,9 +74,36 @@ const dropNulls = (value: unknown): unknown => {
  * service shows what it has.
  */
 const COMPONENT_GET_FIELDS = new Set([
-  "name", "description", "labels", "runtime_stack", "source", "build", "environment_id", "application_id", "limit_cpu", "limit_memory",
-  "request_cpu", "request_memory", "replica", "version", "envs", "storages", "command", "post_start", "pre_stop", "timezone", "mesher",
-  "deploy_strategy", "jvm_opts", "tomcat_opts", "logs", "custom_metric", "affinity", "anti_affinity", "liveness_probe", "readiness_probe",
+  "name",
+  "description",
+  "labels",
+  "runtime_stack",
+  "source",
+  "build",
+  "environment_id",
+  "application_id",
+  "limit_cpu",
+  "limit_memory",
+  "request_cpu",
+  "request_memory",
+  "replica",
+  "version",
+  "envs",
+  "storages",
+  "command",
+  "post_start",
+  "pre_stop",
+  "timezone",
+  "mesher",
+  "deploy_strategy",
+  "jvm_opts",
+  "tomcat_opts",
+  "logs",
+  "custom_metric",
+  "affinity",
+  "anti_affinity",
+  "liveness_probe",
+  "readiness_probe",
   "refer_resources",
 ]);
 let hiddenByGet: ReadonlySet<string> | undefined;
@@ -84,7 +116,12 @@ const NEVER_SHOWN = new Set(["http_password"]);
 
 const withoutSecrets = (v: unknown): unknown => {
   if (Array.isArray(v)) return v.map(withoutSecrets);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).filter(([k]) => !NEVER_SHOWN.has(k)).map(([k, x]) => [k, withoutSecrets(x)]));
+  if (v !== null && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !NEVER_SHOWN.has(k))
+        .map(([k, x]) => [k, withoutSecrets(x)]),
+    );
   return v;
 };
 
@@ -163,7 +200,8 @@ export class EmulatorState {
 
     const immutable = this.checkImmutable(component.spec, wire);
     if (immutable) return badRequest(immutable);
-    if (this.lastJobRunning(component)) return badRequest(`component ${componentId} is being deployed: wait for job ${String(component.status.last_job_id)} to finish`);
+    if (this.lastJobRunning(component))
+      return badRequest(`component ${componentId} is being deployed: wait for job ${String(component.status.last_job_id)} to finish`);
 
     const job = this.startJob(applicationId, componentId);
     // environment_id is not part of a redeploy body, but the component keeps its environment.
@@ -212,7 +250,8 @@ export class EmulatorState {
     if (!found.ok) return found;
     const c = found.value;
     const shown: Wire = {};
-    for (const [field, value] of Object.entries(c.spec)) if (!isHiddenByGet(field) && value !== undefined) shown[field] = withoutSecrets(structuredClone(value));
+    for (const [field, value] of Object.entries(c.spec))
+      if (!isHiddenByGet(field) && value !== undefined) shown[field] = withoutSecrets(structuredClone(value));
     return ok({ id: componentId, ...shown, application_id: applicationId, status: this.componentStatus(c) });
   }
 
@@ -318,7 +357,9 @@ export class EmulatorState {
 
   private messagesOf(job: Job): string[] {
     if (job.outcome.messages) return job.outcome.messages;
-    return job.outcome.status === "SUCCEEDED" || job.outcome.status === "RUNNING_FOREVER" ? [] : [`deploy job ${job.outcome.status.toLowerCase().replace("_", " ")}`];
+    return job.outcome.status === "SUCCEEDED" || job.outcome.status === "RUNNING_FOREVER"
+      ? []
+      : [`deploy job ${job.outcome.status.toLowerCase().replace("_", " ")}`];
   }
 
   /** GET .../jobs/{job_id}: a "prepare" task that always succeeds, then the deploy task that carries the outcome. */
@@ -331,7 +372,15 @@ export class EmulatorState {
       task_count: 2,
       job: { execution_status: execution, job_id: job.jobId, job_type: "redeploy", rollback_enabled: false },
       tasks: [
-        { task_id: job.taskIds[0], task_name: "prepare-job", task_status: "SUCCEEDED", task_type: "prepare", messages: [], created_at: job.createdAt, update_at: job.createdAt },
+        {
+          task_id: job.taskIds[0],
+          task_name: "prepare-job",
+          task_status: "SUCCEEDED",
+          task_type: "prepare",
+          messages: [],
+          created_at: job.createdAt,
+          update_at: job.createdAt,
+        },
         {
           task_id: job.taskIds[1],
           task_name: "deploy-job",
@@ -354,7 +403,9 @@ const releasePlanNotFound = (id: string): Result<never> => fail(404, "SVCSTG.001
 const SeedFile = t.intersection([
   t.type({ projectId: t.string }),
   t.partial({
-    components: t.array(t.intersection([t.type({ applicationId: t.string, componentId: t.string, spec: t.UnknownRecord }), t.partial({ status: t.UnknownRecord })])),
+    components: t.array(
+      t.intersection([t.type({ applicationId: t.string, componentId: t.string, spec: t.UnknownRecord }), t.partial({ status: t.UnknownRecord })]),
+    ),
     releasePlans: t.array(t.type({ releasePlanId: t.string, plan: t.UnknownRecord })),
   }),
 ]);

@@ -16,9 +16,7 @@ import { carries } from "./spec";
 import { formatSdkDate, percentEncode, signRequest } from "./signer";
 import { AdaptiveThrottle, throttleFor } from "./throttle";
 
-export type Credentials =
-  | { kind: "token"; token: string }
-  | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string };
+export type Credentials = { kind: "token"; token: string } | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string };
 
 export interface RetryPolicy {
   /** At most this many attempts per call (the first included). */
@@ -41,7 +39,6 @@ export interface ClientOptions {
   /** Called before each retry: for progress messages and tests. Never receives a credential. */
   onRetry?: (event: { method: string; path: string; attempt: number; delayMs: number; reason: string }) => void;
 }
-
 
 /** A read that found nothing: a distinct outcome, not an error (docs/api/NOTES.md: 404 SVCSTG codes, or 401 SVCSTG.00100401). */
 export interface NotFound {
@@ -125,7 +122,12 @@ export class ServiceStageClient {
     return `/v3/${[this.options.projectId, ...segments].map(percentEncode).join("/")}`;
   }
 
-  redeployJobComponent(applicationId: string, componentId: string, body: RedeployJobComponentBody, previous: { lastJobId?: string } = {}): Promise<RedeployJobComponentResponse & { adopted: boolean }> {
+  redeployJobComponent(
+    applicationId: string,
+    componentId: string,
+    body: RedeployJobComponentBody,
+    previous: { lastJobId?: string } = {},
+  ): Promise<RedeployJobComponentResponse & { adopted: boolean }> {
     const path = this.path("cas", "applications", applicationId, "components", componentId, "redeployment");
     const sent = RedeployJobComponentBody.encode(body);
     const startedAt = Date.now();
@@ -198,7 +200,6 @@ export class ServiceStageClient {
     return { ...signed, ...signRequest({ method, path: this.endpoint.pathPrefix + decodedPath, headers: signed, body }, c), Accept: "application/json" };
   }
 
-
   private async send(method: string, path: string, body: string | undefined, attempt: number): Promise<Answer> {
     const sentAt = await this.throttle.acquire();
     try {
@@ -211,7 +212,15 @@ export class ServiceStageClient {
         } catch {
           const type = String(res.headers["content-type"] ?? "unknown content type");
           if (res.status >= 200 && res.status < 300)
-            throw new ServiceStageError({ kind: "malformed", method, path, status: res.status, requestId, attempts: attempt, detail: `response is not valid JSON (${type})` });
+            throw new ServiceStageError({
+              kind: "malformed",
+              method,
+              path,
+              status: res.status,
+              requestId,
+              attempts: attempt,
+              detail: `response is not valid JSON (${type})`,
+            });
           parsed = { nonJson: type };
         }
       }
@@ -254,15 +263,26 @@ export class ServiceStageClient {
           const decoded = codec.decode(dropNulls(answer.body));
           if (decoded._tag === "Right") return { value: decoded.right, adopted: false };
           throw new ServiceStageError({
-            kind: "decode", method, path, status: answer.status, requestId: answer.requestId, attempts: attempt,
+            kind: "decode",
+            method,
+            path,
+            status: answer.status,
+            requestId: answer.requestId,
+            attempts: attempt,
             detail: `unexpected response body: ${formatIssues(issuesOf(decoded.left, "response"))}`,
           });
         }
         const error = ErrorBody.decode(answer.body);
         const said = error._tag === "Right" ? errorCodeAndMessage(error.right) : undefined;
         failure = new ServiceStageError({
-          kind: "http", method, path, status: answer.status, requestId: answer.requestId, attempts: attempt,
-          errorCode: said !== undefined ? redact(said.code, secrets) : undefined, errorMessage: said?.message !== undefined ? redact(said.message, secrets) : undefined,
+          kind: "http",
+          method,
+          path,
+          status: answer.status,
+          requestId: answer.requestId,
+          attempts: attempt,
+          errorCode: said !== undefined ? redact(said.code, secrets) : undefined,
+          errorMessage: said?.message !== undefined ? redact(said.message, secrets) : undefined,
           detail: said === undefined && answer.body !== undefined ? "no ServiceStage error body" : undefined,
         });
         if (!RETRYABLE_STATUS.has(answer.status)) throw failure;
@@ -285,7 +305,14 @@ export class ServiceStageClient {
         // second one: fail with the original error (what ServiceStage said) instead, saying why.
         const notRetried = (why: string) =>
           new ServiceStageError({
-            kind: failure.kind, method, path, status: failure.status, errorCode: failure.errorCode, errorMessage: failure.errorMessage, requestId: failure.requestId, attempts: attempt,
+            kind: failure.kind,
+            method,
+            path,
+            status: failure.status,
+            errorCode: failure.errorCode,
+            errorMessage: failure.errorMessage,
+            requestId: failure.requestId,
+            attempts: attempt,
             detail: `not retried: ${why}`,
           });
         const verdict = await hooks.beforeAmbiguousRetry().catch((e: unknown) => {

@@ -22,10 +22,12 @@ const IMMUTABLE: ReadonlyArray<{ key: string; what: string }> = [
 
 /** A value still unknown anywhere inside (e.g. runtimeStack.version during a preview) is judged when it is known. */
 const immutabilityIssues = (olds: Props, news: Props) =>
-  IMMUTABLE.filter(({ key }) => olds[key] !== undefined && news[key] !== undefined && !containsUnknown(news[key]) && !sameValue(olds[key], news[key])).map(({ key, what }) => ({
-    path: key,
-    message: `cannot be modified: ServiceStage keeps a job component's ${what} for its lifetime (the redeploy API refuses a change). Restore the previous value; to deploy under another ${what}, create a new component in ServiceStage and point a JobComponent (a new componentId) at it.`,
-  }));
+  IMMUTABLE.filter(({ key }) => olds[key] !== undefined && news[key] !== undefined && !containsUnknown(news[key]) && !sameValue(olds[key], news[key])).map(
+    ({ key, what }) => ({
+      path: key,
+      message: `cannot be modified: ServiceStage keeps a job component's ${what} for its lifetime (the redeploy API refuses a change). Restore the previous value; to deploy under another ${what}, create a new component in ServiceStage and point a JobComponent (a new componentId) at it.`,
+    }),
+  );
 
 const decodeBody = (spec: Props) => {
   const decoded = decodeSpec(RedeployJobComponentBody, spec);
@@ -41,7 +43,9 @@ const redeploy = async (props: Props, spec: Props, previousJobId: string | undef
   const p = own(props);
   const client = clientFor(p.projectId);
   const { job_id: jobId, adopted } = await client.redeployJobComponent(p.applicationId, p.componentId, decodeBody(spec), { lastJobId: previousJobId });
-  reportProgress(`servicestage: component ${componentLabel(p)}: ${adopted ? "adopted the job already started by a redeploy whose answer was lost" : "redeploy started"}, job ${jobId}`);
+  reportProgress(
+    `servicestage: component ${componentLabel(p)}: ${adopted ? "adopted the job already started by a redeploy whose answer was lost" : "redeploy started"}, job ${jobId}`,
+  );
   if (p.waitForJob === false) return { jobId, jobStatus: "SUBMITTED" };
   const job: JobResponse = await waitForJob(jobId, (id) => client.getJob(id), {
     timeoutMs: (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000,
@@ -78,10 +82,14 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider, "conf
         `job component ${componentLabel(p)} was not found (HTTP ${live.status} ${live.errorCode}). JobComponent adopts a component that already exists in ServiceStage: create it there first, or fix applicationId/componentId.`,
       );
     if (live.value.name !== body.name)
-      throw new Error(`job component ${componentLabel(p)} is named "${live.value.name}" in ServiceStage, but the program declares name "${body.name}": a job component's name cannot be modified. Declare name: "${live.value.name}".`);
+      throw new Error(
+        `job component ${componentLabel(p)} is named "${live.value.name}" in ServiceStage, but the program declares name "${body.name}": a job component's name cannot be modified. Declare name: "${live.value.name}".`,
+      );
     // Compared on the keys the program declares: a live stack may carry more (a url, keys of later versions).
     if (live.value.runtime_stack !== undefined && !carries(live.value.runtime_stack, body.runtime_stack))
-      throw new Error(`job component ${componentLabel(p)} runs ${JSON.stringify(live.value.runtime_stack)} in ServiceStage, but the program declares runtimeStack ${JSON.stringify(body.runtime_stack)}: a job component's runtime stack cannot be modified.`);
+      throw new Error(
+        `job component ${componentLabel(p)} runs ${JSON.stringify(live.value.runtime_stack)} in ServiceStage, but the program declares runtimeStack ${JSON.stringify(body.runtime_stack)}: a job component's runtime stack cannot be modified.`,
+      );
     const job = await redeploy(inputs, spec, live.value.status?.last_job_id);
     return { id: componentLabel(p), outs: { ...inputs, ...job } };
   },

@@ -55,7 +55,13 @@ export const waitForJob = async (jobId: string, getJob: (jobId: string) => Promi
     }
     if (status === "SUCCEEDED") return job;
     if (FAILED.has(status)) throw new JobFailedError(jobId, status, failedTaskMessages(job), `ended ${status}`);
-    if (Date.now() >= deadline) throw new JobFailedError(jobId, "TIMED_OUT", [], `still ${status} after ${Math.round(timeoutMs / 1000)} s (the job may still finish in ServiceStage; raise jobTimeoutSeconds to wait longer)`);
+    if (Date.now() >= deadline)
+      throw new JobFailedError(
+        jobId,
+        "TIMED_OUT",
+        [],
+        `still ${status} after ${Math.round(timeoutMs / 1000)} s (the job may still finish in ServiceStage; raise jobTimeoutSeconds to wait longer)`,
+      );
     delay = Math.min(maxPollMs, delay * 2);
   }
 };

@@ -19,7 +19,10 @@ export const toFailures = (issues: readonly Issue[]): dynamic.CheckFailure[] => 
 export const split = (news: Props, ownKeys: readonly string[], outputKeys: readonly string[] = []) => {
   const entries = Object.entries(news).filter(([k]) => k !== PROVIDER_KEY && !outputKeys.includes(k));
   // fromEntries defines own properties: a key named "__proto__" stays a (reported) key instead of becoming the prototype.
-  return { own: Object.fromEntries(entries.filter(([k]) => ownKeys.includes(k))) as Props, spec: Object.fromEntries(entries.filter(([k]) => !ownKeys.includes(k))) as Props };
+  return {
+    own: Object.fromEntries(entries.filter(([k]) => ownKeys.includes(k))) as Props,
+    spec: Object.fromEntries(entries.filter(([k]) => !ownKeys.includes(k))) as Props,
+  };
 };
 
 /** check's validation: the resource's own props, then the spec; no HTTP. */

@@ -13,7 +13,11 @@ const positiveInt = new t.Type<number, number, unknown>(
   t.identity,
 );
 
-export const JobComponentProps = obj("JobComponentProps", { applicationId: nonEmpty, componentId: nonEmpty }, { projectId: nonEmpty, waitForJob: bool, jobTimeoutSeconds: positiveInt });
+export const JobComponentProps = obj(
+  "JobComponentProps",
+  { applicationId: nonEmpty, componentId: nonEmpty },
+  { projectId: nonEmpty, waitForJob: bool, jobTimeoutSeconds: positiveInt },
+);
 export type JobComponentProps = t.TypeOf<typeof JobComponentProps>;
 export const JOB_COMPONENT_PROP_KEYS = ["applicationId", "componentId", "projectId", "waitForJob", "jobTimeoutSeconds"] as const;
 export const JOB_COMPONENT_DEFAULTS = { waitForJob: true, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS } as const;

@@ -33,7 +33,8 @@ export const clientFor = (resourceProjectId?: string): ServiceStageClient => {
     const { ServiceStageClient: Client } = require("./client") as typeof import("./client");
     client = new Client({
       ...options,
-      onRetry: (e) => reportProgress(`servicestage: ${e.method} ${e.path}: retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt + 1}): ${e.reason}`),
+      onRetry: (e) =>
+        reportProgress(`servicestage: ${e.method} ${e.path}: retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt + 1}): ${e.reason}`),
     });
     clients.set(key, client);
   }

@@ -36,12 +36,21 @@ export type RawSettings = Partial<Record<Key, string>>;
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
 
 export const readStackConfig = (get: (key: string) => string | undefined): RawSettings =>
-  Object.fromEntries(Object.entries(CONFIG_KEYS).map(([k, key]) => [k, nonEmpty(get(key))]).filter(([, v]) => v !== undefined));
+  Object.fromEntries(
+    Object.entries(CONFIG_KEYS)
+      .map(([k, key]) => [k, nonEmpty(get(key))])
+      .filter(([, v]) => v !== undefined),
+  );
 
 export const readEnvironment = (env: NodeJS.ProcessEnv): RawSettings =>
-  Object.fromEntries(Object.entries(ENV_KEYS).map(([k, key]) => [k, nonEmpty(env[key])]).filter(([, v]) => v !== undefined));
+  Object.fromEntries(
+    Object.entries(ENV_KEYS)
+      .map(([k, key]) => [k, nonEmpty(env[key])])
+      .filter(([, v]) => v !== undefined),
+  );
 
-const howToSet = (k: Key, extra = ""): string => `set stack config ${CONFIG_KEYS[k]} (pulumi config set${extra} ${CONFIG_KEYS[k]} ...) or the environment variable ${ENV_KEYS[k]}`;
+const howToSet = (k: Key, extra = ""): string =>
+  `set stack config ${CONFIG_KEYS[k]} (pulumi config set${extra} ${CONFIG_KEYS[k]} ...) or the environment variable ${ENV_KEYS[k]}`;
 
 export class SettingsError extends Error {
   constructor(message: string) {
@@ -55,7 +64,9 @@ const credentialsFrom = (s: RawSettings): Credentials | undefined => {
   if (s.authToken !== undefined) return { kind: "token", token: s.authToken };
   if (s.accessKey !== undefined || s.secretKey !== undefined) {
     if (s.accessKey === undefined || s.secretKey === undefined)
-      throw new SettingsError(`ServiceStage AK/SK credentials need both an access key and a secret key: ${howToSet(s.accessKey === undefined ? "accessKey" : "secretKey", s.accessKey === undefined ? "" : " --secret")}`);
+      throw new SettingsError(
+        `ServiceStage AK/SK credentials need both an access key and a secret key: ${howToSet(s.accessKey === undefined ? "accessKey" : "secretKey", s.accessKey === undefined ? "" : " --secret")}`,
+      );
     return { kind: "aksk", accessKey: s.accessKey, secretKey: s.secretKey, ...(s.securityToken !== undefined ? { securityToken: s.securityToken } : {}) };
   }
   return undefined;
@@ -73,6 +84,7 @@ export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resou
       `no ServiceStage credentials: ${howToSet("authToken", " --secret")}, or an AK/SK pair: ${CONFIG_KEYS.accessKey} and ${CONFIG_KEYS.secretKey} (--secret), or ${ENV_KEYS.accessKey} and ${ENV_KEYS.secretKey}`,
     );
   const timeout = pick("requestTimeoutSeconds");
-  if (timeout !== undefined && !(Number(timeout) > 0)) throw new SettingsError(`request timeout must be a positive number of seconds, got ${JSON.stringify(timeout)}: ${howToSet("requestTimeoutSeconds")}`);
+  if (timeout !== undefined && !(Number(timeout) > 0))
+    throw new SettingsError(`request timeout must be a positive number of seconds, got ${JSON.stringify(timeout)}: ${howToSet("requestTimeoutSeconds")}`);
   return { endpoint, projectId, credentials, ...(timeout !== undefined ? { timeoutMs: Number(timeout) * 1000 } : {}) };
 };

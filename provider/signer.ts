@@ -30,7 +30,10 @@ const sha256Hex = (data: string | Buffer): string => createHash("sha256").update
 /** UTC `YYYYMMDDTHHmmssZ`, e.g. "20060102T150405Z". */
 export function formatSdkDate(date: Date): string {
   // toISOString() is "2006-01-02T15:04:05.000Z": drop separators and millis.
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 /**
@@ -132,9 +135,7 @@ export function signRequest(
 const AUTHORIZATION_RE = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)\s*$/;
 
 /** Parses an Authorization header of this scheme; undefined if it is not one. */
-export function parseAuthorization(
-  value: string,
-): { accessKey: string; signedHeaders: string[]; signature: string } | undefined {
+export function parseAuthorization(value: string): { accessKey: string; signedHeaders: string[]; signature: string } | undefined {
   const m = AUTHORIZATION_RE.exec(value.trim());
   if (!m) return undefined;
   return { accessKey: m[1], signedHeaders: m[2].split(";"), signature: m[3] };

@@ -61,7 +61,9 @@ export const projectOnto = (declared: unknown, live: unknown): unknown => {
 
 /** A number and the string of it are the same value: ServiceStage answers some numbers as strings. */
 const sameScalar = (a: unknown, b: unknown): boolean =>
-  a === b || (typeof a === "number" && typeof b === "string" && b.trim() !== "" && Number(b) === a) || (typeof b === "number" && typeof a === "string" && a.trim() !== "" && Number(a) === b);
+  a === b ||
+  (typeof a === "number" && typeof b === "string" && b.trim() !== "" && Number(b) === a) ||
+  (typeof b === "number" && typeof a === "string" && a.trim() !== "" && Number(a) === b);
 
 /**
  * Whether a live value carries what was sent, on everything the live value shows: keys

@@ -32,9 +32,13 @@ const say = (line) => process.stdout.write(`${line}\n`);
 
 const startEmulator = () =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repo, "dist", "emulator", "cli.js"), "--port", "0", "--seed", seedFile, "--token", token, "--job-duration-ms", "1500", "--quiet"], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(repo, "dist", "emulator", "cli.js"), "--port", "0", "--seed", seedFile, "--token", token, "--job-duration-ms", "1500", "--quiet"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     cleanups.push(() => child.kill("SIGTERM"));
     child.on("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
     let out = "";
@@ -46,7 +50,11 @@ const startEmulator = () =>
   });
 
 const control = async (url, method, route, body) => {
-  const res = await fetch(`${url}/__control/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}/__control/${route}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`emulator control ${method} ${route}: HTTP ${res.status}`);
   return res.status === 204 ? undefined : res.json();
 };
@@ -85,7 +93,8 @@ const runStep = async (emulator, name, action, expect = () => undefined) => {
 
 const count = (byKind, method) => Object.entries(byKind).reduce((n, [kind, c]) => (kind.startsWith(`${method} `) ? n + c : n), 0);
 const noCalls = (byKind) => (Object.keys(byKind).length === 0 ? undefined : "expected no HTTP call");
-const redeploysOnce = (byKind) => (byKind["PUT applications/app-demo/components/comp-job/redeployment"] === 1 && count(byKind, "PUT") === 1 ? undefined : "expected exactly one redeploy");
+const redeploysOnce = (byKind) =>
+  byKind["PUT applications/app-demo/components/comp-job/redeployment"] === 1 && count(byKind, "PUT") === 1 ? undefined : "expected exactly one redeploy";
 const readsOnly = (byKind) => (count(byKind, "GET") > 0 && count(byKind, "PUT") === 0 ? undefined : "expected reads only");
 
 async function main() {
@@ -114,13 +123,23 @@ async function main() {
   await pulumi(["config", "set", "--secret", "servicestage:authToken", token], env);
 
   await runStep(emulator, "pulumi preview", () => pulumi(["preview"], env), noCalls);
-  await runStep(emulator, "pulumi up", () => pulumi(["up", "--yes", "--skip-preview"], env), (byKind) => (count(byKind, "PUT") === 1 ? undefined : "expected one redeploy"));
+  await runStep(
+    emulator,
+    "pulumi up",
+    () => pulumi(["up", "--yes", "--skip-preview"], env),
+    (byKind) => (count(byKind, "PUT") === 1 ? undefined : "expected one redeploy"),
+  );
   say("\n=== pulumi config set version 2025.0401.1");
   await pulumi(["config", "set", "version", "2025.0401.1"], env);
-  await runStep(emulator, "pulumi preview --diff (version 2025.0323.15181 -> 2025.0401.1)", async () => {
-    const out = await pulumi(["preview", "--diff"], env);
-    if (!/~ version\s*: "2025.0323.15181" => "2025.0401.1"/.test(out)) throw new Error("the preview does not show the version change");
-  }, noCalls);
+  await runStep(
+    emulator,
+    "pulumi preview --diff (version 2025.0323.15181 -> 2025.0401.1)",
+    async () => {
+      const out = await pulumi(["preview", "--diff"], env);
+      if (!/~ version\s*: "2025.0323.15181" => "2025.0401.1"/.test(out)) throw new Error("the preview does not show the version change");
+    },
+    noCalls,
+  );
   await runStep(emulator, "pulumi up (one redeploy)", () => pulumi(["up", "--yes", "--skip-preview"], env), redeploysOnce);
   const outputs = JSON.parse(await pulumi(["stack", "output", "--json"], env).then((s) => s.slice(s.indexOf("{"))));
   say(`stack output jobId = ${outputs.jobId}, jobStatus = ${outputs.jobStatus}`);
@@ -128,11 +147,21 @@ async function main() {
   const live = await control(emulator, "GET", "components/app-demo/comp-job");
   await control(emulator, "PUT", "components/app-demo/comp-job", { ...live.spec, replica: 3, version: "2025.0402.9" });
   say("\n(changed the component in the emulator behind Pulumi's back: replica 1 -> 3, version -> 2025.0402.9)");
-  await runStep(emulator, "pulumi refresh (the drift shows)", async () => {
-    const out = await pulumi(["refresh", "--yes", "--skip-preview", "--diff"], env);
-    if (!/2025\.0402\.9/.test(out)) throw new Error("the refresh does not show the out-of-band version");
-  }, readsOnly);
-  await runStep(emulator, "pulumi destroy (removes from the stack; ServiceStage keeps the component)", () => pulumi(["destroy", "--yes", "--skip-preview"], env), noCalls);
+  await runStep(
+    emulator,
+    "pulumi refresh (the drift shows)",
+    async () => {
+      const out = await pulumi(["refresh", "--yes", "--skip-preview", "--diff"], env);
+      if (!/2025\.0402\.9/.test(out)) throw new Error("the refresh does not show the out-of-band version");
+    },
+    readsOnly,
+  );
+  await runStep(
+    emulator,
+    "pulumi destroy (removes from the stack; ServiceStage keeps the component)",
+    () => pulumi(["destroy", "--yes", "--skip-preview"], env),
+    noCalls,
+  );
   await pulumi(["stack", "rm", "--yes"], env);
 
   say("\n=== summary (calls the emulator saw)");

@@ -15,19 +15,51 @@ const ts = require("typescript");
 
 const repo = path.resolve(__dirname, "..");
 const out = path.join(repo, "sdk", "generated.ts");
-const CAMEL_OVERRIDES = { conifg_id: "configId", hostname: "hostnames" }; // as provider/codecs/casing.ts
-const camelKey = (k) => (Object.hasOwn(CAMEL_OVERRIDES, k) ? CAMEL_OVERRIDES[k] : k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()));
+// The spelling quirks live in provider/codecs/spellings.ts (no imports): evaluated here as is.
+const spellings = (() => {
+  const source = fs.readFileSync(path.join(repo, "provider", "codecs", "spellings.ts"), "utf8");
+  const module = { exports: {} };
+  new Function("exports", "module", ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText)(module.exports, module);
+  return module.exports.RELEASE_PAGE_SPELLINGS;
+})();
+const camelKey = (k) => (Object.hasOwn(spellings, k) ? spellings[k] : k).replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
-const probe = path.join(repo, "sdk", "__gen_probe.ts");
+// The checker reads the codecs' types through a probe file outside the source tree, so that
+// `--check` writes nothing into it.
+const probeDir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "servicestage-gen-"));
+const probe = path.join(probeDir, "probe.ts");
 const targets = [
-  ["JobComponentSpec", "RedeployJobComponentBody", "../provider/codecs/redeployJobComponent", 'The redeploy request body (Tables 3-41 of "Redeploying a Job Component"), in camelCase.', "jobComponentSpecKeys"],
-  ["ReleasePlanSpec", "EditReleasePlanBody", "../provider/codecs/editReleasePlan", 'The release task body (Tables 3-42 of "Editing a Release Task"), in camelCase.', "releasePlanSpecKeys"],
+  [
+    "JobComponentSpec",
+    "RedeployJobComponentBody",
+    "../provider/codecs/redeployJobComponent",
+    'The redeploy request body (Tables 3-41 of "Redeploying a Job Component"), in camelCase.',
+    "jobComponentSpecKeys",
+  ],
+  [
+    "ReleasePlanSpec",
+    "EditReleasePlanBody",
+    "../provider/codecs/editReleasePlan",
+    'The release task body (Tables 3-42 of "Editing a Release Task"), in camelCase.',
+    "releasePlanSpecKeys",
+  ],
 ];
 
 const generate = () => {
-  fs.writeFileSync(probe, targets.map(([, wire, from], i) => `import type { ${wire} as W${i} } from "${from}";\nexport type P${i} = W${i};\n`).join(""));
+  fs.writeFileSync(
+    probe,
+    targets
+      .map(([, wire, from], i) => `import type { ${wire} as W${i} } from ${JSON.stringify(path.join(repo, "sdk", from))};\nexport type P${i} = W${i};\n`)
+      .join(""),
+  );
   try {
-    const program = ts.createProgram([probe], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true });
+    const program = ts.createProgram([probe], {
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      esModuleInterop: true,
+      skipLibCheck: true,
+    });
     const checker = program.getTypeChecker();
     const sf = program.getSourceFile(probe);
     const aliases = sf.statements.filter(ts.isTypeAliasDeclaration);
@@ -37,14 +69,26 @@ const generate = () => {
       const pad = "  ".repeat(indent);
       if (type.isUnion()) {
         const members = type.types.filter((t) => !(t.flags & ts.TypeFlags.Undefined));
-        if (members.every((t) => t.flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BooleanLiteral | ts.TypeFlags.String | ts.TypeFlags.Number | ts.TypeFlags.Boolean)))
+        if (
+          members.every(
+            (t) =>
+              t.flags &
+              (ts.TypeFlags.StringLiteral |
+                ts.TypeFlags.NumberLiteral |
+                ts.TypeFlags.BooleanLiteral |
+                ts.TypeFlags.String |
+                ts.TypeFlags.Number |
+                ts.TypeFlags.Boolean),
+          )
+        )
           return checker.typeToString(checker.getNonNullableType(type));
         return members.map((t) => render(t, indent)).join(" | ");
       }
       // A property a page leaves out on purpose (the release page's topology_key): nothing may be set.
       if (type.flags & (ts.TypeFlags.Never | ts.TypeFlags.Undefined)) return "never";
       if (checker.isArrayType(type)) return `Array<${render(checker.getTypeArguments(type)[0], indent)}>`;
-      if (type.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Unknown | ts.TypeFlags.Any)) return checker.typeToString(type);
+      if (type.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Unknown | ts.TypeFlags.Any))
+        return checker.typeToString(type);
       const props = checker.getPropertiesOfType(type);
       const index = checker.getIndexInfoOfType(type, ts.IndexKind.String);
       if (props.length === 0 && index !== undefined) return `Record<string, ${render(index.type, indent)}>`;
@@ -54,7 +98,9 @@ const generate = () => {
         if (d !== "") lines.push(`${pad}  /** ${d.replace(/\*\//g, "*\\/")} */`);
         const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
         const name = camelKey(p.name);
-        lines.push(`${pad}  ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name)}${optional ? "?" : ""}: ${render(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, sf)), indent + 1)};`);
+        lines.push(
+          `${pad}  ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name)}${optional ? "?" : ""}: ${render(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, sf)), indent + 1)};`,
+        );
       }
       if (index !== undefined) lines.push(`${pad}  /** Your own keys pass verbatim. */`, `${pad}  [key: string]: ${render(index.type, indent + 1)};`);
       lines.push(`${pad}}`);
@@ -70,7 +116,7 @@ const generate = () => {
       .join("\n");
     return `// Generated by scripts/gen-types.js from the codecs in provider/codecs: do not edit.\n// Regenerate with \`node scripts/gen-types.js\`; \`npm test\` fails when it is out of date.\n\n${body}`;
   } finally {
-    fs.rmSync(probe, { force: true });
+    fs.rmSync(probeDir, { recursive: true, force: true });
   }
 };
 

@@ -17,6 +17,13 @@ export interface ReleasePlan extends ReleasePlanOutputs {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ReleasePlan extends pulumi.dynamic.Resource {
   constructor(name: string, args: ReleasePlanArgs, opts?: pulumi.CustomResourceOptions) {
-    super(releasePlanShim, name, { ...withOutputsFor([releasePlanSpecKeys, releasePlanOwnKeys], args), ...secretIfSet(args, "components") }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "components"] }, "servicestage", "ReleasePlan");
+    super(
+      releasePlanShim,
+      name,
+      { ...withOutputsFor([releasePlanSpecKeys, releasePlanOwnKeys], args), ...secretIfSet(args, "components") },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "components"] },
+      "servicestage",
+      "ReleasePlan",
+    );
   }
 }

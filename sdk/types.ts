@@ -12,11 +12,8 @@ import type { RedeployJobComponentBody } from "../provider/codecs/redeployJobCom
 import type { JobComponentProps, ReleasePlanProps } from "../provider/resourceProps";
 
 /** Every value a `pulumi.Input`, nested values too. */
-export type DeepInput<T> = T extends ReadonlyArray<infer U>
-  ? pulumi.Input<Array<DeepInput<U>>>
-  : T extends object
-    ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
-    : pulumi.Input<T>;
+export type DeepInput<T> =
+  T extends ReadonlyArray<infer U> ? pulumi.Input<Array<DeepInput<U>>> : T extends object ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }> : pulumi.Input<T>;
 
 import type { JobComponentSpec, ReleasePlanSpec } from "./generated";
 export type { JobComponentSpec, ReleasePlanSpec };
@@ -24,7 +21,10 @@ export type { JobComponentSpec, ReleasePlanSpec };
 /** True when A and B are each assignable to the other. */
 type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Fails to compile when sdk/generated.ts drifts from the codecs. */
-export const generatedTypesMatchCodecs: [SameShape<JobComponentSpec, Camelize<RedeployJobComponentBody>>, SameShape<ReleasePlanSpec, Camelize<EditReleasePlanBody>>] = [true, true];
+export const generatedTypesMatchCodecs: [
+  SameShape<JobComponentSpec, Camelize<RedeployJobComponentBody>>,
+  SameShape<ReleasePlanSpec, Camelize<EditReleasePlanBody>>,
+] = [true, true];
 
 /** One entry of a release task's components (Table 4), in camelCase. */
 export type ReleasePlanComponent = ReleasePlanSpec["components"][number];
@@ -43,7 +43,9 @@ export interface JobComponentResult {
 }
 
 /** The resources' own properties (not part of a ServiceStage body), at run time; the checks below keep them complete. */
-export const jobComponentOwnKeys = ["applicationId", "componentId", "projectId", "waitForJob", "jobTimeoutSeconds"] as const satisfies ReadonlyArray<keyof JobComponentProps>;
+export const jobComponentOwnKeys = ["applicationId", "componentId", "projectId", "waitForJob", "jobTimeoutSeconds"] as const satisfies ReadonlyArray<
+  keyof JobComponentProps
+>;
 export const jobComponentResultKeys = ["jobId", "jobStatus"] as const satisfies ReadonlyArray<keyof JobComponentResult>;
 export const releasePlanOwnKeys = ["releasePlanId", "projectId"] as const satisfies ReadonlyArray<keyof ReleasePlanProps>;
 type Covers<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : false;

@@ -48,7 +48,12 @@ test("an inline program: preview makes no call, up applies both, a change is one
   emulator.clearRequests();
   const change = await stack.up();
   expect(change.summary.resourceChanges).toMatchObject({ update: 1, same: 2 });
-  expect(emulator.requests().filter((r) => r.method === "PUT").map((r) => r.path)).toEqual([`/v3/${PROJECT_ID}/cas/applications/${APP_ID}/components/${COMPONENT_ID}/redeployment`]);
+  expect(
+    emulator
+      .requests()
+      .filter((r) => r.method === "PUT")
+      .map((r) => r.path),
+  ).toEqual([`/v3/${PROJECT_ID}/cas/applications/${APP_ID}/components/${COMPONENT_ID}/redeployment`]);
   expect(change.outputs.jobId.value).not.toBe(up.outputs.jobId.value);
   expect(stateText(env.stateDir)).not.toContain(TOKEN);
 

@@ -106,7 +106,8 @@ describe("keys that pass verbatim", () => {
 
   test("sysConfig keys", () => expect(job().sys_config).toEqual({ "app.conf_path": "/opt/app/conf", LOG_LEVEL: "info", snake_key: "v" }));
   test("inputValues keys", () => expect(job().input_values).toEqual({ replica_count: "2", "image.tag": "1.4.2", ImageRepo: "swr" }));
-  test("source.httpHeaders keys", () => expect(getAt(job(), "source.http_headers")).toEqual({ "X-Api-Key": "abc123", trace_id: "t-1", "Accept-Encoding": "gzip" }));
+  test("source.httpHeaders keys", () =>
+    expect(getAt(job(), "source.http_headers")).toEqual({ "X-Api-Key": "abc123", trace_id: "t-1", "Accept-Encoding": "gzip" }));
   test("build.parameters.nodeLabelSelector keys", () =>
     expect(getAt(job(), "build.parameters.node_label_selector")).toEqual({ "kubernetes.io/arch": "amd64", node_pool: "build" }));
   test("build.parameters: documented keys renamed, the user's own keys as written", () =>
@@ -164,7 +165,10 @@ describe("page quirks: each endpoint gets its own page's spelling", () => {
     expect(getAt(w, "components[0].host_aliases")).toEqual([{ ip: "10.0.0.20", hostname: ["payments.internal"] }]);
   });
   test("users write configId and hostnames for both; reading the release wire gives them back", () => {
-    const back = fromWire(RELEASE, { name: "r", components: [{ configs: [{ conifg_id: "c", mount_path: "/m" }], host_aliases: [{ ip: "1.2.3.4", hostname: ["h"] }] }] });
+    const back = fromWire(RELEASE, {
+      name: "r",
+      components: [{ configs: [{ conifg_id: "c", mount_path: "/m" }], host_aliases: [{ ip: "1.2.3.4", hostname: ["h"] }] }],
+    });
     expect(back).toEqual({ name: "r", components: [{ configs: [{ configId: "c", mountPath: "/m" }], hostAliases: [{ ip: "1.2.3.4", hostnames: ["h"] }] }] });
   });
   test("the decoded release body carries the page's spelling", () => {
@@ -194,12 +198,26 @@ describe("camelKey", () => {
 
 describe("other toWire/fromWire behaviour", () => {
   test("the unknown sentinel passes toWire unchanged at any depth", () => {
-    const spec = { name: UNKNOWN, runtimeStack: UNKNOWN, source: { kind: UNKNOWN }, labels: [UNKNOWN, { key: UNKNOWN, value: "v" }], sysConfig: { a: UNKNOWN } };
-    expect(wire(JOB, spec)).toEqual({ name: UNKNOWN, runtime_stack: UNKNOWN, source: { kind: UNKNOWN }, labels: [UNKNOWN, { key: UNKNOWN, value: "v" }], sys_config: { a: UNKNOWN } });
+    const spec = {
+      name: UNKNOWN,
+      runtimeStack: UNKNOWN,
+      source: { kind: UNKNOWN },
+      labels: [UNKNOWN, { key: UNKNOWN, value: "v" }],
+      sysConfig: { a: UNKNOWN },
+    };
+    expect(wire(JOB, spec)).toEqual({
+      name: UNKNOWN,
+      runtime_stack: UNKNOWN,
+      source: { kind: UNKNOWN },
+      labels: [UNKNOWN, { key: UNKNOWN, value: "v" }],
+      sys_config: { a: UNKNOWN },
+    });
     expect(wire(JOB, UNKNOWN)).toBe(UNKNOWN);
   });
   test("fromWire drops keys the codec does not declare (ids, status) and nulls", () => {
-    expect(fromWire(JOB, { name: "a", id: "x", status: { component_status: "RUNNING" }, description: null, labels: [{ key: "k", value: "v", extra: 1 }] })).toEqual({
+    expect(
+      fromWire(JOB, { name: "a", id: "x", status: { component_status: "RUNNING" }, description: null, labels: [{ key: "k", value: "v", extra: 1 }] }),
+    ).toEqual({
       name: "a",
       labels: [{ key: "k", value: "v" }],
     });

@@ -17,18 +17,7 @@ import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
 import { decodeSpec } from "../provider/spec";
 import { Emulator, RecordedRequest, startEmulator } from "../emulator/server";
-import {
-  ACCESS_KEY,
-  APP_ID,
-  COMPONENT_ID,
-  PROJECT_ID,
-  RELEASE_PLAN_ID,
-  SECRET_KEY,
-  TOKEN,
-  jobSpec,
-  releaseSpec,
-  seed,
-} from "./helpers/world";
+import { ACCESS_KEY, APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, SECRET_KEY, TOKEN, jobSpec, releaseSpec, seed } from "./helpers/world";
 
 const SECURITY_TOKEN = "temp-security-token-3c7b1e";
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
@@ -178,10 +167,18 @@ describe("operations", () => {
     // The literal snake_case fixtures, nulls aside (null means absent).
     expect(redeploy.body).toEqual(JSON.parse(JSON.stringify(jobPageExampleWire(), (_k, v) => (v === null ? undefined : v))));
     expect(edit.body).toEqual(releasePlanWire());
-    expect(redeploy.body).toMatchObject({ runtime_stack: { deploy_mode: "virtualmachine" }, task_setting: { completion_mode: "Indexed" }, refer_resources: [expect.anything()] });
+    expect(redeploy.body).toMatchObject({
+      runtime_stack: { deploy_mode: "virtualmachine" },
+      task_setting: { completion_mode: "Indexed" },
+      refer_resources: [expect.anything()],
+    });
     expect(edit.body).toMatchObject({ fail_strategy: "stop", components: [{ component_id: "comp-api", environment_id: "env-prod" }, expect.anything()] });
     const camelKeys = (v: unknown): string[] =>
-      Array.isArray(v) ? v.flatMap(camelKeys) : v !== null && typeof v === "object" ? Object.entries(v).flatMap(([k, x]) => [...(/[A-Z]/.test(k) ? [k] : []), ...camelKeys(x)]) : [];
+      Array.isArray(v)
+        ? v.flatMap(camelKeys)
+        : v !== null && typeof v === "object"
+          ? Object.entries(v).flatMap(([k, x]) => [...(/[A-Z]/.test(k) ? [k] : []), ...camelKeys(x)])
+          : [];
     expect(camelKeys(redeploy.body)).toEqual([]);
     expect(camelKeys(edit.body)).toEqual([]);
   });
@@ -503,7 +500,9 @@ describe("errors", () => {
 
     /** Answers with the request's headers and body (and, like a careless gateway, the secret key) in error_msg. */
     const echo = (status: number) =>
-      localServer((req, body, res) => json(res, status, { error_code: "SVCSTG.00100400", error_msg: `echo ${JSON.stringify({ headers: req.headers, body })} sk=${SECRET_KEY}` }));
+      localServer((req, body, res) =>
+        json(res, status, { error_code: "SVCSTG.00100400", error_msg: `echo ${JSON.stringify({ headers: req.headers, body })} sk=${SECRET_KEY}` }),
+      );
 
     it.each([
       ["a token", TOKEN_AUTH, [TOKEN]],
@@ -511,7 +510,17 @@ describe("errors", () => {
     ] as const)("not in a 400 that echoes the request (%s)", async (_name, credentials, held) => {
       const server = await echo(400);
       for (const password of PASSWORDS) {
-        const body = redeployBody({ source: { kind: "package", storage: "http", url: "http://repo/a.jar", httpUsername: "u", httpPassword: password, httpCommand: "wget", httpHeaders: {} } });
+        const body = redeployBody({
+          source: {
+            kind: "package",
+            storage: "http",
+            url: "http://repo/a.jar",
+            httpUsername: "u",
+            httpPassword: password,
+            httpCommand: "wget",
+            httpHeaders: {},
+          },
+        });
         const e = await failureOf(clientFor({ endpoint: server.url, credentials }).redeployJobComponent(APP_ID, COMPONENT_ID, body));
         // The echo did carry them: the test would catch a leak.
         const sent = server.seen[server.seen.length - 1];
@@ -526,13 +535,36 @@ describe("errors", () => {
     it("not in retries' reasons nor the final error of an echoing 503", async () => {
       const server = await echo(503);
       const reasons: string[] = [];
-      const body = redeployBody({ source: { kind: "package", storage: "http", url: "http://repo/a.jar", httpUsername: "u", httpPassword: PASSWORDS[1], httpCommand: "wget", httpHeaders: {} } });
-      const e = await failureOf(clientFor({ endpoint: server.url, credentials: STS_AUTH, retry: { ...FAST, maxAttempts: 2 }, onRetry: (r) => reasons.push(r.reason) }).editReleasePlan(RELEASE_PLAN_ID, planBody()));
+      const body = redeployBody({
+        source: {
+          kind: "package",
+          storage: "http",
+          url: "http://repo/a.jar",
+          httpUsername: "u",
+          httpPassword: PASSWORDS[1],
+          httpCommand: "wget",
+          httpHeaders: {},
+        },
+      });
+      const e = await failureOf(
+        clientFor({ endpoint: server.url, credentials: STS_AUTH, retry: { ...FAST, maxAttempts: 2 }, onRetry: (r) => reasons.push(r.reason) }).editReleasePlan(
+          RELEASE_PLAN_ID,
+          planBody(),
+        ),
+      );
       expectClean(e, [SECRET_KEY, SECURITY_TOKEN]);
-      const e2 = await failureOf(clientFor({ endpoint: server.url, credentials: TOKEN_AUTH, retry: { ...FAST, maxAttempts: 2 }, onRetry: (r) => reasons.push(r.reason) }).redeployJobComponent(APP_ID, COMPONENT_ID, body));
+      const e2 = await failureOf(
+        clientFor({
+          endpoint: server.url,
+          credentials: TOKEN_AUTH,
+          retry: { ...FAST, maxAttempts: 2 },
+          onRetry: (r) => reasons.push(r.reason),
+        }).redeployJobComponent(APP_ID, COMPONENT_ID, body),
+      );
       expectClean(e2, [TOKEN, PASSWORDS[1]]);
       expect(reasons.length).toBeGreaterThan(0);
-      for (const reason of reasons) for (const secret of [TOKEN, SECURITY_TOKEN, PASSWORDS[1]]) for (const spelled of spellings(secret)) expect(reason).not.toContain(spelled);
+      for (const reason of reasons)
+        for (const secret of [TOKEN, SECURITY_TOKEN, PASSWORDS[1]]) for (const spelled of spellings(secret)) expect(reason).not.toContain(spelled);
     });
 
     it("not in an error_code that carries one (emulator fault)", async () => {
@@ -542,7 +574,9 @@ describe("errors", () => {
       expectClean(e, [TOKEN]);
       emu.injectFault({ method: "GET", kind: "status", status: 503, errorCode: SECURITY_TOKEN, times: 2 });
       const reasons: string[] = [];
-      const e2 = await failureOf(clientFor({ credentials: STS_AUTH, retry: { ...FAST, maxAttempts: 2 }, onRetry: (r) => reasons.push(r.reason) }).getComponent(APP_ID, COMPONENT_ID));
+      const e2 = await failureOf(
+        clientFor({ credentials: STS_AUTH, retry: { ...FAST, maxAttempts: 2 }, onRetry: (r) => reasons.push(r.reason) }).getComponent(APP_ID, COMPONENT_ID),
+      );
       expectClean(e2, [SECRET_KEY, SECURITY_TOKEN]);
       expect(reasons.join("\n")).not.toContain(SECURITY_TOKEN);
     });
@@ -564,7 +598,11 @@ describe("errors", () => {
 
 describe("decoding a 200", () => {
   it("accepts a job status no document lists (the waiter keeps waiting on it) and task fields in the SDK model's types", async () => {
-    const answer = { task_count: "2", job: { job_id: "JOB1", execution_status: "QUEUED", extra: 1 }, tasks: [{ task_name: "deploy-job", task_status: "QUEUED", messages: "waiting for a node", created_at: "1751000000000" }] };
+    const answer = {
+      task_count: "2",
+      job: { job_id: "JOB1", execution_status: "QUEUED", extra: 1 },
+      tasks: [{ task_name: "deploy-job", task_status: "QUEUED", messages: "waiting for a node", created_at: "1751000000000" }],
+    };
     const server = await localServer((_req, _body, res) => json(res, 200, answer));
     expect(await clientFor({ endpoint: server.url }).getJob("JOB1")).toEqual(answer);
   });
@@ -577,7 +615,11 @@ describe("decoding a 200", () => {
     const server = await localServer((_req, _body, res) => json(res, 200, answer));
     const client = clientFor({ endpoint: server.url });
     const call =
-      method === "PUT" ? client.redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody()) : "id" in answer ? client.getComponent(APP_ID, COMPONENT_ID) : client.getJob("JOB1");
+      method === "PUT"
+        ? client.redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody())
+        : "id" in answer
+          ? client.getComponent(APP_ID, COMPONENT_ID)
+          : client.getJob("JOB1");
     const e = await failureOf(call);
     expect(e).toMatchObject({ kind: "decode", status: 200, attempts: 1, requestId: "req-local-1" });
     expect(e.message).toMatch(new RegExp(`^${method} /v3/${PROJECT_ID}/cas/\\S+ failed, HTTP 200: unexpected response body: `));

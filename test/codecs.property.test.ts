@@ -50,18 +50,31 @@ const storage = oneOf("HostPath", "EmptyDir", "ConfigMap", "Secret", "Persistent
   obj({
     type: fc.constant(type),
     name: text,
-    parameters: obj(type === "HostPath" ? { path: text } : type === "EmptyDir" ? {} : { name: text }, { path: text, name: text, defaultMode: int, medium: text }),
+    parameters: obj(type === "HostPath" ? { path: text } : type === "EmptyDir" ? {} : { name: text }, {
+      path: text,
+      name: text,
+      defaultMode: int,
+      medium: text,
+    }),
     mounts: list(mount),
   }),
 );
 const command = obj({}, { command: list(text), args: list(text) });
 const lifecycle = obj({ type: oneOf("http", "command") }, { scheme: oneOf("HTTP", "HTTPS"), host: text, port: portNumber, path: text, command: list(text) });
-const probe = obj({ type: oneOf("http", "tcp", "command"), delay: int, timeout: int }, { scheme: oneOf("HTTP", "HTTPS"), host: text, port: portNumber, path: text, command: list(text) });
+const probe = obj(
+  { type: oneOf("http", "tcp", "command"), delay: int, timeout: int },
+  { scheme: oneOf("HTTP", "HTTPS"), host: text, port: portNumber, path: text, command: list(text) },
+);
 const env = obj(
   { name: text },
   { value: text, valueFrom: obj({ referenceType: oneOf("configMapKey", "secretKey"), name: text }, { key: text, optional: fc.boolean() }) },
 );
-const log = obj({ logPath: text, rotate: text, hostPath: text, hostExtendPath: oneOf("None", "PodUID", "PodName", "PodUID/ContainerName", "PodName/ContainerName") });
+const log = obj({
+  logPath: text,
+  rotate: text,
+  hostPath: text,
+  hostExtendPath: oneOf("None", "PodUID", "PodName", "PodUID/ContainerName", "PodName/ContainerName"),
+});
 const customMetric = obj({ path: text, port: portNumber, dimensions: text });
 const matchExpression = obj({ key: text, operation: text, value: text });
 /** condition and weight agree: 100 when required, 1-100 when preferred. */
@@ -80,17 +93,40 @@ const volumeClass = { efs: "csi-sfsturbo", obs: "csi-obs", sfs: "csi-nas", evs: 
 const referParameters = fc
   .tuple(
     fc.option(oneOf("efs", "obs", "sfs", "evs"), { nil: undefined }),
-    obj({}, { namespace: text, name: text, capacity: int, obsVolumeType: text, accessMode: oneOf("ReadWriteOnce", "ReadWriteMany"), availableZone: text, volumeType: text }),
+    obj(
+      {},
+      {
+        namespace: text,
+        name: text,
+        capacity: int,
+        obsVolumeType: text,
+        accessMode: oneOf("ReadWriteOnce", "ReadWriteMany"),
+        availableZone: text,
+        volumeType: text,
+      },
+    ),
     fc.boolean(),
   )
-  .map(([type, rest, withClass]) => (type === undefined ? rest : { ...rest, type, ...(withClass ? { class: volumeClass[type as keyof typeof volumeClass] } : {}) }));
+  .map(([type, rest, withClass]) =>
+    type === undefined ? rest : { ...rest, type, ...(withClass ? { class: volumeClass[type as keyof typeof volumeClass] } : {}) },
+  );
 const externalAccess = obj({}, { protocol: oneOf("http", "https"), address: text, forwardPort: portNumber });
 const hostAlias = obj({ ip: text, hostnames: list(text) });
 const dnsConfig = obj({}, { nameservers: list(text), searches: list(text), options: list(obj({ name: text }, { value: text })) });
 const securityContext = obj({}, { runAsUser: int, runAsGroup: int, capabilities: obj({}, { add: list(text), drop: list(text) }) });
 
 /** Source: url+storage for package/image, the http fields for storage http. */
-const sourceExtras = { version: text, auth: oneOf("iam", "none"), repoAuth: text, repoNamespace: text, repoRef: text, repoType: oneOf("GitHub", "BitBucket", "GitLab"), webUrl: text, repoUrl: text, commitId };
+const sourceExtras = {
+  version: text,
+  auth: oneOf("iam", "none"),
+  repoAuth: text,
+  repoNamespace: text,
+  repoRef: text,
+  repoType: oneOf("GitHub", "BitBucket", "GitLab"),
+  webUrl: text,
+  repoUrl: text,
+  commitId,
+};
 const httpFields = { httpUsername: text, httpPassword: text, httpCommand: text, httpHeaders: stringMap };
 const source = (kinds: readonly string[]) =>
   fc.oneof(
@@ -170,8 +206,11 @@ const sharedComponentFields = {
 
 // Job page --------------------------------------------------------------------
 
-const jobReferResource = oneOf("vpc", "eip", "elb", "cce", "ecs", "as", "cse", "nacos", "dcs", "rds", "gaussdb", "dms_rocketmq", "css_es", "custom_k8s").chain((type) =>
-  type === "cce" ? obj({ id: text, type: fc.constant(type), parameters: referParameters }) : obj({ id: text, type: fc.constant(type) }, { parameters: referParameters }),
+const jobReferResource = oneOf("vpc", "eip", "elb", "cce", "ecs", "as", "cse", "nacos", "dcs", "rds", "gaussdb", "dms_rocketmq", "css_es", "custom_k8s").chain(
+  (type) =>
+    type === "cce"
+      ? obj({ id: text, type: fc.constant(type), parameters: referParameters })
+      : obj({ id: text, type: fc.constant(type) }, { parameters: referParameters }),
 );
 const jobSpec: fc.Arbitrary<Spec> = obj(
   {
@@ -187,7 +226,10 @@ const jobSpec: fc.Arbitrary<Spec> = obj(
     affinity: list(affinity({ topologyKey: text })),
     antiAffinity: list(affinity({ topologyKey: text })),
     referResources: list(jobReferResource, 3),
-    deployStrategy: fc.oneof(obj({ type: fc.constant("OneBatchRelease") }), obj({ type: fc.constant("RollingRelease"), rollingRelease: obj({ batches: int }) })),
+    deployStrategy: fc.oneof(
+      obj({ type: fc.constant("OneBatchRelease") }),
+      obj({ type: fc.constant("RollingRelease"), rollingRelease: obj({ batches: int }) }),
+    ),
     multiContainers: list(obj({ containerName: text, source: source(["image"]) }, containerFields), 1),
     configs: list(obj({ configId: text, mountPath: text })),
     configMode: fc.constant("ui"),
@@ -198,7 +240,11 @@ const jobSpec: fc.Arbitrary<Spec> = obj(
     inputValues: stringMap,
     taskSetting: obj({ parallelism: int, completionMode: oneOf("NonIndexed", "Indexed"), suspend: fc.boolean() }, { activeDeadlineSeconds: int }),
     vmappConfigMode: oneOf("system", "custom_system"),
-    vmappConfig: obj({ runAsUser: text, appHome: obj({ path: text, user: text, group: text, mode: text }), logHome: obj({ path: text, user: text, group: text, mode: text }) }),
+    vmappConfig: obj({
+      runAsUser: text,
+      appHome: obj({ path: text, user: text, group: text, mode: text }),
+      logHome: obj({ path: text, user: text, group: text, mode: text }),
+    }),
   },
 );
 
@@ -208,7 +254,12 @@ const grayRule = obj({ type: fc.constant("HEADER"), key: text, value: text, cond
 const grayRelease = fc.oneof(
   obj({ type: fc.constant("WEIGHT"), firstBatchWeight: int, firstBatchReplica: int, remainingBatch: int }, { deploymentMode: oneOf(1, 3, 4) }),
   obj(
-    { type: fc.constant("CONTENT"), replicaSurgeMode: oneOf("MIRROR", "EXTRA", "NOSURGE"), ruleMatchMode: oneOf("ALL", "ANY"), rules: fc.oneof(grayRule, list(grayRule, 3)) },
+    {
+      type: fc.constant("CONTENT"),
+      replicaSurgeMode: oneOf("MIRROR", "EXTRA", "NOSURGE"),
+      ruleMatchMode: oneOf("ALL", "ANY"),
+      rules: fc.oneof(grayRule, list(grayRule, 3)),
+    },
     { deploymentMode: oneOf(1, 3, 4), firstBatchWeight: int },
   ),
 );
@@ -228,7 +279,19 @@ const toleration = fc
 /** progressDeadlineSeconds > minReadySeconds when both are given. */
 const updateStrategy = fc
   .tuple(
-    obj({}, { type: oneOf("RollingUpdate", "Recreate"), maxUnavailable: fc.oneof(int, fc.integer({ min: 0, max: 100 }).map((n) => `${n}%`)), maxSurge: fc.oneof(int, fc.constantFrom("0%", "25%", "100%")), terminationPeriodSeconds: int, revisionHistoryLimit: int }),
+    obj(
+      {},
+      {
+        type: oneOf("RollingUpdate", "Recreate"),
+        maxUnavailable: fc.oneof(
+          int,
+          fc.integer({ min: 0, max: 100 }).map((n) => `${n}%`),
+        ),
+        maxSurge: fc.oneof(int, fc.constantFrom("0%", "25%", "100%")),
+        terminationPeriodSeconds: int,
+        revisionHistoryLimit: int,
+      },
+    ),
     fc.option(int, { nil: undefined }),
     fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
   )
@@ -278,7 +341,10 @@ const releaseComponent = obj(
   const { maxSurge: _s, maxUnavailable: _u, ...strategy } = built.updateStrategy as Spec;
   return { ...built, updateStrategy: strategy };
 });
-const releaseSpec: fc.Arbitrary<Spec> = obj({ name: text, components: fc.array(releaseComponent, { minLength: 1, maxLength: 2 }) }, { desc: text, failStrategy: oneOf("continue", "stop") });
+const releaseSpec: fc.Arbitrary<Spec> = obj(
+  { name: text, components: fc.array(releaseComponent, { minLength: 1, maxLength: 2 }) },
+  { desc: text, failStrategy: oneOf("continue", "stop") },
+);
 
 // ---------------------------------------------------------------------------
 // Properties
@@ -291,7 +357,11 @@ const bodies = [
 
 const requiredKeys: Record<string, string[]> = {
   job: ["name", "runtimeStack", "source", "version", "replica"],
-  release: ["name", "components", ...["seq", "componentId", "name", "runtimeStack", "environmentId", "source", "version", "replica", "referResources"].map((k) => `components[0].${k}`)],
+  release: [
+    "name",
+    "components",
+    ...["seq", "componentId", "name", "runtimeStack", "environmentId", "source", "version", "replica", "referResources"].map((k) => `components[0].${k}`),
+  ],
 };
 
 /** decodeSpec must answer, never throw; a rejection carries well-formed issues. */
@@ -310,7 +380,10 @@ const expectWellFormed = (codec: t.Type<unknown, unknown, unknown>, value: unkno
 /** A valid spec (generated, or a fixture) and one of its nodes. */
 const specAndNode = (spec: fc.Arbitrary<Spec>, fixtures: Array<() => Spec>) =>
   fc
-    .oneof(spec, fc.constantFrom(...fixtures).map((f) => f()))
+    .oneof(
+      spec,
+      fc.constantFrom(...fixtures).map((f) => f()),
+    )
     .chain((s) => {
       const paths = nodePaths(s);
       return fc.tuple(fc.constant(s), paths.length === 0 ? fc.constant<Segment[]>([]) : fc.constantFrom(...paths));

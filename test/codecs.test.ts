@@ -125,7 +125,9 @@ describe("component name: 2-64 characters, letters/digits/-/_, starts with a let
   test.each(pages.flatMap((page) => invalid.map(([why, name]) => ({ page, why, name }))))("$page rejects $why", ({ page, name }) =>
     expectIssue(codecOf(page), setAt(baseOf(page), inComponent(page, "name"), name), inComponent(page, "name"), NAME_RULE),
   );
-  test.each(pages)("%s rejects a non-string name", (page) => expectIssue(codecOf(page), setAt(baseOf(page), inComponent(page, "name"), 12), inComponent(page, "name"), "must be a string"));
+  test.each(pages)("%s rejects a non-string name", (page) =>
+    expectIssue(codecOf(page), setAt(baseOf(page), inComponent(page, "name"), 12), inComponent(page, "name"), "must be a string"),
+  );
 });
 
 describe("component version: ^([0-9]+)(.[0-9]+){2,3}$, at most 32 characters", () => {
@@ -150,7 +152,12 @@ describe("description: at most 128 characters", () => {
     expectValid(codecOf(page), setAt(baseOf(page), inComponent(page, "description"), "d".repeat(n))),
   );
   test.each(pages)("%s rejects 129 characters", (page) =>
-    expectIssue(codecOf(page), setAt(baseOf(page), inComponent(page, "description"), "d".repeat(129)), inComponent(page, "description"), "must be at most 128 characters"),
+    expectIssue(
+      codecOf(page),
+      setAt(baseOf(page), inComponent(page, "description"), "d".repeat(129)),
+      inComponent(page, "description"),
+      "must be at most 128 characters",
+    ),
   );
 });
 
@@ -169,8 +176,20 @@ interface EnumCase {
 /** The same table on both pages (component-relative path). */
 const onBoth = (path: string, valid: unknown, invalid: unknown, allowed: readonly (string | number)[]): EnumCase[] =>
   pages.map((page) => ({ page, path: inComponent(page, path), valid, invalid, allowed }));
-const onJob = (path: string, valid: unknown, invalid: unknown, allowed: readonly (string | number)[]): EnumCase => ({ page: "job", path, valid, invalid, allowed });
-const onRelease = (path: string, valid: unknown, invalid: unknown, allowed: readonly (string | number)[]): EnumCase => ({ page: "release", path, valid, invalid, allowed });
+const onJob = (path: string, valid: unknown, invalid: unknown, allowed: readonly (string | number)[]): EnumCase => ({
+  page: "job",
+  path,
+  valid,
+  invalid,
+  allowed,
+});
+const onRelease = (path: string, valid: unknown, invalid: unknown, allowed: readonly (string | number)[]): EnumCase => ({
+  page: "release",
+  path,
+  valid,
+  invalid,
+  allowed,
+});
 
 const JOB_REFER_TYPES = ["vpc", "eip", "elb", "cce", "ecs", "as", "cse", "nacos", "dcs", "rds", "gaussdb", "dms_rocketmq", "css_es", "custom_k8s"];
 const RELEASE_REFER_TYPES = ["vpc", "eip", "elb", "cce", "ecs", "dcs", "rds", "cse", "nacos", "customServer", "pvc", "gaussdb", "dms_rocketmq", "css_es"];
@@ -263,7 +282,9 @@ describe("runtimeStack.type allowed per deployMode", () => {
       edit(baseOf(page), { [inComponent(page, "runtimeStack.deployMode")]: mode, [inComponent(page, "runtimeStack.type")]: type }),
       inComponent(page, "runtimeStack.type"),
       // The release page allows Python in neither mode, so its type does not offer it at all.
-      page === "release" && type === "Python" ? "must be one of: Java, Tomcat, Nodejs, Php, Docker" : `must be one of ${allowed[page][mode].join(", ")} when deployMode is ${mode}`,
+      page === "release" && type === "Python"
+        ? "must be one of: Java, Tomcat, Nodejs, Php, Docker"
+        : `must be one of ${allowed[page][mode].join(", ")} when deployMode is ${mode}`,
     ),
   );
 });
@@ -316,7 +337,13 @@ const ruleCases: RuleCase[] = [
     path: inComponent(page, "deployStrategy.rollingRelease"),
     rule: "is required when type is RollingRelease",
   })),
-  { name: "grayRelease when type is GrayRelease", page: "release", spec: setAt(releaseBase(), `${C}.deployStrategy`, { type: "GrayRelease" }), path: `${C}.deployStrategy.grayRelease`, rule: "is required when type is GrayRelease" },
+  {
+    name: "grayRelease when type is GrayRelease",
+    page: "release",
+    spec: setAt(releaseBase(), `${C}.deployStrategy`, { type: "GrayRelease" }),
+    path: `${C}.deployStrategy.grayRelease`,
+    rule: "is required when type is GrayRelease",
+  },
   ...["firstBatchWeight", "firstBatchReplica", "remainingBatch"].map((field) => ({
     name: `grayRelease.${field} when type is WEIGHT`,
     page: "release" as const,
@@ -335,13 +362,29 @@ const ruleCases: RuleCase[] = [
   {
     name: "build for a container deployed from a package",
     page: "release",
-    spec: edit(releaseBase(), { [`${C}.build`]: undefined, [`${C}.runtimeStack.deployMode`]: "container", [`${C}.source`]: { kind: "package", url: "obs://b/app.jar", storage: "obs" } }),
+    spec: edit(releaseBase(), {
+      [`${C}.build`]: undefined,
+      [`${C}.runtimeStack.deployMode`]: "container",
+      [`${C}.source`]: { kind: "package", url: "obs://b/app.jar", storage: "obs" },
+    }),
     path: `${C}.build`,
     rule: "is required when the component is deployed in containers",
   },
   // tolerations (Table 36)
-  { name: "toleration value when operator is Equal", page: "release", spec: deleteAt(releaseBase(), `${C}.tolerations[0].value`), path: `${C}.tolerations[0].value`, rule: "is required when operator is Equal" },
-  { name: "no toleration value with Exists", page: "release", spec: setAt(releaseBase(), `${C}.tolerations[1].value`, "x"), path: `${C}.tolerations[1].value`, rule: "must not be set when operator is Exists" },
+  {
+    name: "toleration value when operator is Equal",
+    page: "release",
+    spec: deleteAt(releaseBase(), `${C}.tolerations[0].value`),
+    path: `${C}.tolerations[0].value`,
+    rule: "is required when operator is Equal",
+  },
+  {
+    name: "no toleration value with Exists",
+    page: "release",
+    spec: setAt(releaseBase(), `${C}.tolerations[1].value`, "x"),
+    path: `${C}.tolerations[1].value`,
+    rule: "must not be set when operator is Exists",
+  },
   ...[{ effect: "NoSchedule" }, {}].map((effect) => ({
     name: `tolerationSeconds with effect ${JSON.stringify(effect)}`,
     page: "release" as const,
@@ -350,7 +393,13 @@ const ruleCases: RuleCase[] = [
     rule: "can be set only when effect is NoExecute",
   })),
   // update_strategy (Table 39)
-  { name: "progressDeadlineSeconds > minReadySeconds", page: "release", spec: edit(releaseBase(), { [`${C}.updateStrategy.minReadySeconds`]: 600, [`${C}.updateStrategy.progressDeadlineSeconds`]: 600 }), path: `${C}.updateStrategy.progressDeadlineSeconds`, rule: "must be greater than minReadySeconds" },
+  {
+    name: "progressDeadlineSeconds > minReadySeconds",
+    page: "release",
+    spec: edit(releaseBase(), { [`${C}.updateStrategy.minReadySeconds`]: 600, [`${C}.updateStrategy.progressDeadlineSeconds`]: 600 }),
+    path: `${C}.updateStrategy.progressDeadlineSeconds`,
+    rule: "must be greater than minReadySeconds",
+  },
   ...["statefulset", "daemonset"].flatMap((kind) =>
     ["maxUnavailable", "maxSurge"].map((field) => ({
       name: `${field} only for deployments (${kind})`,
@@ -361,7 +410,13 @@ const ruleCases: RuleCase[] = [
     })),
   ),
   // refer_resources (Tables 24 / 25, 27 / 28)
-  { name: "job: parameters when type is cce", page: "job", spec: deleteAt(jobMaximal(), "referResources[0].parameters"), path: "referResources[0].parameters", rule: "is required when type is cce" },
+  {
+    name: "job: parameters when type is cce",
+    page: "job",
+    spec: deleteAt(jobMaximal(), "referResources[0].parameters"),
+    path: "referResources[0].parameters",
+    rule: "is required when type is cce",
+  },
   ...(
     [
       ["efs", "csi-obs", "csi-sfsturbo"],
@@ -373,14 +428,23 @@ const ruleCases: RuleCase[] = [
     pages.map((page) => ({
       name: `volume class fixed by type ${type}`,
       page,
-      spec: edit(baseOf(page), { [inComponent(page, "referResources[0].parameters.type")]: type, [inComponent(page, "referResources[0].parameters.class")]: wrongClass }),
+      spec: edit(baseOf(page), {
+        [inComponent(page, "referResources[0].parameters.type")]: type,
+        [inComponent(page, "referResources[0].parameters.class")]: wrongClass,
+      }),
       path: inComponent(page, "referResources[0].parameters.class"),
       rule: `must be ${fixedClass} when type is ${type}`,
     })),
   ),
   // storages (Tables 5-7 / 6-8)
   ...pages.flatMap((page) => [
-    { name: "storage path for HostPath", page, spec: deleteAt(baseOf(page), inComponent(page, "storages[0].parameters.path")), path: inComponent(page, "storages[0].parameters.path"), rule: "is required when type is HostPath" },
+    {
+      name: "storage path for HostPath",
+      page,
+      spec: deleteAt(baseOf(page), inComponent(page, "storages[0].parameters.path")),
+      path: inComponent(page, "storages[0].parameters.path"),
+      rule: "is required when type is HostPath",
+    },
     ...[2, 3, 4].map((i) => ({
       name: `storage name for storages[${i}]`,
       page,
@@ -410,24 +474,68 @@ const ruleCases: RuleCase[] = [
 ];
 
 const okCases: OkCase[] = [
-  { name: "no build for a container deployed from an image", page: "release", spec: edit(releaseBase(), { [`${C}.build`]: undefined, [`${C}.runtimeStack.deployMode`]: "container", [`${C}.source`]: { kind: "image", url: "swr.example.com/a:1", storage: "swr" } }) },
-  { name: "no build for a VM deployed from a package", page: "release", spec: edit(releaseBase(), { [`${C}.build`]: undefined, [`${C}.runtimeStack`]: { name: "OpenJDK8", version: "1", type: "Java", deployMode: "virtualmachine" }, [`${C}.source`]: { kind: "package", url: "obs://b/app.jar", storage: "obs" } }) },
+  {
+    name: "no build for a container deployed from an image",
+    page: "release",
+    spec: edit(releaseBase(), {
+      [`${C}.build`]: undefined,
+      [`${C}.runtimeStack.deployMode`]: "container",
+      [`${C}.source`]: { kind: "image", url: "swr.example.com/a:1", storage: "swr" },
+    }),
+  },
+  {
+    name: "no build for a VM deployed from a package",
+    page: "release",
+    spec: edit(releaseBase(), {
+      [`${C}.build`]: undefined,
+      [`${C}.runtimeStack`]: { name: "OpenJDK8", version: "1", type: "Java", deployMode: "virtualmachine" },
+      [`${C}.source`]: { kind: "package", url: "obs://b/app.jar", storage: "obs" },
+    }),
+  },
   ...pages.map((page) => ({ name: "source kind code needs no url/storage", page, spec: setAt(baseOf(page), http(page), { kind: "code" }) })),
-  ...pages.map((page) => ({ name: "source storage obs needs no http fields", page, spec: setAt(baseOf(page), http(page), { kind: "image", url: "swr.example.com/a:1", storage: "swr" }) })),
+  ...pages.map((page) => ({
+    name: "source storage obs needs no http fields",
+    page,
+    spec: setAt(baseOf(page), http(page), { kind: "image", url: "swr.example.com/a:1", storage: "swr" }),
+  })),
   ...pages.map((page) => ({
     name: "source with storage http and every http field",
     page,
-    spec: setAt(baseOf(page), http(page), { kind: "package", url: "u", storage: "http", httpUsername: "u", httpPassword: "p", httpCommand: "c", httpHeaders: {} }),
+    spec: setAt(baseOf(page), http(page), {
+      kind: "package",
+      url: "u",
+      storage: "http",
+      httpUsername: "u",
+      httpPassword: "p",
+      httpCommand: "c",
+      httpHeaders: {},
+    }),
   })),
-  ...pages.map((page) => ({ name: "RollingRelease with rollingRelease", page, spec: setAt(baseOf(page), inComponent(page, "deployStrategy"), { type: "RollingRelease", rollingRelease: { batches: 2 } }) })),
-  { name: "gray rules as a single object (the page types rules as Object)", page: "release", spec: setAt(releaseBase(), `${C}.deployStrategy.grayRelease.rules`, { type: "HEADER", key: "k", value: "v", condition: "MATCH" }) },
+  ...pages.map((page) => ({
+    name: "RollingRelease with rollingRelease",
+    page,
+    spec: setAt(baseOf(page), inComponent(page, "deployStrategy"), { type: "RollingRelease", rollingRelease: { batches: 2 } }),
+  })),
+  {
+    name: "gray rules as a single object (the page types rules as Object)",
+    page: "release",
+    spec: setAt(releaseBase(), `${C}.deployStrategy.grayRelease.rules`, { type: "HEADER", key: "k", value: "v", condition: "MATCH" }),
+  },
   { name: "WEIGHT without the CONTENT fields", page: "release", spec: releaseTwoComponents() },
   { name: "CONTENT without the WEIGHT fields", page: "release", spec: releaseMaximal() },
   { name: "toleration Equal with an empty value", page: "release", spec: setAt(releaseBase(), `${C}.tolerations[0].value`, "") },
   { name: "toleration Exists without key (tolerates everything)", page: "release", spec: setAt(releaseBase(), `${C}.tolerations[1]`, { operator: "Exists" }) },
-  { name: "tolerationSeconds with NoExecute", page: "release", spec: setAt(releaseBase(), `${C}.tolerations[0]`, { key: "k", operator: "Equal", value: "v", effect: "NoExecute", tolerationSeconds: 0 }) },
+  {
+    name: "tolerationSeconds with NoExecute",
+    page: "release",
+    spec: setAt(releaseBase(), `${C}.tolerations[0]`, { key: "k", operator: "Equal", value: "v", effect: "NoExecute", tolerationSeconds: 0 }),
+  },
   { name: "maxSurge with workloadKind absent", page: "release", spec: deleteAt(releaseBase(), `${C}.workloadKind`) },
-  { name: "statefulset update strategy without maxSurge/maxUnavailable", page: "release", spec: edit(releaseBase(), { [`${C}.workloadKind`]: "statefulset", [`${C}.updateStrategy`]: { type: "RollingUpdate", minReadySeconds: 0 } }) },
+  {
+    name: "statefulset update strategy without maxSurge/maxUnavailable",
+    page: "release",
+    spec: edit(releaseBase(), { [`${C}.workloadKind`]: "statefulset", [`${C}.updateStrategy`]: { type: "RollingUpdate", minReadySeconds: 0 } }),
+  },
   { name: "release: cce without parameters", page: "release", spec: deleteAt(releaseBase(), `${C}.referResources[0].parameters`) },
   { name: "release: empty referResources list", page: "release", spec: setAt(releaseBase(), `${C}.referResources`, []) },
   ...(
@@ -441,10 +549,17 @@ const okCases: OkCase[] = [
     pages.map((page) => ({
       name: `volume type ${type} with class ${cls}`,
       page,
-      spec: edit(baseOf(page), { [inComponent(page, "referResources[0].parameters.type")]: type, [inComponent(page, "referResources[0].parameters.class")]: cls }),
+      spec: edit(baseOf(page), {
+        [inComponent(page, "referResources[0].parameters.type")]: type,
+        [inComponent(page, "referResources[0].parameters.class")]: cls,
+      }),
     })),
   ),
-  ...pages.map((page) => ({ name: "build.parameters with only clusterId", page, spec: setAt(baseOf(page), inComponent(page, "build"), { parameters: { clusterId: "c" } }) })),
+  ...pages.map((page) => ({
+    name: "build.parameters with only clusterId",
+    page,
+    spec: setAt(baseOf(page), inComponent(page, "build"), { parameters: { clusterId: "c" } }),
+  })),
   ...pages.map((page) => ({ name: "build without parameters", page, spec: setAt(baseOf(page), inComponent(page, "build"), {}) })),
   ...pages.map((page) => ({ name: "EmptyDir without parameters", page, spec: setAt(baseOf(page), inComponent(page, "storages[1].parameters"), {}) })),
 ];
@@ -478,11 +593,13 @@ describe("affinity weight: 100 when required, 1-100 when preferred, as a number 
     ["preferred", "-5", "must be an integer or a string of digits"],
     ["preferred", "high", "must be an integer or a string of digits"],
   ];
-  test.each(pages.flatMap((page) => ok.map(([condition, weight]) => ({ page, condition, weight }))))("$page accepts $condition weight $weight", ({ page, condition, weight }) =>
-    expectValid(codecOf(page), at(page, condition, weight)),
+  test.each(pages.flatMap((page) => ok.map(([condition, weight]) => ({ page, condition, weight }))))(
+    "$page accepts $condition weight $weight",
+    ({ page, condition, weight }) => expectValid(codecOf(page), at(page, condition, weight)),
   );
-  test.each(pages.flatMap((page) => bad.map(([condition, weight, rule]) => ({ page, condition, weight, rule }))))("$page rejects $condition weight $weight", ({ page, condition, weight, rule }) =>
-    expectIssue(codecOf(page), at(page, condition, weight), path(page), rule),
+  test.each(pages.flatMap((page) => bad.map(([condition, weight, rule]) => ({ page, condition, weight, rule }))))(
+    "$page rejects $condition weight $weight",
+    ({ page, condition, weight, rule }) => expectIssue(codecOf(page), at(page, condition, weight), path(page), rule),
   );
   test("the wire gets the String the page asks for", () => {
     const r = decodeSpec(JOB, jobMaximal());
@@ -493,9 +610,16 @@ describe("affinity weight: 100 when required, 1-100 when preferred, as a number 
 describe("source.commitId: 8-40 characters starting with a lowercase letter or digit", () => {
   const ok = ["abcdef12", "0bcdef12", `a${"F".repeat(39)}`, "1234567890abcdef1234567890abcdef12345678", "a-b_c.d/"];
   const bad = ["abcdef1" /* 7 */, `a${"0".repeat(40)}` /* 41 */, "Abcdef12", "-bcdef12", "_bcdef12", ""];
-  test.each(pages.flatMap((page) => ok.map((id) => ({ page, id }))))("$page accepts $id", ({ page, id }) => expectValid(codecOf(page), setAt(baseOf(page), inComponent(page, "source.commitId"), id)));
+  test.each(pages.flatMap((page) => ok.map((id) => ({ page, id }))))("$page accepts $id", ({ page, id }) =>
+    expectValid(codecOf(page), setAt(baseOf(page), inComponent(page, "source.commitId"), id)),
+  );
   test.each(pages.flatMap((page) => bad.map((id) => ({ page, id }))))("$page rejects '$id'", ({ page, id }) =>
-    expectIssue(codecOf(page), setAt(baseOf(page), inComponent(page, "source.commitId"), id), inComponent(page, "source.commitId"), "must be 8-40 characters starting with a lowercase letter or digit"),
+    expectIssue(
+      codecOf(page),
+      setAt(baseOf(page), inComponent(page, "source.commitId"), id),
+      inComponent(page, "source.commitId"),
+      "must be 8-40 characters starting with a lowercase letter or digit",
+    ),
   );
 });
 
@@ -503,19 +627,36 @@ describe("updateStrategy.maxUnavailable / maxSurge: integer or percentage string
   const fields = ["maxUnavailable", "maxSurge"];
   const ok = [0, 1, 10, "0%", "25%", "100%"];
   const bad = [-1, 1.5, "25", "101%", "25.5%", "%", "abc", true];
-  test.each(fields.flatMap((field) => ok.map((value) => ({ field, value }))))("$field accepts $value", ({ field, value }) => expectValid(RELEASE, setAt(releaseBase(), `${C}.updateStrategy.${field}`, value)));
+  test.each(fields.flatMap((field) => ok.map((value) => ({ field, value }))))("$field accepts $value", ({ field, value }) =>
+    expectValid(RELEASE, setAt(releaseBase(), `${C}.updateStrategy.${field}`, value)),
+  );
   test.each(fields.flatMap((field) => bad.map((value) => ({ field, value }))))("$field rejects $value", ({ field, value }) =>
-    expectIssue(RELEASE, setAt(releaseBase(), `${C}.updateStrategy.${field}`, value), `${C}.updateStrategy.${field}`, "must be a non-negative integer or a percentage string"),
+    expectIssue(
+      RELEASE,
+      setAt(releaseBase(), `${C}.updateStrategy.${field}`, value),
+      `${C}.updateStrategy.${field}`,
+      "must be a non-negative integer or a percentage string",
+    ),
   );
 });
 
 describe("StatefulSet ports: numbers or digit strings, 1-65535; the container port may be named", () => {
   test.each([1, "1", 65535, "8080"])("accepts %p", (port) => expectValid(RELEASE, setAt(releaseBase(), `${C}.ports[0].port`, port)));
-  test.each([0, "0", 65536, "70000"])("rejects %p", (port) => expectIssue(RELEASE, setAt(releaseBase(), `${C}.ports[0].targetPort`, port), `${C}.ports[0].targetPort`, "must be a port from 1 to 65535"));
-  test("rejects a name for the service port", () => expectIssue(RELEASE, setAt(releaseBase(), `${C}.ports[0].port`, "http"), `${C}.ports[0].port`, "must be an integer or a string of digits"));
-  test.each(["http", "metrics", "grpc-web", "h2c", "a1234567890bcde"])("accepts the named container port %p", (name) => expectValid(RELEASE, setAt(releaseBase(), `${C}.ports[0].targetPort`, name)));
+  test.each([0, "0", 65536, "70000"])("rejects %p", (port) =>
+    expectIssue(RELEASE, setAt(releaseBase(), `${C}.ports[0].targetPort`, port), `${C}.ports[0].targetPort`, "must be a port from 1 to 65535"),
+  );
+  test("rejects a name for the service port", () =>
+    expectIssue(RELEASE, setAt(releaseBase(), `${C}.ports[0].port`, "http"), `${C}.ports[0].port`, "must be an integer or a string of digits"));
+  test.each(["http", "metrics", "grpc-web", "h2c", "a1234567890bcde"])("accepts the named container port %p", (name) =>
+    expectValid(RELEASE, setAt(releaseBase(), `${C}.ports[0].targetPort`, name)),
+  );
   test.each(["HTTP", "-http", "http-", "my--port", "1234567890abcdef", "web_port", ""])("rejects the container port name %p", (name) =>
-    expectIssue(RELEASE, setAt(releaseBase(), `${C}.ports[0].targetPort`, name), `${C}.ports[0].targetPort`, "or a port name (up to 15 lowercase letters, digits and hyphens, with a letter)"),
+    expectIssue(
+      RELEASE,
+      setAt(releaseBase(), `${C}.ports[0].targetPort`, name),
+      `${C}.ports[0].targetPort`,
+      "or a port name (up to 15 lowercase letters, digits and hyphens, with a letter)",
+    ),
   );
   test("a number is sent as the string the page asks for", () => {
     const decoded = decodeSpec(EditReleasePlanBody, setAt(releaseBase(), `${C}.ports[0].targetPort`, 8080));
@@ -527,8 +668,12 @@ describe("StatefulSet ports: numbers or digit strings, 1-65535; the container po
 describe("affinity topologyKey: on the job page, not on the release page", () => {
   test("the job page takes it", () => expectValid(JOB, setAt(jobMaximal(), "affinity[0].topologyKey", "kubernetes.io/hostname")));
   test("the release page refuses it, saying why", () =>
-    expectIssue(RELEASE, setAt(releaseBase(), `${C}.affinity[0].topologyKey`, "kubernetes.io/hostname"), `${C}.affinity[0].topologyKey`, "its Table 24 has no topology_key, unlike the job page's Table 21"),
-  );
+    expectIssue(
+      RELEASE,
+      setAt(releaseBase(), `${C}.affinity[0].topologyKey`, "kubernetes.io/hostname"),
+      `${C}.affinity[0].topologyKey`,
+      "its Table 24 has no topology_key, unlike the job page's Table 21",
+    ));
 });
 
 describe("scalar types", () => {
@@ -659,7 +804,8 @@ describe("required fields: missing -> 'is required'", () => {
     const path = "components[1].deployStrategy.rollingRelease.batches";
     expectIssue(RELEASE, deleteAt(releaseTwoComponents(), path), path, "is required");
   });
-  test("the message is exactly 'is required'", () => expect(issuesOf(JOB, deleteAt(jobPageExample(), "replica"))).toEqual([{ path: "replica", message: "is required" }]));
+  test("the message is exactly 'is required'", () =>
+    expect(issuesOf(JOB, deleteAt(jobPageExample(), "replica"))).toEqual([{ path: "replica", message: "is required" }]));
   test("an empty spec lists each required field once", () =>
     expect(issuesOf(JOB, {})).toEqual(["name", "runtimeStack", "source", "version", "replica"].map((path) => ({ path, message: "is required" }))));
 });
@@ -703,7 +849,10 @@ describe("unknown properties", () => {
   });
 
   test.each(pages)("%s: user keys of build.parameters are not unknown properties", (page) =>
-    expectValid(codecOf(page), edit(baseOf(page), { [inComponent(page, "build.parameters.my_key")]: "v", [inComponent(page, "build.parameters.Other-Key")]: 3 })),
+    expectValid(
+      codecOf(page),
+      edit(baseOf(page), { [inComponent(page, "build.parameters.my_key")]: "v", [inComponent(page, "build.parameters.Other-Key")]: 3 }),
+    ),
   );
 });
 
@@ -717,9 +866,24 @@ describe("unknown sentinel at any depth yields no issues", () => {
   const cases: Array<[string, Codec, unknown]> = [
     ["job: the whole spec", JOB, UNKNOWN],
     ["release: the whole spec", RELEASE, UNKNOWN],
-    ...["name", "runtimeStack", "source", "version", "replica", "labels", "envs", "storages", "deployStrategy", "build", "sysConfig", "taskSetting", "affinity", "multiContainers", "templateSource", "vmappConfig"].map(
-      (p): [string, Codec, unknown] => [`job: ${p}`, JOB, job({ [p]: UNKNOWN })],
-    ),
+    ...[
+      "name",
+      "runtimeStack",
+      "source",
+      "version",
+      "replica",
+      "labels",
+      "envs",
+      "storages",
+      "deployStrategy",
+      "build",
+      "sysConfig",
+      "taskSetting",
+      "affinity",
+      "multiContainers",
+      "templateSource",
+      "vmappConfig",
+    ].map((p): [string, Codec, unknown] => [`job: ${p}`, JOB, job({ [p]: UNKNOWN })]),
     ["job: runtimeStack.type (VM)", JOB, job({ "runtimeStack.deployMode": "virtualmachine", "runtimeStack.type": UNKNOWN })],
     ["job: runtimeStack.deployMode with type Python", JOB, job({ "runtimeStack.deployMode": UNKNOWN, "runtimeStack.type": "Python" })],
     ["job: source.kind with url and storage missing", JOB, job({ source: { kind: UNKNOWN } })],
@@ -738,7 +902,11 @@ describe("unknown sentinel at any depth yields no issues", () => {
     ["job: affinity[0].condition with weight 50", JOB, job({ "affinity[0].condition": UNKNOWN, "affinity[0].weight": 50 })],
     ["job: referResources[0].parameters of a cce", JOB, job({ "referResources[0].parameters": UNKNOWN })],
     ["job: referResources[0].type without parameters", JOB, job({ "referResources[0].type": UNKNOWN, "referResources[0].parameters": undefined })],
-    ["job: volume type with a class of another type", JOB, job({ "referResources[0].parameters.type": UNKNOWN, "referResources[0].parameters.class": "csi-obs" })],
+    [
+      "job: volume type with a class of another type",
+      JOB,
+      job({ "referResources[0].parameters.type": UNKNOWN, "referResources[0].parameters.class": "csi-obs" }),
+    ],
     ["job: volume class", JOB, job({ "referResources[0].parameters.class": UNKNOWN })],
     ["job: build.parameters", JOB, job({ "build.parameters": UNKNOWN })],
     ["job: build.parameters.nodeLabelSelector", JOB, job({ "build.parameters.nodeLabelSelector": UNKNOWN })],
@@ -780,13 +948,21 @@ describe("unknown sentinel at any depth yields no issues", () => {
   test("an unknown does not hide a real error elsewhere", () =>
     expect(issuesOf(JOB, edit(jobMaximal(), { replica: UNKNOWN, name: "1bad" }))).toEqual([{ path: "name", message: expect.stringContaining(NAME_RULE) }]));
   test("a known wrong value next to an unknown one is still reported", () =>
-    expectIssue(RELEASE, rel({ [`${C}.tolerations[0].operator`]: UNKNOWN, [`${C}.tolerations[1].effect`]: "NoRun" }), `${C}.tolerations[1].effect`, "must be one of"));
+    expectIssue(
+      RELEASE,
+      rel({ [`${C}.tolerations[0].operator`]: UNKNOWN, [`${C}.tolerations[1].effect`]: "NoRun" }),
+      `${C}.tolerations[1].effect`,
+      "must be one of",
+    ));
 });
 
 describe("exported types follow the codecs' promises", () => {
   test("numbers are accepted where the pages type numbers as strings (weight, ports)", () => {
     // A compile-time check as much as a run-time one: this file does not compile if the types say string only.
-    const component: Partial<ReleasePlanComponent> = { ports: [{ name: "web", port: 80, targetPort: "http" }], affinity: [{ kind: "pod", condition: "preferred", weight: 50, matchExpressions: [] }] };
+    const component: Partial<ReleasePlanComponent> = {
+      ports: [{ name: "web", port: 80, targetPort: "http" }],
+      affinity: [{ kind: "pod", condition: "preferred", weight: 50, matchExpressions: [] }],
+    };
     expect(decodeSpec(RELEASE, setAt(releaseBase(), C, { ...(releaseBase() as { components: object[] }).components[1], ...component })).ok).toBe(true);
   });
 });

@@ -39,7 +39,8 @@ interface Answer {
   json: any;
 }
 
-type Auth = "token" | "aksk" | "none" | { token: string } | { aksk: { accessKey: string; secretKey: string }; date?: Date; tamper?: (h: Record<string, string>) => void };
+type Auth =
+  "token" | "aksk" | "none" | { token: string } | { aksk: { accessKey: string; secretKey: string }; date?: Date; tamper?: (h: Record<string, string>) => void };
 
 interface CallOptions {
   body?: unknown;
@@ -88,7 +89,11 @@ function send(base: string, method: string, path: string, headers: Record<string
 function call(method: string, path: string, opts: CallOptions = {}, base = emu.url): Promise<Answer> {
   const body = opts.rawBody ?? (opts.body === undefined ? "" : JSON.stringify(opts.body));
   const query = opts.query;
-  const fullPath = query ? `${path}?${Object.entries(query).map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join("&")}` : path;
+  const fullPath = query
+    ? `${path}?${Object.entries(query)
+        .map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`)
+        .join("&")}`
+    : path;
   const headers: Record<string, string> = { "Content-Type": "application/json", ...opts.headers };
   const auth = opts.auth ?? "token";
   if (auth === "token") headers["X-Auth-Token"] = TOKEN;
@@ -136,7 +141,12 @@ describe("seed.example.json", () => {
 
 describe("redeploy and job status", () => {
   it.each(["token", "aksk"] as const)("redeploys, runs the job RUNNING -> SUCCEEDED (%s)", async (auth) => {
-    const spec = { ...exampleSpec(), version: "2025.0324.1", replica: 3, task_setting: { parallelism: 1, active_deadline_seconds: null, completion_mode: "Indexed", suspend: false } };
+    const spec = {
+      ...exampleSpec(),
+      version: "2025.0324.1",
+      replica: 3,
+      task_setting: { parallelism: 1, active_deadline_seconds: null, completion_mode: "Indexed", suspend: false },
+    };
     const put = await call("PUT", redeployPath(), { body: spec, auth });
     expect(put.status).toBe(200);
     expect(put.headers["content-type"]).toBe("application/json");
@@ -177,7 +187,21 @@ describe("redeploy and job status", () => {
     expect(got.json.workload_kind).toBeUndefined();
     expect(got.json.external_accesses).toBeUndefined();
     expect(Object.keys(got.json).sort()).toEqual(
-      ["application_id", "description", "id", "labels", "name", "refer_resources", "replica", "runtime_stack", "source", "status", "timezone", "tomcat_opts", "version"].sort(),
+      [
+        "application_id",
+        "description",
+        "id",
+        "labels",
+        "name",
+        "refer_resources",
+        "replica",
+        "runtime_stack",
+        "source",
+        "status",
+        "timezone",
+        "tomcat_opts",
+        "version",
+      ].sort(),
     );
     // ...but the emulator keeps what was sent.
     expect(emu.getComponent(APP, COMP)?.spec.task_setting).toEqual({ parallelism: 1, completion_mode: "Indexed", suspend: false });
@@ -200,11 +224,15 @@ describe("redeploy and job status", () => {
     const renamed = await call("PUT", redeployPath(), { body: { ...exampleSpec(), name: "other-name" } });
     expect(renamed.status).toBe(400);
     expect(renamed.json).toMatchObject({ error_code: "SVCSTG.00100400", error_msg: expect.stringMatching(/name cannot be modified/) });
-    const restacked = await call("PUT", redeployPath(), { body: { ...exampleSpec(), runtime_stack: { name: "OpenJDK17", version: "1.1.1", type: "Java", deploy_mode: "virtualmachine" } } });
+    const restacked = await call("PUT", redeployPath(), {
+      body: { ...exampleSpec(), runtime_stack: { name: "OpenJDK17", version: "1.1.1", type: "Java", deploy_mode: "virtualmachine" } },
+    });
     expect(restacked.status).toBe(400);
     expect(restacked.json.error_msg).toMatch(/runtime_stack cannot be modified/);
     // Same stack with keys in another order is not a change.
-    const reordered = await call("PUT", redeployPath(), { body: { ...exampleSpec(), runtime_stack: { deploy_mode: "virtualmachine", type: "Java", version: "1.1.1", name: "OpenJDK8" } } });
+    const reordered = await call("PUT", redeployPath(), {
+      body: { ...exampleSpec(), runtime_stack: { deploy_mode: "virtualmachine", type: "Java", version: "1.1.1", name: "OpenJDK8" } },
+    });
     expect(reordered.status).toBe(200);
   });
 
@@ -221,7 +249,9 @@ describe("redeploy and job status", () => {
     const jobId: string = (await call("PUT", redeployPath(), { body: exampleSpec() })).json.job_id;
     const done = await waitForJob(jobId);
     expect(done.json.job.execution_status).toBe("FAILED");
-    expect(done.json.tasks).toContainEqual(expect.objectContaining({ task_name: "deploy-job", task_status: "FAILED", messages: ["image pull failed", "exit code 1"] }));
+    expect(done.json.tasks).toContainEqual(
+      expect.objectContaining({ task_name: "deploy-job", task_status: "FAILED", messages: ["image pull failed", "exit code 1"] }),
+    );
     const component = await call("GET", componentPath());
     expect(component.json.status).toMatchObject({ component_status: "FAILED", available_replica: 0, fail_detail: "image pull failed; exit code 1" });
     // The script was used up: the next job succeeds.

@@ -27,7 +27,10 @@ const the = (): Emulator => {
   if (emulator === undefined) throw new Error("no emulator");
   return emulator;
 };
-const calls = (method?: string, pathIncludes = "") => the().requests().filter((r) => (method === undefined || r.method === method) && r.path.includes(pathIncludes));
+const calls = (method?: string, pathIncludes = "") =>
+  the()
+    .requests()
+    .filter((r) => (method === undefined || r.method === method) && r.path.includes(pathIncludes));
 const tokenConfig = () => ({ "servicestage:endpoint": the().url, "servicestage:projectId": the().projectId });
 
 /** The resources of a type in `pulumi stack export`. */
@@ -42,7 +45,8 @@ afterEach(async () => {
 });
 
 test.each([jobComponentDir, releasePlanDir, fleetDir])("%s loads this package by its name and exactly one @pulumi/pulumi", (dir) => {
-  const resolve = (from: string, name: string) => execFileSync(process.execPath, ["-p", `require.resolve(${JSON.stringify(name)})`], { cwd: from, encoding: "utf8" }).trim();
+  const resolve = (from: string, name: string) =>
+    execFileSync(process.execPath, ["-p", `require.resolve(${JSON.stringify(name)})`], { cwd: from, encoding: "utf8" }).trim();
   expect(fs.realpathSync(resolve(dir, "pulumi-servicestage"))).toBe(path.join(repo, "dist", "sdk", "index.js"));
   // The package (at the repository root) and the program resolve the same copy.
   expect(resolve(dir, "@pulumi/pulumi")).toBe(resolve(repo, "@pulumi/pulumi"));
@@ -183,7 +187,11 @@ test("a stack of 50 JobComponents where 5 change makes exactly those 5 redeploys
   const up = await stack.up();
   expect(up.resourceChanges).toMatchObject({ update: 5, same: 46 });
   expect(the().redeployCount()).toBe(55);
-  expect(calls("PUT").map((r) => r.path.split("/")[7]).sort()).toEqual(changed);
+  expect(
+    calls("PUT")
+      .map((r) => r.path.split("/")[7])
+      .sort(),
+  ).toEqual(changed);
 });
 
 test("a redeploy made outside Pulumi, then ServiceStage failing every redeploy: up fails naming the other job, the state keeps what Pulumi deployed, the next up redeploys", async () => {
@@ -195,7 +203,11 @@ test("a redeploy made outside Pulumi, then ServiceStage failing every redeploy: 
 
   // Another pipeline redeploys the component, and its job ends.
   const path = `/v3/${PROJECT_ID}/cas/applications/app-demo/components/comp-00/redeployment`;
-  const res = await fetch(`${the().url}${path}`, { method: "PUT", headers: { "content-type": "application/json", "x-auth-token": TOKEN }, body: JSON.stringify({ ...the().getComponent("app-demo", "comp-00")?.spec, version: "2025.0999.1" }) });
+  const res = await fetch(`${the().url}${path}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json", "x-auth-token": TOKEN },
+    body: JSON.stringify({ ...the().getComponent("app-demo", "comp-00")?.spec, version: "2025.0999.1" }),
+  });
   const foreign = ((await res.json()) as { job_id: string }).job_id;
   while (the().getComponent("app-demo", "comp-00")?.status.component_status === "RUNNING") await new Promise((r) => setTimeout(r, 20));
 

@@ -152,14 +152,40 @@ const setAt = (s: Slot, value: unknown): void => {
 // ---- arbitraries ------------------------------------------------------------------------
 
 /** Every property name the fixtures use, in camelCase and snake_case: mutations land on real names too. */
-const knownKeys = [...new Set(kinds.flatMap((k) => k.bases.flatMap((b) => nodePaths(b()).map((p) => p[p.length - 1]).filter((s): s is string => typeof s === "string"))))];
+const knownKeys = [
+  ...new Set(
+    kinds.flatMap((k) =>
+      k.bases.flatMap((b) =>
+        nodePaths(b())
+          .map((p) => p[p.length - 1])
+          .filter((s): s is string => typeof s === "string"),
+      ),
+    ),
+  ),
+];
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 const key = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 12 }) },
   { weight: 3, arbitrary: fc.constantFrom(...knownKeys) },
   { weight: 1, arbitrary: fc.constantFrom(...knownKeys.map(snake)) },
-  { weight: 2, arbitrary: fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "__defineGetter__", "__provider", "", " ", "0", "length") },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "__proto__",
+      "constructor",
+      "prototype",
+      "toString",
+      "hasOwnProperty",
+      "valueOf",
+      "__defineGetter__",
+      "__provider",
+      "",
+      " ",
+      "0",
+      "length",
+    ),
+  },
 );
 
 const leaf = fc.oneof(
@@ -171,7 +197,25 @@ const leaf = fc.oneof(
   fc.constant(null),
   fc.constant(undefined),
   fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 1, -1, 2 ** 31, 2 ** 53 + 2, 1e308, 5e-324),
-  fc.constantFrom("", " ", "\u0000", "\ud800", "null", "true", "1", "1.0.0", "2025.0323.15181", "package", "image", "obs", "http", "container", "Java", "GrayRelease", "stop"),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "\ud800",
+    "null",
+    "true",
+    "1",
+    "1.0.0",
+    "2025.0323.15181",
+    "package",
+    "image",
+    "obs",
+    "http",
+    "container",
+    "Java",
+    "GrayRelease",
+    "stop",
+  ),
   fc.constantFrom(UNKNOWN.toUpperCase(), `${UNKNOWN} `, UNKNOWN.slice(1)),
 );
 
@@ -182,10 +226,16 @@ const leaf = fc.oneof(
 type Recipe = { deep: number; shape: "object" | "array" | "mixed"; inner: unknown } | { huge: number; unit: string; tail: string } | { plain: unknown };
 
 /** {a: {a: ...}}, [[...]] or a mix, up to a few thousand levels. */
-const deepUpTo = (max: number) => fc.record({ deep: fc.integer({ min: 20, max }), shape: fc.constantFrom("object" as const, "array" as const, "mixed" as const), inner: leaf });
+const deepUpTo = (max: number) =>
+  fc.record({ deep: fc.integer({ min: 20, max }), shape: fc.constantFrom("object" as const, "array" as const, "mixed" as const), inner: leaf });
 
 /** Large strings, some of them shaped to tempt a backtracking pattern (versions, names, urls). */
-const hugeUpTo = (max: number) => fc.record({ huge: fc.integer({ min: 5_000, max }), unit: fc.constantFrom("a", "1.", "0", "a-", "é", "obs://", "/", " ", "_-"), tail: fc.constantFrom("", "!", ".", "\n") });
+const hugeUpTo = (max: number) =>
+  fc.record({
+    huge: fc.integer({ min: 5_000, max }),
+    unit: fc.constantFrom("a", "1.", "0", "a-", "é", "obs://", "/", " ", "_-"),
+    tail: fc.constantFrom("", "!", ".", "\n"),
+  });
 
 const build = (r: Recipe): unknown => {
   if ("plain" in r) return r.plain;
@@ -210,18 +260,22 @@ const junk: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
     { depthSize: "small", maxDepth: 4 },
     { weight: 6, arbitrary: leaf },
     { weight: 2, arbitrary: fc.array(tie("value"), { maxLength: 5 }) },
-    { weight: 2, arbitrary: fc.array(fc.tuple(key, tie("value")), { maxLength: 6 }).map((entries) => entries.reduce<Props>((o, [k, v]) => define(o, k, v), {})) },
+    {
+      weight: 2,
+      arbitrary: fc.array(fc.tuple(key, tie("value")), { maxLength: 6 }).map((entries) => entries.reduce<Props>((o, [k, v]) => define(o, k, v), {})),
+    },
   ),
 })).value;
 
 /** In-process: nesting to 2,000 levels and strings to 250,000 characters; the host's gRPC messages get smaller ones. */
 const LIMITS = { inProcess: { depth: 2000, length: 250_000 }, host: { depth: 60, length: 50_000 } };
-const valueUpTo = (limits: { depth: number; length: number }): fc.Arbitrary<Recipe> => fc.oneof(
-  { weight: 12, arbitrary: junk.map((plain) => ({ plain })) },
-  { weight: 1, arbitrary: deepUpTo(limits.depth) },
-  { weight: 1, arbitrary: hugeUpTo(limits.length) },
-  { weight: 1, arbitrary: polluting.map((plain) => ({ plain })) },
-);
+const valueUpTo = (limits: { depth: number; length: number }): fc.Arbitrary<Recipe> =>
+  fc.oneof(
+    { weight: 12, arbitrary: junk.map((plain) => ({ plain })) },
+    { weight: 1, arbitrary: deepUpTo(limits.depth) },
+    { weight: 1, arbitrary: hugeUpTo(limits.length) },
+    { weight: 1, arbitrary: polluting.map((plain) => ({ plain })) },
+  );
 
 type Op = { kind: "delete" | "replace" | "insert" | "unknown" | "retype"; at: number; key: string; value: Recipe };
 const opUpTo = (limits: { depth: number; length: number }): fc.Arbitrary<Op> =>
@@ -380,11 +434,17 @@ describe("check in-process", () => {
 
   test("mutated valid inputs (deleted keys, random leaves, wrong types, unknowns, deep nesting, huge strings, __proto__/constructor keys): structured failures only", async () => {
     await fc.assert(
-      fc.asyncProperty(baseArb, fc.array(op, { minLength: 1, maxLength: 5 }), fc.constantFrom("none", "same", "mutated"), fc.array(op, { maxLength: 2 }), async (label, ops, oldsKind, oldOps) => {
-        const [kind, base] = fixture(label);
-        const olds = oldsKind === "none" ? {} : oldsKind === "same" ? base() : applyOps(base(), oldOps);
-        await runCheck(kind, olds, applyOps(base(), ops));
-      }),
+      fc.asyncProperty(
+        baseArb,
+        fc.array(op, { minLength: 1, maxLength: 5 }),
+        fc.constantFrom("none", "same", "mutated"),
+        fc.array(op, { maxLength: 2 }),
+        async (label, ops, oldsKind, oldOps) => {
+          const [kind, base] = fixture(label);
+          const olds = oldsKind === "none" ? {} : oldsKind === "same" ? base() : applyOps(base(), oldOps);
+          await runCheck(kind, olds, applyOps(base(), ops));
+        },
+      ),
       { numRuns: RUNS.mutated, seed: SEED },
     );
   });
@@ -438,8 +498,16 @@ describe("check through the real provider host", () => {
     /** What the host can carry: JSON, with smaller huge strings (a gRPC message holds a few MB). */
     const sample = fc.sample(
       fc.oneof(
-        baseArb.map(fixture).chain(([kind, base]) => fc.array(fc.nat(), { minLength: 1, maxLength: 3 }).map((picks) => ({ kind, olds: {}, news: withUnknowns(base(), picks).value, sentinel: true }))),
-        baseArb.map(fixture).chain(([kind, base]) => fc.array(opUpTo(LIMITS.host), { minLength: 1, maxLength: 4 }).map((ops) => ({ kind, olds: base(), news: applyOps(base(), ops), sentinel: false }))),
+        baseArb
+          .map(fixture)
+          .chain(([kind, base]) =>
+            fc.array(fc.nat(), { minLength: 1, maxLength: 3 }).map((picks) => ({ kind, olds: {}, news: withUnknowns(base(), picks).value, sentinel: true })),
+          ),
+        baseArb
+          .map(fixture)
+          .chain(([kind, base]) =>
+            fc.array(opUpTo(LIMITS.host), { minLength: 1, maxLength: 4 }).map((ops) => ({ kind, olds: base(), news: applyOps(base(), ops), sentinel: false })),
+          ),
       ),
       { numRuns: RUNS.host, seed: SEED },
     );

@@ -63,8 +63,16 @@ describe("the emulator validates requests from the pages, in ServiceStage's term
     ["a camelCase key", { ...jobPageExampleWire(), runtimeStack: {} }, "runtimeStack: is not a parameter of Table 3"],
     ["a missing mandatory field", { ...jobPageExampleWire(), replica: undefined }, "replica: is required"],
     ["a wrong type", { ...jobPageExampleWire(), replica: "1" }, "replica: must be an integer (Integer)"],
-    ["a nested misspelling", { ...jobPageExampleWire(), runtime_stack: { name: "OpenJDK8", version: "1.1.1", type: "Java", deployMode: "virtualmachine" } }, "runtime_stack.deploy_mode: is required"],
-    ["a nested unknown key", { ...jobPageExampleWire(), task_setting: { parallelism: 1, completionMode: "Indexed" } }, "task_setting.completionMode: is not a parameter of Table 39"],
+    [
+      "a nested misspelling",
+      { ...jobPageExampleWire(), runtime_stack: { name: "OpenJDK8", version: "1.1.1", type: "Java", deployMode: "virtualmachine" } },
+      "runtime_stack.deploy_mode: is required",
+    ],
+    [
+      "a nested unknown key",
+      { ...jobPageExampleWire(), task_setting: { parallelism: 1, completionMode: "Indexed" } },
+      "task_setting.completionMode: is not a parameter of Table 39",
+    ],
     ["the version pattern", { ...jobPageExampleWire(), version: "1.0" }, "version: must match ^([0-9]+)(.[0-9]+){2,3}$"],
     ["a description over 128 characters", { ...jobPageExampleWire(), description: "d".repeat(129) }, "description: must be at most 128 characters"],
   ])("a redeploy with %s is refused with SVCSTG.00100400 naming the snake_case field", async (_name, body, message) => {
@@ -82,6 +90,9 @@ describe("the emulator validates requests from the pages, in ServiceStage's term
   test("a release edit with the job page's spelling config_id is refused: the release page says conifg_id", () => {
     const plan = releasePlanWire();
     (plan.components as Array<Record<string, unknown>>)[0].configs = [{ config_id: "cfg-1", mount_path: "/etc/app" }];
-    expect(requestBodyIssues("edit-release-plan", plan)).toEqual(["components[0].configs[0].conifg_id: is required", "components[0].configs[0].config_id: is not a parameter of Table 40"]);
+    expect(requestBodyIssues("edit-release-plan", plan)).toEqual([
+      "components[0].configs[0].conifg_id: is required",
+      "components[0].configs[0].config_id: is not a parameter of Table 40",
+    ]);
   });
 });

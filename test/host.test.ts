@@ -19,7 +19,12 @@ let host: ProviderHost;
 let registered: Registered[];
 
 const program = () => [
-  new JobComponent("job", { applicationId: APP_ID, componentId: COMPONENT_ID, ...jobSpec(), source: { kind: "package", url: "obs://bucket0001/weather-1.0.0.jar", storage: "obs", version: pulumi.secret("1.0.0") } } as never),
+  new JobComponent("job", {
+    applicationId: APP_ID,
+    componentId: COMPONENT_ID,
+    ...jobSpec(),
+    source: { kind: "package", url: "obs://bucket0001/weather-1.0.0.jar", storage: "obs", version: pulumi.secret("1.0.0") },
+  } as never),
   new ReleasePlan("plan", { releasePlanId: RELEASE_PLAN_ID, ...releaseSpec() } as never),
 ];
 
@@ -63,8 +68,17 @@ describe("through the real provider host", () => {
   test("check: valid inputs pass; bad inputs fail by camelCase property; unknowns pass; no HTTP", async () => {
     expect((await host.check({}, plain(job().inputs))).failures).toEqual([]);
     const bad = await host.check({}, { ...plain(job().inputs), replica: -1, source: { kind: "package", storage: "http", url: "x" } });
-    expect(bad.failures.map((f) => f.property).sort()).toEqual(["replica", "source.httpCommand", "source.httpHeaders", "source.httpPassword", "source.httpUsername"]);
-    const unknown = await host.check({}, { ...plain(job().inputs), version: UNKNOWN, source: { kind: "package", url: UNKNOWN, storage: "obs" }, taskSetting: UNKNOWN });
+    expect(bad.failures.map((f) => f.property).sort()).toEqual([
+      "replica",
+      "source.httpCommand",
+      "source.httpHeaders",
+      "source.httpPassword",
+      "source.httpUsername",
+    ]);
+    const unknown = await host.check(
+      {},
+      { ...plain(job().inputs), version: UNKNOWN, source: { kind: "package", url: UNKNOWN, storage: "obs" }, taskSetting: UNKNOWN },
+    );
     expect(unknown.failures).toEqual([]);
     expect((await host.check({}, plain(plan().inputs))).failures).toEqual([]);
     expect(emulator.requests()).toHaveLength(0);
@@ -104,7 +118,9 @@ describe("through the real provider host", () => {
     const inputs = (await host.check({}, plain(job().inputs))).inputs;
     const created = await host.create(inputs);
     emulator.scriptNextJob(COMPONENT_ID, { status: "FAILED", messages: ["OOMKilled in task runner"] });
-    await expect(host.update(created.id, created.properties, { ...inputs, version: "2025.0601.2" })).rejects.toThrow(/job JOB[\w-]+ ended FAILED.*OOMKilled in task runner/);
+    await expect(host.update(created.id, created.properties, { ...inputs, version: "2025.0601.2" })).rejects.toThrow(
+      /job JOB[\w-]+ ended FAILED.*OOMKilled in task runner/,
+    );
   });
 
   test("throttling: 429s are retried and the update lands once", async () => {
@@ -122,7 +138,12 @@ describe("through the real provider host", () => {
   test("AK/SK from stack config signs the calls", async () => {
     await host.close();
     host = await startProviderHost(repo, { HW_AUTH_TOKEN: "" });
-    await host.configure({ "servicestage:endpoint": emulator.url, "servicestage:projectId": PROJECT_ID, "servicestage:accessKey": ACCESS_KEY, "servicestage:secretKey": SECRET_KEY });
+    await host.configure({
+      "servicestage:endpoint": emulator.url,
+      "servicestage:projectId": PROJECT_ID,
+      "servicestage:accessKey": ACCESS_KEY,
+      "servicestage:secretKey": SECRET_KEY,
+    });
     const inputs = (await host.check({}, plain(plan().inputs))).inputs;
     await host.create(inputs);
     expect(emulator.requests().map((r) => r.auth)).toEqual(["aksk", "aksk"]);

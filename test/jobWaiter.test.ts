@@ -82,7 +82,11 @@ describe("waitForJob with a scripted getJob (fake clock)", () => {
   it.each(["FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKED", "UNKNOWN"] as const)(
     "fails on %s with the job id and the failing tasks' names and messages",
     async (status) => {
-      const tasks = [prepareTask, deployTask(status, ["image pull failed", "back-off 5m"]), { task_name: "notify-job", task_status: "FAILED", messages: "webhook 502" }];
+      const tasks = [
+        prepareTask,
+        deployTask(status, ["image pull failed", "back-off 5m"]),
+        { task_name: "notify-job", task_status: "FAILED", messages: "webhook 502" },
+      ];
       const { getJob, polledAt } = scripted(["RUNNING", jobWith(status, tasks)]);
       const e = failure((await run(getJob, polledAt)).result);
       expect(e).toMatchObject({ name: "JobFailedError", jobId: JOB_ID, status });
@@ -157,7 +161,13 @@ describe("waitForJob against the emulator", () => {
   let client: ServiceStageClient;
   beforeEach(async () => {
     emu = await startEmulator({ seed: seed(), token: TOKEN, accessKey: ACCESS_KEY, secretKey: SECRET_KEY, jobDurationMs: JOB_MS });
-    client = new ServiceStageClient({ endpoint: emu.url, projectId: PROJECT_ID, credentials: { kind: "token", token: TOKEN }, timeoutMs: 2000, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+    client = new ServiceStageClient({
+      endpoint: emu.url,
+      projectId: PROJECT_ID,
+      credentials: { kind: "token", token: TOKEN },
+      timeoutMs: 2000,
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    });
   });
   afterEach(() => emu.close());
 

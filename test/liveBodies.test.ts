@@ -77,19 +77,65 @@ const componentCases: Array<[string, (live: Wire, status: Wire) => void, Record<
   ["as the console leaves it", () => undefined],
   ["a description over 128 characters", (live) => (live.description = "d".repeat(300))],
   ["limit_cpu and request_memory as strings", (live) => Object.assign(live, { limit_cpu: "0.5", request_memory: "0.5" })],
-  ["an env value_from.reference_type outside the request enum", (live) => (live.envs = [{ name: "CFG", value_from: { reference_type: "configMap", name: "cm", key: "k", optional: true } }, { name: "POD", value: "x", inner: true }])],
-  ["a deploy_strategy.type the redeploy page does not list", (live) => (live.deploy_strategy = { type: "BlueGreenRelease", blue_green_release: { switch: "manual" } })],
+  [
+    "an env value_from.reference_type outside the request enum",
+    (live) =>
+      (live.envs = [
+        { name: "CFG", value_from: { reference_type: "configMap", name: "cm", key: "k", optional: true } },
+        { name: "POD", value: "x", inner: true },
+      ]),
+  ],
+  [
+    "a deploy_strategy.type the redeploy page does not list",
+    (live) => (live.deploy_strategy = { type: "BlueGreenRelease", blue_green_release: { switch: "manual" } }),
+  ],
   ["a two-part version made before the current pattern", (live) => (live.version = "1.0")],
   [
     "an http source: the GET omits http_password",
     (live) => (live.source = { kind: "package", storage: "http", url: "https://repo.example/report.jar", http_username: "deploy", http_command: "curl" }),
-    { source: { kind: "package", storage: "http", url: "https://repo.example/report.jar", httpUsername: "deploy", httpPassword: "s3cret-http", httpCommand: "curl", httpHeaders: { "X-Trace": "1" } } },
+    {
+      source: {
+        kind: "package",
+        storage: "http",
+        url: "https://repo.example/report.jar",
+        httpUsername: "deploy",
+        httpPassword: "s3cret-http",
+        httpCommand: "curl",
+        httpHeaders: { "X-Trace": "1" },
+      },
+    },
   ],
-  ["a cce refer resource without parameters", (live) => (live.refer_resources = [{ id: "cce-1", type: "cce" }, { id: "elb-1", type: "elb", parameters: {} }])],
-  ["affinity in the SDK model's {az, node, component} shape", (live) => (live.affinity = { az: ["cn-north-4a"], node: [], component: [{ displayName: "db", name: "db" }] })],
-  ["keys no page or model knows, at any depth, and an extra runtime_stack key", (live) => Object.assign(live, { workload_name: "report-job-x1", future_field: { nested: [1, "two"] }, runtime_stack: { ...(live.runtime_stack as Wire), url: "https://stack.example/jdk8" }, source: { ...(live.source as Wire), repo_ref: "main", web_url: "" } })],
-  ["a status with a fail_detail, an unknown component_status and times as strings", (_live, status) => Object.assign(status, { component_status: "GRAYING", fail_detail: "create_failed", update_time: "1751000000000", create_time: "1751000000000" })],
-  ["probes with numbers as strings and an exec command", (live) => (live.liveness_probe = { type: "command", delay: "30", timeout: "5", command: ["sh", "-c", "true"], future: true })],
+  [
+    "a cce refer resource without parameters",
+    (live) =>
+      (live.refer_resources = [
+        { id: "cce-1", type: "cce" },
+        { id: "elb-1", type: "elb", parameters: {} },
+      ]),
+  ],
+  [
+    "affinity in the SDK model's {az, node, component} shape",
+    (live) => (live.affinity = { az: ["cn-north-4a"], node: [], component: [{ displayName: "db", name: "db" }] }),
+  ],
+  [
+    "keys no page or model knows, at any depth, and an extra runtime_stack key",
+    (live) =>
+      Object.assign(live, {
+        workload_name: "report-job-x1",
+        future_field: { nested: [1, "two"] },
+        runtime_stack: { ...(live.runtime_stack as Wire), url: "https://stack.example/jdk8" },
+        source: { ...(live.source as Wire), repo_ref: "main", web_url: "" },
+      }),
+  ],
+  [
+    "a status with a fail_detail, an unknown component_status and times as strings",
+    (_live, status) =>
+      Object.assign(status, { component_status: "GRAYING", fail_detail: "create_failed", update_time: "1751000000000", create_time: "1751000000000" }),
+  ],
+  [
+    "probes with numbers as strings and an exec command",
+    (live) => (live.liveness_probe = { type: "command", delay: "30", timeout: "5", command: ["sh", "-c", "true"], future: true }),
+  ],
 ];
 
 describe.each(componentCases)("a live job component: %s", (_name, mutate, overrides) => {
@@ -169,8 +215,15 @@ const component = (plan: Wire) => (plan.components as Wire[])[0];
 const planCases: Array<[string, (plan: Wire) => void]> = [
   ["as the console leaves it", () => undefined],
   ["a component without refer_resources", (plan) => delete component(plan).refer_resources],
-  ["config_id spelled as the job page spells it (and changed in the console)", (plan) => (component(plan).configs = [{ config_id: "cfg-9", mount_path: "/etc/app" }])],
-  ["seq as a string, a swimlane and keys no page knows", (plan) => Object.assign(plan, { swimlane_id: "lane-1", execute_time: 0, components: [{ ...component(plan), seq: "1", workload_name: "api-x", future: {} }] })],
+  [
+    "config_id spelled as the job page spells it (and changed in the console)",
+    (plan) => (component(plan).configs = [{ config_id: "cfg-9", mount_path: "/etc/app" }]),
+  ],
+  [
+    "seq as a string, a swimlane and keys no page knows",
+    (plan) =>
+      Object.assign(plan, { swimlane_id: "lane-1", execute_time: 0, components: [{ ...component(plan), seq: "1", workload_name: "api-x", future: {} }] }),
+  ],
   ["a desc over the page's length and an unknown fail_strategy", (plan) => Object.assign(plan, { desc: "d".repeat(400), fail_strategy: "pause" })],
 ];
 
@@ -187,7 +240,11 @@ describe.each(planCases)("a live release task: %s", (_name, mutate) => {
     const read = await releasePlanProvider.read(created.id, created.outs);
     const props = read.props as { components: Array<Record<string, unknown>> };
     const liveConfig = (component(live).configs as Wire[])[0];
-    expect(props.components[0]).toMatchObject({ componentId: "comp-api", version: "1.0.0", configs: [{ configId: liveConfig.conifg_id ?? liveConfig.config_id, mountPath: "/etc/app" }] });
+    expect(props.components[0]).toMatchObject({
+      componentId: "comp-api",
+      version: "1.0.0",
+      configs: [{ configId: liveConfig.conifg_id ?? liveConfig.config_id, mountPath: "/etc/app" }],
+    });
     if (component(live).refer_resources === undefined) expect(props.components[0].referResources).toEqual(declaredPlan().components[0].referResources);
   });
 });

@@ -36,11 +36,26 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(program, "package.json"), JSON.stringify(manifest, null, 2));
   const versionOf = (name: string) => JSON.parse(fs.readFileSync(path.join(repo, "node_modules", name, "package.json"), "utf8")).version;
   // Pinned to what this checkout runs, so the install is served from npm's cache.
-  npm(["install", "--prefer-offline", "--no-audit", "--no-fund", `./${tarball}`, `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`, `typescript@${versionOf("typescript")}`, `@types/node@${versionOf("@types/node")}`], program);
+  npm(
+    [
+      "install",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+      `./${tarball}`,
+      `@pulumi/pulumi@${versionOf("@pulumi/pulumi")}`,
+      `typescript@${versionOf("typescript")}`,
+      `@types/node@${versionOf("@types/node")}`,
+    ],
+    program,
+  );
 
   emulator = await startEmulator({ seed: fleetSeed(1), token: TOKEN, jobDurationMs: 50 });
   stack = new ProgramStack(program);
-  await stack.init({ "servicestage:endpoint": emulator.url, "servicestage:projectId": PROJECT_ID, releasePlanId: RELEASE_PLAN_ID }, { "servicestage:authToken": TOKEN });
+  await stack.init(
+    { "servicestage:endpoint": emulator.url, "servicestage:projectId": PROJECT_ID, releasePlanId: RELEASE_PLAN_ID },
+    { "servicestage:authToken": TOKEN },
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -50,9 +65,12 @@ afterAll(async () => {
 });
 
 test("the program resolves this package and exactly one @pulumi/pulumi from its own node_modules", () => {
-  const resolve = (name: string) => execFileSync(process.execPath, ["-p", `require.resolve(${JSON.stringify(name)})`], { cwd: program, encoding: "utf8" }).trim();
+  const resolve = (name: string) =>
+    execFileSync(process.execPath, ["-p", `require.resolve(${JSON.stringify(name)})`], { cwd: program, encoding: "utf8" }).trim();
   expect(resolve("pulumi-servicestage/provider")).toContain(path.join(program, "node_modules", "pulumi-servicestage"));
-  const copies = execFileSync("find", [path.join(program, "node_modules"), "-path", "*/@pulumi/pulumi/package.json"], { encoding: "utf8" }).trim().split("\n");
+  const copies = execFileSync("find", [path.join(program, "node_modules"), "-path", "*/@pulumi/pulumi/package.json"], { encoding: "utf8" })
+    .trim()
+    .split("\n");
   expect(copies).toEqual([path.join(program, "node_modules", "@pulumi", "pulumi", "package.json")]);
 });
 
@@ -80,7 +98,26 @@ test("a strict TypeScript program reads every argument as a typed output (none o
   fs.writeFileSync(path.join(program, "typecheck.ts"), source);
   try {
     const tsc = path.join(program, "node_modules", "typescript", "bin", "tsc");
-    execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--skipLibCheck", "false", "--types", "node", "--module", "commonjs", "--moduleResolution", "node", "--target", "ES2022", "typecheck.ts"], { cwd: program, encoding: "utf8", stdio: "pipe" });
+    execFileSync(
+      process.execPath,
+      [
+        tsc,
+        "--noEmit",
+        "--strict",
+        "--skipLibCheck",
+        "false",
+        "--types",
+        "node",
+        "--module",
+        "commonjs",
+        "--moduleResolution",
+        "node",
+        "--target",
+        "ES2022",
+        "typecheck.ts",
+      ],
+      { cwd: program, encoding: "utf8", stdio: "pipe" },
+    );
   } catch (e) {
     throw new Error(`tsc failed:\n${(e as { stdout?: string }).stdout ?? e}`, { cause: e });
   } finally {
@@ -94,7 +131,11 @@ test("preview 0 calls; up one redeploy and one edit; a change one PUT; an unchan
 
   const up = await stack.up();
   expect(up.resourceChanges).toEqual({ create: 3 });
-  expect(calls("PUT").map((r) => r.path).sort()).toEqual([`${componentPath}/redeployment`, planPath]);
+  expect(
+    calls("PUT")
+      .map((r) => r.path)
+      .sort(),
+  ).toEqual([`${componentPath}/redeployment`, planPath]);
 
   await stack.pulumi(["config", "set", "version", "2025.0701.1"]);
   emulator.clearRequests();

@@ -46,14 +46,23 @@ describe("JobComponent check", () => {
   test("never rejects values that are unknown during preview", async () => {
     const r = await jobComponentProvider.check(
       {},
-      jobComponentInputs({ componentId: UNKNOWN, version: UNKNOWN, source: { kind: UNKNOWN, url: UNKNOWN }, labels: UNKNOWN, taskSetting: { parallelism: UNKNOWN, completionMode: "Indexed", suspend: false } }),
+      jobComponentInputs({
+        componentId: UNKNOWN,
+        version: UNKNOWN,
+        source: { kind: UNKNOWN, url: UNKNOWN },
+        labels: UNKNOWN,
+        taskSetting: { parallelism: UNKNOWN, completionMode: "Indexed", suspend: false },
+      }),
     );
     expect(r.failures).toEqual([]);
   });
 
   test("refuses a change of name or runtime stack, saying why and what to do", async () => {
     const olds = jobComponentInputs();
-    const r = await jobComponentProvider.check(olds, jobComponentInputs({ name: "renamed", runtimeStack: { name: "OpenJDK17", version: "1", type: "Java", deployMode: "virtualmachine" } }));
+    const r = await jobComponentProvider.check(
+      olds,
+      jobComponentInputs({ name: "renamed", runtimeStack: { name: "OpenJDK17", version: "1", type: "Java", deployMode: "virtualmachine" } }),
+    );
     expect((r.failures ?? []).map((f) => f.property).sort()).toEqual(["name", "runtimeStack"]);
     expect(r.failures?.[0].reason).toMatch(/cannot be modified.*create a new component/);
   });
@@ -62,16 +71,26 @@ describe("JobComponent check", () => {
 describe("JobComponent diff", () => {
   const outs = () => ({ ...jobComponentInputs(), waitForJob: true, jobTimeoutSeconds: 1200, jobId: "JOB1", jobStatus: "SUCCEEDED", __provider: "old" });
   test("no change, even when __provider differs", async () => {
-    expect(await jobComponentProvider.diff("x", outs(), { ...jobComponentInputs(), waitForJob: true, jobTimeoutSeconds: 1200, __provider: "new" })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await jobComponentProvider.diff("x", outs(), { ...jobComponentInputs(), waitForJob: true, jobTimeoutSeconds: 1200, __provider: "new" })).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
   test("a version change updates in place", async () => {
     expect(await jobComponentProvider.diff("x", outs(), { ...outs(), version: "2025.0324.1" })).toMatchObject({ changes: true, replaces: [] });
   });
   test("identity changes replace", async () => {
-    expect(await jobComponentProvider.diff("x", outs(), { ...outs(), componentId: "other", projectId: "p2" })).toMatchObject({ changes: true, replaces: ["componentId", "projectId"] });
+    expect(await jobComponentProvider.diff("x", outs(), { ...outs(), componentId: "other", projectId: "p2" })).toMatchObject({
+      changes: true,
+      replaces: ["componentId", "projectId"],
+    });
   });
   test("unknowns count as changes", async () => {
-    expect(await jobComponentProvider.diff("x", outs(), { ...outs(), source: { kind: "package", url: UNKNOWN, storage: "obs" } })).toMatchObject({ changes: true, replaces: [] });
+    expect(await jobComponentProvider.diff("x", outs(), { ...outs(), source: { kind: "package", url: UNKNOWN, storage: "obs" } })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
     expect(emulator.requests()).toHaveLength(0);
   });
 });
@@ -83,7 +102,10 @@ describe("JobComponent create, update, read, delete", () => {
     expect(r.id).toBe(`${APP_ID}/${COMPONENT_ID}`);
     expect(r.outs).toMatchObject({ version: "2025.0401.1", jobStatus: "SUCCEEDED", jobId: expect.stringMatching(/^JOB/) });
     const c = calls();
-    expect(c.slice(0, 2)).toEqual([`GET /applications/${APP_ID}/components/${COMPONENT_ID}`, `PUT /applications/${APP_ID}/components/${COMPONENT_ID}/redeployment`]);
+    expect(c.slice(0, 2)).toEqual([
+      `GET /applications/${APP_ID}/components/${COMPONENT_ID}`,
+      `PUT /applications/${APP_ID}/components/${COMPONENT_ID}/redeployment`,
+    ]);
     expect(c.slice(2).every((x) => x === "GET /jobs/JOB")).toBe(true);
     expect(emulator.getComponent(APP_ID, COMPONENT_ID)?.spec.version).toBe("2025.0401.1");
     expect(progress.some((m) => m.includes("SUCCEEDED"))).toBe(true);
@@ -116,7 +138,9 @@ describe("JobComponent create, update, read, delete", () => {
   test("a FAILED job fails the update with the job id and the task's message", async () => {
     const olds = { ...(await jobComponentProvider.create((await jobComponentProvider.check({}, jobComponentInputs())).inputs)).outs };
     emulator.scriptNextJob(COMPONENT_ID, { status: "FAILED", messages: ["image pull failed: manifest unknown"] });
-    await expect(jobComponentProvider.update("x", olds, { ...olds, version: "9.9.9" })).rejects.toThrow(/job JOB[\w-]+ ended FAILED: .*image pull failed: manifest unknown/);
+    await expect(jobComponentProvider.update("x", olds, { ...olds, version: "9.9.9" })).rejects.toThrow(
+      /job JOB[\w-]+ ended FAILED: .*image pull failed: manifest unknown/,
+    );
   });
 
   test("a job that outlives jobTimeoutSeconds fails with the job id", async () => {
@@ -128,7 +152,11 @@ describe("JobComponent create, update, read, delete", () => {
   test("read reports drift on what the GET returns and realigns inputs", async () => {
     const created = await jobComponentProvider.create((await jobComponentProvider.check({}, jobComponentInputs())).inputs);
     const live = emulator.getComponent(APP_ID, COMPONENT_ID);
-    emulator.putComponent(APP_ID, COMPONENT_ID, { ...live?.spec, version: "7.7.7", task_setting: { parallelism: 9, completion_mode: "Indexed", suspend: false } });
+    emulator.putComponent(APP_ID, COMPONENT_ID, {
+      ...live?.spec,
+      version: "7.7.7",
+      task_setting: { parallelism: 9, completion_mode: "Indexed", suspend: false },
+    });
     emulator.clearRequests();
     const r = await jobComponentProvider.read(created.id, created.outs);
     expect(calls()).toEqual([`GET /applications/${APP_ID}/components/${COMPONENT_ID}`]);
@@ -197,7 +225,11 @@ describe("ReleasePlan", () => {
   });
 
   test("the release page's spellings go on the wire: conifg_id and hostname", async () => {
-    const component = { ...(releasePlanInputs().components as Record<string, unknown>[])[0], configs: [{ configId: "cfg-1", mountPath: "/etc/cfg" }], hostAliases: [{ ip: "10.0.0.1", hostnames: ["db.local"] }] };
+    const component = {
+      ...(releasePlanInputs().components as Record<string, unknown>[])[0],
+      configs: [{ configId: "cfg-1", mountPath: "/etc/cfg" }],
+      hostAliases: [{ ip: "10.0.0.1", hostnames: ["db.local"] }],
+    };
     const inputs = (await releasePlanProvider.check({}, releasePlanInputs({ components: [component] }))).inputs;
     await releasePlanProvider.create(inputs);
     const put = emulator.requests().find((r) => r.method === "PUT");
@@ -214,7 +246,9 @@ describe("settings", () => {
     expect(read.id).toBe(`${APP_ID}/${COMPONENT_ID}`);
     expect(progress.some((m) => /retrying.*no answer within 500 ms/.test(m))).toBe(true);
     setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, authToken: TOKEN, requestTimeoutSeconds: "soon" });
-    await expect(jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs())).rejects.toThrow(/servicestage:requestTimeoutSeconds.*SERVICESTAGE_REQUEST_TIMEOUT_SECONDS/);
+    await expect(jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs())).rejects.toThrow(
+      /servicestage:requestTimeoutSeconds.*SERVICESTAGE_REQUEST_TIMEOUT_SECONDS/,
+    );
   });
 
   test("stack config wins over the environment; the resource's projectId wins over both", async () => {

@@ -31,7 +31,15 @@ const authConfig = (auth: Auth): Record<string, string> =>
     ? { "servicestage:authToken": CREDS.token }
     : { "servicestage:accessKey": CREDS.accessKey, "servicestage:secretKey": CREDS.secretKey, "servicestage:securityToken": CREDS.securityToken };
 /** The host must take everything from the stack config, never from the test's environment. */
-const HOST_ENV = { HW_AUTH_TOKEN: "", HW_ACCESS_KEY: "", HW_SECRET_KEY: "", HW_SECURITY_TOKEN: "", HW_PROJECT_ID: "", SERVICESTAGE_ENDPOINT: "", SERVICESTAGE_REQUEST_TIMEOUT_SECONDS: "" };
+const HOST_ENV = {
+  HW_AUTH_TOKEN: "",
+  HW_ACCESS_KEY: "",
+  HW_SECRET_KEY: "",
+  HW_SECURITY_TOKEN: "",
+  HW_PROJECT_ID: "",
+  SERVICESTAGE_ENDPOINT: "",
+  SERVICESTAGE_REQUEST_TIMEOUT_SECONDS: "",
+};
 
 const COMPONENT_PATH = `/v3/${PROJECT_ID}/cas/applications/${APP_ID}/components/${COMPONENT_ID}`;
 const REDEPLOY_PATH = `${COMPONENT_PATH}/redeployment`;
@@ -85,11 +93,22 @@ const figures: Array<{ name: string; ms: number; retries: number; requests: numb
  * shared by the whole process.
  */
 const begin = async (o: { auth?: Auth; jobDurationMs?: number; proxy?: boolean; config?: Record<string, string>; deploy?: boolean } = {}): Promise<Case> => {
-  const emulator = await startEmulator({ seed: seed(), token: CREDS.token, accessKey: CREDS.accessKey, secretKey: CREDS.secretKey, jobDurationMs: o.jobDurationMs ?? 30 });
+  const emulator = await startEmulator({
+    seed: seed(),
+    token: CREDS.token,
+    accessKey: CREDS.accessKey,
+    secretKey: CREDS.secretKey,
+    jobDurationMs: o.jobDurationMs ?? 30,
+  });
   const proxy = o.proxy ? await startFaultProxy(emulator.url) : undefined;
   const host = await nextHost();
   c = { emulator, proxy, host, job: {}, plan: {}, logMark: 0, started: 0, seen: [] };
-  await host.configure({ "servicestage:endpoint": (proxy ?? emulator).url, "servicestage:projectId": PROJECT_ID, ...authConfig(o.auth ?? "token"), ...o.config });
+  await host.configure({
+    "servicestage:endpoint": (proxy ?? emulator).url,
+    "servicestage:projectId": PROJECT_ID,
+    ...authConfig(o.auth ?? "token"),
+    ...o.config,
+  });
   const inputsOf = (suffix: string) => unwrapSecrets((registered.find((r) => r.type.endsWith(suffix)) as Registered).inputs);
   c.job = (await host.check({}, inputsOf(":JobComponent"))).inputs;
   c.plan = (await host.check({}, inputsOf(":ReleasePlan"))).inputs;
@@ -110,7 +129,10 @@ const the = (): Case => {
 };
 const newLogs = () => the().host.logs.slice(the().logMark);
 const retries = () => newLogs().filter((l) => /retrying in/.test(l));
-const requests = (method?: string, pathIncludes?: string) => the().emulator.requests().filter((r) => (method === undefined || r.method === method) && (pathIncludes === undefined || r.path.includes(pathIncludes)));
+const requests = (method?: string, pathIncludes?: string) =>
+  the()
+    .emulator.requests()
+    .filter((r) => (method === undefined || r.method === method) && (pathIncludes === undefined || r.path.includes(pathIncludes)));
 const lastJobId = () => the().emulator.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id;
 
 /** The declared change: a new version (and anything else given). */
@@ -156,7 +178,10 @@ afterEach(async () => {
 
 afterAll(async () => {
   await (await warmHost)?.close();
-  if (figures.length > 0) console.log(`reliability figures:\n${figures.map((f) => `  ${f.ms} ms, ${f.retries} retries, ${f.requests} requests, ${f.redeploys} redeploys: ${f.name}`).join("\n")}`);
+  if (figures.length > 0)
+    console.log(
+      `reliability figures:\n${figures.map((f) => `  ${f.ms} ms, ${f.retries} retries, ${f.requests} requests, ${f.redeploys} redeploys: ${f.name}`).join("\n")}`,
+    );
 });
 
 // ---- transient failures: retried within bounds, the change lands once ------------------------------
@@ -190,7 +215,11 @@ describe("transient failures are retried and the update lands once", () => {
     const puts = requests("PUT");
     expect(puts.map((r) => r.status)).toEqual([429, 429, 429, 200]);
     for (let i = 1; i < puts.length; i++) expect(puts[i].at - puts[i - 1].at).toBeGreaterThanOrEqual(950);
-    expect(requests("GET", JOBS_PATH).map((r) => r.status).slice(0, 3)).toEqual([429, 429, 200]);
+    expect(
+      requests("GET", JOBS_PATH)
+        .map((r) => r.status)
+        .slice(0, 3),
+    ).toEqual([429, 429, 200]);
     // A 429 was refused by the gateway: no need to look for a job before retrying.
     expect(requests("GET").filter((r) => r.path === COMPONENT_PATH)).toHaveLength(0);
     expect(emulator.redeployCount(COMPONENT_ID)).toBe(2); // the create, then this change once
@@ -217,8 +246,18 @@ describe("transient failures are retried and the update lands once", () => {
     for (const status of [500, 502]) emulator.injectFault({ method: "PUT", kind: "status", status });
     for (const status of [503, 504]) emulator.injectFault({ method: "GET", pathIncludes: JOBS_PATH, kind: "status", status });
     const out = await update();
-    const trace = requests().map((r) => `${r.method} ${r.path.startsWith(JOBS_PATH) ? "job" : r.path === COMPONENT_PATH ? "component" : "redeploy"} ${r.status}`);
-    expect(trace.slice(0, 7)).toEqual(["PUT redeploy 500", "GET component 200", "PUT redeploy 502", "GET component 200", "PUT redeploy 200", "GET job 503", "GET job 504"]);
+    const trace = requests().map(
+      (r) => `${r.method} ${r.path.startsWith(JOBS_PATH) ? "job" : r.path === COMPONENT_PATH ? "component" : "redeploy"} ${r.status}`,
+    );
+    expect(trace.slice(0, 7)).toEqual([
+      "PUT redeploy 500",
+      "GET component 200",
+      "PUT redeploy 502",
+      "GET component 200",
+      "PUT redeploy 200",
+      "GET job 503",
+      "GET job 504",
+    ]);
     expect(trace[trace.length - 1]).toBe("GET job 200");
     expect(emulator.redeployCount(COMPONENT_ID)).toBe(2);
     expect(out.properties).toMatchObject({ jobId: lastJobId(), jobStatus: "SUCCEEDED" });
@@ -233,7 +272,11 @@ describe("transient failures are retried and the update lands once", () => {
     emulator.injectFault({ method: "GET", pathIncludes: JOBS_PATH, kind: "lostAnswer" });
     const out = await update();
     expect(requests("PUT").map((r) => r.status)).toEqual([0, 200]);
-    expect(requests("GET", JOBS_PATH).map((r) => r.status).slice(0, 3)).toEqual([0, 0, 200]);
+    expect(
+      requests("GET", JOBS_PATH)
+        .map((r) => r.status)
+        .slice(0, 3),
+    ).toEqual([0, 0, 200]);
     expect(emulator.redeployCount(COMPONENT_ID)).toBe(2);
     expect(out.properties).toMatchObject({ jobId: lastJobId(), jobStatus: "SUCCEEDED" });
     expect(retries()).toHaveLength(3);
@@ -308,16 +351,19 @@ describe("failures are reported clearly and not retried", () => {
     expect(emulator.redeployCount(COMPONENT_ID)).toBe(2);
   });
 
-  test.each(["FAILED", "CANCELLED", "PARTIALLY_FAILED"] as const)("a job that ends %s fails the update with the job id and the task's message", async (status) => {
-    const { emulator } = await begin({ auth: "aksk" });
-    emulator.scriptNextJob(COMPONENT_ID, { status, messages: [`task runner says ${status.toLowerCase()}`] });
-    const message = await updateFails();
-    expect(message).toContain(`redeploy of job component ${APP_ID}/${COMPONENT_ID} failed: job ${lastJobId()} ended ${status}`);
-    expect(message).toContain(`task runner says ${status.toLowerCase()}`);
-    expect(requests("PUT")).toHaveLength(1);
-    expect(retries()).toHaveLength(0);
-    expect(emulator.redeployCount(COMPONENT_ID)).toBe(2);
-  });
+  test.each(["FAILED", "CANCELLED", "PARTIALLY_FAILED"] as const)(
+    "a job that ends %s fails the update with the job id and the task's message",
+    async (status) => {
+      const { emulator } = await begin({ auth: "aksk" });
+      emulator.scriptNextJob(COMPONENT_ID, { status, messages: [`task runner says ${status.toLowerCase()}`] });
+      const message = await updateFails();
+      expect(message).toContain(`redeploy of job component ${APP_ID}/${COMPONENT_ID} failed: job ${lastJobId()} ended ${status}`);
+      expect(message).toContain(`task runner says ${status.toLowerCase()}`);
+      expect(requests("PUT")).toHaveLength(1);
+      expect(retries()).toHaveLength(0);
+      expect(emulator.redeployCount(COMPONENT_ID)).toBe(2);
+    },
+  );
 
   test("a job still RUNNING after jobTimeoutSeconds fails the update, naming the job and the knob", async () => {
     const { emulator } = await begin();
@@ -473,12 +519,22 @@ describe("through the real Pulumi engine", () => {
     expect(resources).toHaveLength(100);
     for (const r of resources) {
       const componentId = String(r.outputs.componentId);
-      expect(r.outputs).toMatchObject({ version: "2025.0801.1", jobStatus: "SUCCEEDED", jobId: emulator.getComponent(APP_ID, componentId)?.status.last_job_id });
+      expect(r.outputs).toMatchObject({
+        version: "2025.0801.1",
+        jobStatus: "SUCCEEDED",
+        jobId: emulator.getComponent(APP_ID, componentId)?.status.last_job_id,
+      });
     }
     expect(new Set(resources.map((r) => r.outputs.jobId)).size).toBe(100);
     expect(((await stack.outputs()).jobIds as string[]).sort()).toEqual(resources.map((r) => String(r.outputs.jobId)).sort());
     expectNoCredential(up.messages, state);
     const throttled = sent.filter((r) => r.status === 429).length;
-    figures.push({ name: `100-component throttled up (first up ${firstUpMs} ms; ${throttled} of ${sent.length} requests answered 429)`, ms: upMs, retries: throttled, requests: sent.length, redeploys: emulator.redeployCount() });
+    figures.push({
+      name: `100-component throttled up (first up ${firstUpMs} ms; ${throttled} of ${sent.length} requests answered 429)`,
+      ms: upMs,
+      retries: throttled,
+      requests: sent.length,
+      redeploys: emulator.redeployCount(),
+    });
   }, 300_000);
 });

@@ -26,7 +26,6 @@ test("every spec property is an output, set or not; unset ones are not sent", as
 });
 
 test("Pulumi internals copied by value match @pulumi/pulumi's own", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const rpc = require("@pulumi/pulumi/runtime/rpc") as { unknownValue: string; specialSigKey: string };
   expect(UNKNOWN).toBe(rpc.unknownValue); // provider/unknown.ts: the unknown sentinel during preview
   expect(SECRET_SIG).toBe(rpc.specialSigKey); // test/helpers/captureInputs.ts: the secret signature key

@@ -48,9 +48,7 @@ describe("docs/api/NOTES.md test vectors (Huawei Go SDK)", () => {
 
   it("canonical query", () => {
     const q = { limit: "1", enable: "true", test: "一 (&=?!#%.*)", path: "/tmp/123", multi: ["1", "2", "3"] };
-    expect(canonicalQuery(q)).toBe(
-      "enable=true&limit=1&multi=1&multi=2&multi=3&path=%2Ftmp%2F123&test=%E4%B8%80%20%28%26%3D%3F%21%23%25.%2A%29",
-    );
+    expect(canonicalQuery(q)).toBe("enable=true&limit=1&multi=1&multi=2&multi=3&path=%2Ftmp%2F123&test=%E4%B8%80%20%28%26%3D%3F%21%23%25.%2A%29");
   });
 });
 
@@ -70,9 +68,7 @@ describe("canonical form details", () => {
     });
     expect(signedHeaders).toBe("host;x-sdk-date");
     expect(canonical).toBe(
-      ["GET", "/v3/a%20b/%C3%A9%28x%29/", "a=&b=1&b=2", "host:h\nx-sdk-date:20060102T150405Z\n", "host;x-sdk-date", sha256Hex("")].join(
-        "\n",
-      ),
+      ["GET", "/v3/a%20b/%C3%A9%28x%29/", "a=&b=1&b=2", "host:h\nx-sdk-date:20060102T150405Z\n", "host;x-sdk-date", sha256Hex("")].join("\n"),
     );
     expect(canonicalRequest({ method: "GET", path: "", headers: {}, body: "" }).canonical.split("\n")[1]).toBe("/");
     expect(canonicalQuery(undefined)).toBe("");
@@ -176,7 +172,7 @@ describe("oracle: @huaweicloud/huaweicloud-sdk-core AKSKSigner", () => {
         "X-Project-Id": "0123456789abcdef",
         "X-Security-Token": "tok/+=en",
       },
-      data: { action: "upgrade", parameters: { description: "déploiement 部署 🚀 \"quoted\" \\ \n" }, n: 1.5 },
+      data: { action: "upgrade", parameters: { description: 'déploiement 部署 🚀 "quoted" \\ \n' }, n: 1.5 },
     },
     {
       name: "POST with path segments needing encoding (unicode and sub-delims)",

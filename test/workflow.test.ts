@@ -72,7 +72,13 @@ describe.each(job.strategy.matrix.example)("the workflow's commands for examples
     emulator = await startEmulator({ seed, accessKey: "WORKFLOWAK", secretKey: "workflow-secret-key" });
     // The job's environment by name, with stand-in values. SERVICESTAGE_ENDPOINT is not in the
     // workflow: it sends any call that would go to the HW_REGION_NAME endpoint to the emulator.
-    const values: Record<string, string> = { PULUMI_ACCESS_TOKEN: "unused-by-a-local-backend", HW_REGION_NAME: "cn-north-4", HW_PROJECT_ID: seed.projectId, HW_ACCESS_KEY: "WORKFLOWAK", HW_SECRET_KEY: "workflow-secret-key" };
+    const values: Record<string, string> = {
+      PULUMI_ACCESS_TOKEN: "unused-by-a-local-backend",
+      HW_REGION_NAME: "cn-north-4",
+      HW_PROJECT_ID: seed.projectId,
+      HW_ACCESS_KEY: "WORKFLOWAK",
+      HW_SECRET_KEY: "workflow-secret-key",
+    };
     const env = Object.fromEntries(Object.keys(job.env).map((key) => [key, values[key] ?? "set"]));
     const previewStep = pulumiSteps.find((s) => s.with?.command === "preview") as Step;
     const upStep = pulumiSteps.find((s) => s.with?.command === "up") as Step;

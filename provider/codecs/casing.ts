@@ -9,22 +9,24 @@
 import * as t from "io-ts";
 import { UNKNOWN } from "../unknown";
 import { isPlainObject } from "./primitives";
+import { RELEASE_PAGE_SPELLINGS } from "./spellings";
 
-/**
- * Page quirks, decided once: the release page spells `conifg_id` and `hostname` where
- * the job page says `config_id` and `hostnames`. On the wire each endpoint gets its own
- * page's spelling; users write one name for both.
- */
-const CAMEL_OVERRIDES: Readonly<Record<string, string>> = { conifg_id: "configId", hostname: "hostnames" };
-/** Read side of the same quirks: an answer may use either page's spelling (liberal in what we accept). */
-const WIRE_ALIASES: Readonly<Record<string, string>> = { config_id: "conifg_id", conifg_id: "config_id", hostnames: "hostname", hostname: "hostnames" };
+type Spellings = typeof RELEASE_PAGE_SPELLINGS;
+const spellings: Readonly<Record<string, string>> = RELEASE_PAGE_SPELLINGS;
+/** Read side: an answer may use either page's spelling (liberal in what we accept). */
+const WIRE_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(spellings).flatMap(([release, job]) => [
+    [release, job],
+    [job, release],
+  ]),
+);
 
 /** Own keys only: a user's build parameter may be called `constructor` or `toString`. */
 export const camelKey = (wireKey: string): string =>
-  Object.hasOwn(CAMEL_OVERRIDES, wireKey) ? CAMEL_OVERRIDES[wireKey] : wireKey.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  (Object.hasOwn(spellings, wireKey) ? spellings[wireKey] : wireKey).replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 type CamelCase<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
-type CamelKey<K> = K extends "conifg_id" ? "configId" : K extends "hostname" ? "hostnames" : K extends string ? CamelCase<K> : K;
+type CamelKey<K> = K extends keyof Spellings ? CamelCase<Spellings[K]> : K extends string ? CamelCase<K> : K;
 /** The camelCase view of a wire type (what users write and what outputs hold). */
 export type Camelize<T> = T extends ReadonlyArray<infer U> ? Array<Camelize<U>> : T extends object ? { [K in keyof T as CamelKey<K>]: Camelize<T[K]> } : T;
 
@@ -119,7 +121,11 @@ const rename = (codec: t.Mixed, value: unknown, issues: Issue[], path: string | 
       return Array.isArray(value) ? value.map((v, i) => rename(c.type as t.Mixed, v, issues, path === null ? null : `${path}[${i}]`)) : value;
     case "DictionaryType":
       return isPlainObject(value)
-        ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, rename(c.codomain as t.Mixed, v, issues, join(path, k))]))
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([, v]) => v !== null && v !== undefined)
+              .map(([k, v]) => [k, rename(c.codomain as t.Mixed, v, issues, join(path, k))]),
+          )
         : value;
     case "UnionType":
       return rename(pickUnionMember(c.types ?? [], value), value, issues, path);
@@ -163,7 +169,11 @@ export const fromWire = (codec: t.Mixed, value: unknown): unknown => {
   if (props === undefined || !isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    const declared = Object.hasOwn(props, key) ? key : Object.hasOwn(WIRE_ALIASES, key) && Object.hasOwn(props, WIRE_ALIASES[key]) ? WIRE_ALIASES[key] : undefined;
+    const declared = Object.hasOwn(props, key)
+      ? key
+      : Object.hasOwn(WIRE_ALIASES, key) && Object.hasOwn(props, WIRE_ALIASES[key])
+        ? WIRE_ALIASES[key]
+        : undefined;
     if (declared !== undefined) {
       const converted = fromWire(props[declared], v);
       if (converted !== undefined) out[camelKey(declared)] = converted;
@@ -175,6 +185,11 @@ export const fromWire = (codec: t.Mixed, value: unknown): unknown => {
 /** "null means absent": the page's own example sends `active_deadline_seconds: null`. */
 export const dropNulls = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(dropNulls);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, dropNulls(v)]));
+  if (isPlainObject(value))
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, dropNulls(v)]),
+    );
   return value;
 };

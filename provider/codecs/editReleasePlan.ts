@@ -19,7 +19,22 @@ import {
   sharedComponentFields,
   Source,
 } from "./componentTables";
-import { Rule, checked, int, intOrPercent, integerString, isAbsent, isKnownValue, nonNegativeInt, obj, oneOf, oneOfInt, portNumberOrName, requiredWhen, str } from "./primitives";
+import {
+  Rule,
+  checked,
+  int,
+  intOrPercent,
+  integerString,
+  isAbsent,
+  isKnownValue,
+  nonNegativeInt,
+  obj,
+  oneOf,
+  oneOfInt,
+  portNumberOrName,
+  requiredWhen,
+  str,
+} from "./primitives";
 
 /** Table 12 gray_rules */
 export const GrayRule = obj(
@@ -113,7 +128,12 @@ export const ReleaseAffinity = affinity({
   topology_key: new t.Type<undefined, undefined, unknown>(
     "absent",
     (u): u is undefined => u === undefined,
-    (u, c) => t.failure(u, c, "is not part of the release page's affinity (its Table 24 has no topology_key, unlike the job page's Table 21): the release API does not take it"),
+    (u, c) =>
+      t.failure(
+        u,
+        c,
+        "is not part of the release page's affinity (its Table 24 has no topology_key, unlike the job page's Table 21): the release API does not take it",
+      ),
     (a) => a,
   ),
 });

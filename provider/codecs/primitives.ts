@@ -106,7 +106,9 @@ export const oneOf = <V extends string>(...values: readonly [V, ...V[]]): t.Type
     values.join(" | "),
     (u): u is V => typeof u === "string" && (values as readonly string[]).includes(u),
     (u, c) =>
-      typeof u === "string" && (values as readonly string[]).includes(u) ? t.success(u as V) : t.failure(u, c, u === undefined ? "is required" : `must be one of: ${values.join(", ")}`),
+      typeof u === "string" && (values as readonly string[]).includes(u)
+        ? t.success(u as V)
+        : t.failure(u, c, u === undefined ? "is required" : `must be one of: ${values.join(", ")}`),
     t.identity,
   );
 
@@ -115,7 +117,8 @@ export const oneOfInt = <V extends number>(...values: readonly [V, ...V[]]): t.T
   new t.Type<V, V, unknown>(
     values.join(" | "),
     (u): u is V => typeof u === "number" && (values as readonly number[]).includes(u),
-    (u, c) => (typeof u === "number" && (values as readonly number[]).includes(u) ? t.success(u as V) : t.failure(u, c, `must be one of: ${values.join(", ")}`)),
+    (u, c) =>
+      typeof u === "number" && (values as readonly number[]).includes(u) ? t.success(u as V) : t.failure(u, c, `must be one of: ${values.join(", ")}`),
     t.identity,
   );
 
@@ -127,7 +130,8 @@ export const oneOfInt = <V extends number>(...values: readonly [V, ...V[]]): t.T
 export const integerString = (rule: string, ok: (n: number) => boolean = () => true): t.Type<string | number, string, unknown> =>
   new t.Type<string | number, string, unknown>(
     "integer or string of digits",
-    (u): u is string | number => (typeof u === "string" && /^\d+$/.test(u) && ok(Number(u))) || (typeof u === "number" && Number.isInteger(u) && u >= 0 && ok(u)),
+    (u): u is string | number =>
+      (typeof u === "string" && /^\d+$/.test(u) && ok(Number(u))) || (typeof u === "number" && Number.isInteger(u) && u >= 0 && ok(u)),
     (u, c) => {
       if (u === undefined) return t.failure(u, c, "is required");
       const text = typeof u === "number" && Number.isInteger(u) ? String(u) : u;
@@ -151,7 +155,13 @@ export const portNumberOrName = new t.Type<string | number, string, unknown>(
     if (u === undefined) return t.failure(u, c, "is required");
     if (typeof u === "string" && isPortName(u)) return t.success(u);
     const asNumber = integerString("must be a port from 1 to 65535", (n) => n >= 1 && n <= 65535).validate(u, c);
-    return asNumber._tag === "Right" ? asNumber : t.failure(u, c, "must be a port from 1 to 65535 (a number or a string of digits) or a port name (up to 15 lowercase letters, digits and hyphens, with a letter)");
+    return asNumber._tag === "Right"
+      ? asNumber
+      : t.failure(
+          u,
+          c,
+          "must be a port from 1 to 65535 (a number or a string of digits) or a port name (up to 15 lowercase letters, digits and hyphens, with a letter)",
+        );
   },
   (a) => String(a),
 );
@@ -160,7 +170,8 @@ const isPortName = (s: string): boolean => s.length <= 15 && /^[a-z0-9]+(-[a-z0-
 /** update_strategy.max_unavailable / max_surge: "String (%) or Integer". */
 export const intOrPercent = new t.Type<number | string, number | string, unknown>(
   "integer or percentage",
-  (u): u is number | string => (typeof u === "number" && Number.isInteger(u) && u >= 0) || (typeof u === "string" && /^\d{1,3}%$/.test(u) && Number(u.slice(0, -1)) <= 100),
+  (u): u is number | string =>
+    (typeof u === "number" && Number.isInteger(u) && u >= 0) || (typeof u === "string" && /^\d{1,3}%$/.test(u) && Number(u.slice(0, -1)) <= 100),
   (u, c) =>
     (typeof u === "number" && Number.isInteger(u) && u >= 0) || (typeof u === "string" && /^\d{1,3}%$/.test(u) && Number(u.slice(0, -1)) <= 100)
       ? t.success(u)
@@ -173,7 +184,11 @@ export const intOrPercent = new t.Type<number | string, number | string, unknown
  * user's own and pass verbatim (build.parameters: "Map<String, Object>" with Table 31's
  * known keys).
  */
-export class OpenObject<P extends t.Props> extends t.Type<t.TypeOf<t.PartialC<P>> & Record<string, unknown>, t.OutputOf<t.PartialC<P>> & Record<string, unknown>, unknown> {
+export class OpenObject<P extends t.Props> extends t.Type<
+  t.TypeOf<t.PartialC<P>> & Record<string, unknown>,
+  t.OutputOf<t.PartialC<P>> & Record<string, unknown>,
+  unknown
+> {
   readonly _tag = "OpenObject" as const;
   readonly known: t.PartialC<P>;
   constructor(
@@ -247,4 +262,5 @@ export class ObjectCodec<R extends t.Props, O extends t.Props> extends t.Type<Re
 }
 
 /** A JSON object codec: required keys and optional keys, as the tables mark them. */
-export const obj = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O): ObjectCodec<R, O> => new ObjectCodec(name, required, optional);
+export const obj = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O): ObjectCodec<R, O> =>
+  new ObjectCodec(name, required, optional);

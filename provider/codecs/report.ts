@@ -17,7 +17,8 @@ type Tagged = t.Decoder<unknown, unknown> & { _tag?: string };
 const unwrapChecked = (type: Tagged): Tagged => (type._tag === "Checked" ? unwrapChecked((type as unknown as { inner: Tagged }).inner) : type);
 
 /** An intersection or union validates each member under the member's index; a Checked rule's key is not one. */
-const isMemberEntry = (parent: Tagged, entry: t.ContextEntry): boolean => ((parent as unknown as { types?: unknown[] }).types ?? [])[Number(entry.key)] === entry.type;
+const isMemberEntry = (parent: Tagged, entry: t.ContextEntry): boolean =>
+  ((parent as unknown as { types?: unknown[] }).types ?? [])[Number(entry.key)] === entry.type;
 
 const pathOf = (context: t.Context): string => {
   let path = "";
@@ -67,7 +68,13 @@ const unionSteps = (error: t.ValidationError): Array<{ union: string; member: st
   for (let i = 1; i < error.context.length; i++) {
     const parent = unwrapChecked(error.context[i - 1].type as Tagged);
     if (parent._tag === "UnionType" && isMemberEntry(parent, error.context[i]))
-      steps.push({ union: error.context.slice(0, i).map((e) => e.key).join("\u0000"), member: error.context[i].key });
+      steps.push({
+        union: error.context
+          .slice(0, i)
+          .map((e) => e.key)
+          .join("\u0000"),
+        member: error.context[i].key,
+      });
   }
   return steps;
 };

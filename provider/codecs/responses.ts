@@ -20,7 +20,12 @@ import { str } from "./primitives";
 export const looseNumber = new t.Type<number, number, unknown>(
   "number",
   (u): u is number => typeof u === "number",
-  (u, c) => (typeof u === "number" ? t.success(u) : typeof u === "string" && u.trim() !== "" && Number.isFinite(Number(u)) ? t.success(Number(u)) : t.failure(u, c, "must be a number")),
+  (u, c) =>
+    typeof u === "number"
+      ? t.success(u)
+      : typeof u === "string" && u.trim() !== "" && Number.isFinite(Number(u))
+        ? t.success(Number(u))
+        : t.failure(u, c, "must be a number"),
   t.identity,
 );
 
@@ -32,7 +37,10 @@ export const ComponentStatus = t.partial({ last_job_id: str, update_time: looseN
  * lost-answer check reads the status and compares what it sent, and refresh lines the
  * body up with the declared spec (lifecycle.ts: drift on declared fields only).
  */
-export const ComponentResponse = t.intersection([t.type({ name: str }), t.partial({ runtime_stack: t.UnknownRecord, status: ComponentStatus })], "ComponentResponse");
+export const ComponentResponse = t.intersection(
+  [t.type({ name: str }), t.partial({ runtime_stack: t.UnknownRecord, status: ComponentStatus })],
+  "ComponentResponse",
+);
 export type ComponentResponse = t.TypeOf<typeof ComponentResponse> & Record<string, unknown>;
 
 /** GET .../release-plans/{release_plan_id}: refresh reads its components; the rest passes through. */
@@ -40,7 +48,18 @@ export const ReleasePlanResponse = t.partial({ components: t.array(t.UnknownReco
 export type ReleasePlanResponse = t.TypeOf<typeof ReleasePlanResponse> & Record<string, unknown>;
 
 /** `execution_status` values seen: RUNNING, SUCCEEDED, FAILED, and those older docs add. Any other value is a job still going. */
-export const KNOWN_EXECUTION_STATUSES = ["SUBMITTED", "SCHEDULED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKING", "ROLLBACKED", "UNKNOWN"] as const;
+export const KNOWN_EXECUTION_STATUSES = [
+  "SUBMITTED",
+  "SCHEDULED",
+  "RUNNING",
+  "SUCCEEDED",
+  "FAILED",
+  "CANCELLED",
+  "PARTIALLY_FAILED",
+  "ROLLBACKING",
+  "ROLLBACKED",
+  "UNKNOWN",
+] as const;
 export type ExecutionStatus = string;
 
 /** A task of a job; `messages` is a string in the SDK model, a list in some answers. */
@@ -48,12 +67,18 @@ export const JobTask = t.partial({ task_name: str, task_status: str, messages: t
 export type JobTask = t.TypeOf<typeof JobTask>;
 
 /** GET .../jobs/{job_id}: the waiter reads the status and, when the job failed, its tasks. */
-export const JobResponse = t.intersection([t.type({ job: t.intersection([t.type({ execution_status: str }), t.partial({ job_id: t.unknown })]) }), t.partial({ tasks: t.array(JobTask) })], "JobResponse");
+export const JobResponse = t.intersection(
+  [t.type({ job: t.intersection([t.type({ execution_status: str }), t.partial({ job_id: t.unknown })]) }), t.partial({ tasks: t.array(JobTask) })],
+  "JobResponse",
+);
 export type JobResponse = t.TypeOf<typeof JobResponse>;
 
 /** `{ error_code, error_msg }` from ServiceStage; `{ error: { code, message } }` from some gateways. */
 export const ErrorBody = t.union(
-  [t.intersection([t.type({ error_code: str }), t.partial({ error_msg: str })]), t.type({ error: t.intersection([t.type({ code: str }), t.partial({ message: str })]) })],
+  [
+    t.intersection([t.type({ error_code: str }), t.partial({ error_msg: str })]),
+    t.type({ error: t.intersection([t.type({ code: str }), t.partial({ message: str })]) }),
+  ],
   "ErrorBody",
 );
 export type ErrorBody = t.TypeOf<typeof ErrorBody>;

@@ -69,7 +69,11 @@ export class ProgramStack {
   /** `pulumi <args> --stack <this> --non-interactive` in the program folder; never throws. */
   run(args: string[], extraEnv: Env = {}): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const child = spawn("pulumi", [...args, "--stack", this.name, "--non-interactive"], { cwd: this.dir, env: { ...this.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("pulumi", [...args, "--stack", this.name, "--non-interactive"], {
+        cwd: this.dir,
+        env: { ...this.env, ...extraEnv },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let output = "";
       child.stdout.on("data", (d) => (output += d));
       child.stderr.on("data", (d) => (output += d));

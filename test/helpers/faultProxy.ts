@@ -57,10 +57,17 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
       out.end(body);
     });
     const upstreamBody = await readAll(upstreamRes);
-    const index = faults.findIndex((f) => (f.method === undefined || f.method.toUpperCase() === method) && (f.pathIncludes === undefined || path.includes(f.pathIncludes)));
+    const index = faults.findIndex(
+      (f) => (f.method === undefined || f.method.toUpperCase() === method) && (f.pathIncludes === undefined || path.includes(f.pathIncludes)),
+    );
     const fault = index < 0 ? undefined : faults[index];
     if (fault !== undefined && --fault.remaining <= 0) faults.splice(index, 1);
-    const entry: ProxiedRequest = { method, path: path.split("?")[0], upstreamStatus: upstreamRes.statusCode ?? 0, answeredStatus: upstreamRes.statusCode ?? 0 };
+    const entry: ProxiedRequest = {
+      method,
+      path: path.split("?")[0],
+      upstreamStatus: upstreamRes.statusCode ?? 0,
+      answeredStatus: upstreamRes.statusCode ?? 0,
+    };
     log.push(entry);
     if (fault === undefined) {
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);

@@ -16,8 +16,15 @@ export interface HostCallOptions {
 
 export interface ProviderHost {
   configure(config: Record<string, string>): Promise<void>;
-  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: Array<{ property: string; reason: string }> }>;
-  diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: "DIFF_UNKNOWN" | "DIFF_NONE" | "DIFF_SOME"; replaces: string[]; deleteBeforeReplace: boolean }>;
+  check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ inputs: Record<string, unknown>; failures: Array<{ property: string; reason: string }> }>;
+  diff(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ changes: "DIFF_UNKNOWN" | "DIFF_NONE" | "DIFF_SOME"; replaces: string[]; deleteBeforeReplace: boolean }>;
   create(props: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
   read(id: string, props: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown>; inputs: Record<string, unknown> | undefined }>;
   update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ properties: Record<string, unknown> }>;
@@ -89,7 +96,10 @@ export const startProviderHost = async (cwd: string, env: NodeJS.ProcessEnv = {}
       req.setUrn(urn);
       req.setOlds(struct(olds));
       req.setNews(struct(news));
-      const r = await call<{ getInputs(): { toJavaScript(): Record<string, unknown> }; getFailuresList(): Array<{ getProperty(): string; getReason(): string }> }>("check", req);
+      const r = await call<{
+        getInputs(): { toJavaScript(): Record<string, unknown> };
+        getFailuresList(): Array<{ getProperty(): string; getReason(): string }>;
+      }>("check", req);
       return { inputs: r.getInputs().toJavaScript(), failures: r.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
     },
     async diff(id, olds, news) {
@@ -114,7 +124,11 @@ export const startProviderHost = async (cwd: string, env: NodeJS.ProcessEnv = {}
       req.setId(id);
       req.setUrn(urn);
       req.setProperties(struct(props));
-      const r = await call<{ getId(): string; getProperties(): { toJavaScript(): Record<string, unknown> } | undefined; getInputs(): { toJavaScript(): Record<string, unknown> } | undefined }>("read", req);
+      const r = await call<{
+        getId(): string;
+        getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+        getInputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+      }>("read", req);
       return { id: r.getId(), properties: r.getProperties()?.toJavaScript() ?? {}, inputs: r.getInputs()?.toJavaScript() };
     },
     async update(id, olds, news) {

@@ -36,12 +36,14 @@ export const releaseSpec = (overrides: Record<string, unknown> = {}): Record<str
   desc: "two batches",
   failStrategy: "stop",
   components: [
-    releaseComponent(1, "comp-api", "api", { type: "GrayRelease", grayRelease: { type: "WEIGHT", firstBatchWeight: 20, firstBatchReplica: 1, remainingBatch: 2 } }),
+    releaseComponent(1, "comp-api", "api", {
+      type: "GrayRelease",
+      grayRelease: { type: "WEIGHT", firstBatchWeight: 20, firstBatchReplica: 1, remainingBatch: 2 },
+    }),
     releaseComponent(2, "comp-web", "web", { type: "RollingRelease", rollingRelease: { batches: 2 } }),
   ],
   ...overrides,
 });
-
 
 export const seed = (): Seed => ({
   projectId: PROJECT_ID,

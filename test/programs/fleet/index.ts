@@ -18,7 +18,15 @@ const httpPassword = config.getSecret("httpPassword");
 const releasePlanId = config.get("releasePlanId");
 
 const source = httpPassword
-  ? ({ kind: "package", storage: "http", url: "https://repo.example/app.jar", httpUsername: "deploy", httpPassword, httpCommand: "curl", httpHeaders: { "X-Trace": "1" } } as const)
+  ? ({
+      kind: "package",
+      storage: "http",
+      url: "https://repo.example/app.jar",
+      httpUsername: "deploy",
+      httpPassword,
+      httpCommand: "curl",
+      httpHeaders: { "X-Trace": "1" },
+    } as const)
   : ({ kind: "package", storage: "obs", url: "obs://bucket0001/weather-1.0.0.jar", version: "" } as const);
 
 const jobs = Array.from({ length: count }, (_, i) => {
@@ -54,7 +62,10 @@ const plan = releasePlanId
       desc: config.get("releaseDesc") ?? "two batches",
       failStrategy: "stop" as const,
       components: [
-        { ...releaseComponent(1, "comp-api", "api"), deployStrategy: { type: "GrayRelease", grayRelease: { type: "WEIGHT", firstBatchWeight: 20, firstBatchReplica: 1, remainingBatch: 2 } } as const },
+        {
+          ...releaseComponent(1, "comp-api", "api"),
+          deployStrategy: { type: "GrayRelease", grayRelease: { type: "WEIGHT", firstBatchWeight: 20, firstBatchReplica: 1, remainingBatch: 2 } } as const,
+        },
         { ...releaseComponent(2, "comp-web", "web"), deployStrategy: { type: "RollingRelease", rollingRelease: { batches: 2 } } as const },
       ],
     })
