@@ -65,55 +65,117 @@ const generate = () => {
     const aliases = sf.statements.filter(ts.isTypeAliasDeclaration);
 
     const doc = (symbol) => ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
-    const render = (type, indent) => {
-      const pad = "  ".repeat(indent);
+    const isScalarUnion = (members) =>
+      members.every(
+        (t) =>
+          t.flags &
+          (ts.TypeFlags.StringLiteral |
+            ts.TypeFlags.NumberLiteral |
+            ts.TypeFlags.BooleanLiteral |
+            ts.TypeFlags.String |
+            ts.TypeFlags.Number |
+            ts.TypeFlags.Boolean),
+      );
+
+    // Tables both pages (or one page twice) share are emitted once, as named interfaces
+    // users can import: an object type whose rendering occurs twice or more is hoisted and
+    // named after the property it first appears under (envs -> Env, livenessProbe -> Probe).
+    const hoisted = new Map(); // inline text at indent 0 -> interface name
+    const definitions = new Map(); // interface name -> rendered body
+    const counts = new Map();
+    const NAMES = {
+      livenessProbe: "Probe",
+      readinessProbe: "Probe",
+      startupProbe: "Probe",
+      postStart: "Lifecycle",
+      preStop: "Lifecycle",
+      antiAffinity: "Affinity",
+    };
+    const GENERIC = new Set(["parameters", "rules", "options", "configs"]);
+    const pascal = (key) => key.replace(/^./, (c) => c.toUpperCase());
+    const singular = (key) => (/(alias|access)es$/i.test(key) ? key.slice(0, -2) : /[^s]s$/.test(key) ? key.slice(0, -1) : key);
+    /** Named after its property (singular for list items), a generic one after its owner too: storages[].parameters -> StorageParameters. */
+    const nameFor = (key, item, parent) =>
+      NAMES[key] ?? `${GENERIC.has(key) && parent !== undefined ? pascal(singular(parent)) : ""}${pascal(item ? singular(key) : key)}`;
+
+    /**
+     * mode "count": everything inline, counting each object's canonical text (first pass);
+     * "inline": everything inline (canonical texts); "hoist": shared objects by name.
+     */
+    const render = (type, indent, mode, key, item, prefix, parent) => {
       if (type.isUnion()) {
         const members = type.types.filter((t) => !(t.flags & ts.TypeFlags.Undefined));
-        if (
-          members.every(
-            (t) =>
-              t.flags &
-              (ts.TypeFlags.StringLiteral |
-                ts.TypeFlags.NumberLiteral |
-                ts.TypeFlags.BooleanLiteral |
-                ts.TypeFlags.String |
-                ts.TypeFlags.Number |
-                ts.TypeFlags.Boolean),
-          )
-        )
-          return checker.typeToString(checker.getNonNullableType(type));
-        return members.map((t) => render(t, indent)).join(" | ");
+        if (isScalarUnion(members)) return checker.typeToString(checker.getNonNullableType(type));
+        return members.map((t) => render(t, indent, mode, key, item, prefix, parent)).join(" | ");
       }
       // A property a page leaves out on purpose (the release page's topology_key): nothing may be set.
       if (type.flags & (ts.TypeFlags.Never | ts.TypeFlags.Undefined)) return "never";
-      if (checker.isArrayType(type)) return `Array<${render(checker.getTypeArguments(type)[0], indent)}>`;
+      if (checker.isArrayType(type)) return `Array<${render(checker.getTypeArguments(type)[0], indent, mode, key, true, prefix, parent)}>`;
       if (type.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Unknown | ts.TypeFlags.Any))
         return checker.typeToString(type);
       const props = checker.getPropertiesOfType(type);
       const index = checker.getIndexInfoOfType(type, ts.IndexKind.String);
-      if (props.length === 0 && index !== undefined) return `Record<string, ${render(index.type, indent)}>`;
+      if (props.length === 0 && index !== undefined) return `Record<string, ${render(index.type, indent, mode, key, false, prefix, parent)}>`;
+      if (mode === "count") {
+        if (key !== undefined) {
+          const canonical = objectBody(props, index, 0, "inline", prefix, key);
+          counts.set(canonical, (counts.get(canonical) ?? 0) + 1);
+        }
+        return objectBody(props, index, indent, "count", prefix, key); // counts what it holds, once
+      }
+      if (mode === "hoist" && key !== undefined) {
+        const canonical = objectBody(props, index, 0, "inline", prefix, key);
+        if ((counts.get(canonical) ?? 0) >= 2) {
+          let name = hoisted.get(canonical);
+          if (name === undefined) {
+            const base = nameFor(key, item, parent);
+            name = definitions.has(base) ? `${prefix}${base}` : base;
+            for (let n = 2; definitions.has(name); n++) name = `${base}${n}`;
+            hoisted.set(canonical, name);
+            definitions.set(name, "");
+            definitions.set(name, objectBody(props, index, 0, "hoist", prefix, key));
+          }
+          return name;
+        }
+      }
+      return objectBody(props, index, indent, mode, prefix, key);
+    };
+
+    /** `owner`: the property this object sits under, to name generic children (parameters, rules). */
+    const objectBody = (props, index, indent, mode, prefix, owner) => {
+      const pad = "  ".repeat(indent);
       const lines = ["{"];
       for (const p of props) {
         const d = doc(p);
         if (d !== "") lines.push(`${pad}  /** ${d.replace(/\*\//g, "*\\/")} */`);
         const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
         const name = camelKey(p.name);
-        lines.push(
-          `${pad}  ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name)}${optional ? "?" : ""}: ${render(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, sf)), indent + 1)};`,
-        );
+        const value = render(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, sf)), indent + 1, mode, name, false, prefix, owner);
+        lines.push(`${pad}  ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name)}${optional ? "?" : ""}: ${value};`);
       }
-      if (index !== undefined) lines.push(`${pad}  /** Your own keys pass verbatim. */`, `${pad}  [key: string]: ${render(index.type, indent + 1)};`);
+      if (index !== undefined)
+        lines.push(
+          `${pad}  /** Your own keys pass verbatim. */`,
+          `${pad}  [key: string]: ${render(index.type, indent + 1, mode, undefined, false, prefix, owner)};`,
+        );
       lines.push(`${pad}}`);
       return lines.join("\n");
     };
 
-    const body = targets
-      .map(([name, , , summary, keysName], i) => {
-        const type = checker.getTypeAtLocation(aliases[i].name);
-        const keys = checker.getPropertiesOfType(type).map((p) => JSON.stringify(camelKey(p.name)));
-        return `/** ${summary} */\nexport interface ${name} ${render(type, 0)}\n\n/** The top-level properties of ${name}, at run time (the resource declares an output for each). */\nexport const ${keysName}: ReadonlyArray<keyof ${name}> = [${keys.join(", ")}];\n`;
-      })
-      .join("\n");
+    const roots = targets.map((target, i) => ({
+      target,
+      type: checker.getTypeAtLocation(aliases[i].name),
+      prefix: target[0].replace(/Spec$/, "").replace(/^JobComponent$/, "Job"),
+    }));
+    for (const { type, prefix } of roots) render(type, 0, "count", undefined, false, prefix);
+    const specs = roots.map(({ target: [name, , , summary, keysName], type, prefix }) => {
+      const keys = checker.getPropertiesOfType(type).map((p) => JSON.stringify(camelKey(p.name)));
+      return `/** ${summary} */\nexport interface ${name} ${render(type, 0, "hoist", undefined, false, prefix)}\n\n/** The top-level properties of ${name}, at run time (the resource declares an output for each). */\nexport const ${keysName}: ReadonlyArray<keyof ${name}> = [${keys.join(", ")}];\n`;
+    });
+    const shared = [...definitions].map(
+      ([name, text]) => `/** ${name}: a table of the pages, shared by several properties. */\nexport interface ${name} ${text}\n`,
+    );
+    const body = [...specs, ...shared].join("\n");
     return `// Generated by scripts/gen-types.js from the codecs in provider/codecs: do not edit.\n// Regenerate with \`node scripts/gen-types.js\`; \`npm test\` fails when it is out of date.\n\n${body}`;
   } finally {
     fs.rmSync(probeDir, { recursive: true, force: true });

@@ -17,93 +17,19 @@ export interface JobComponentSpec {
     deployMode: "container" | "virtualmachine";
   };
   /** Source of the code or software package. */
-  source: {
-    /** code, package or image. */
-    kind: "code" | "package" | "image";
-    /** Version number. */
-    version?: string;
-    /** Package address; required when kind is package or image. */
-    url?: string;
-    /** devcloud, obs, http or swr; required when kind is package or image. */
-    storage?: "devcloud" | "obs" | "http" | "swr";
-    /** iam or none (default iam). */
-    auth?: "iam" | "none";
-    /** Authorization name. */
-    repoAuth?: string;
-    /** Code repository namespace. */
-    repoNamespace?: string;
-    /** Branch or tag (default master). */
-    repoRef?: string;
-    /** GitHub, BitBucket or GitLab. */
-    repoType?: "GitHub" | "BitBucket" | "GitLab";
-    /** Code redirection URL. */
-    webUrl?: string;
-    /** Code repository URL. */
-    repoUrl?: string;
-    /** 8-40 characters, starting with a lowercase letter or digit. */
-    commitId?: string;
-    /** Username; required when storage is http. */
-    httpUsername?: string;
-    /** Password; required when storage is http. Kept secret in Pulumi state. */
-    httpPassword?: string;
-    /** Address of the custom software package; required when storage is http. */
-    httpCommand?: string;
-    /** Custom request headers; required when storage is http. Keys pass verbatim. */
-    httpHeaders?: Record<string, string>;
-  };
+  source: Source;
   /** Component version, e.g. 1.0.0 (at most 32 characters). */
   version: string;
   /** Number of instances. */
   replica: number;
   /** Host aliases. */
-  hostAliases?: Array<{
-    /** IP address. */
-    ip: string;
-    /** Host aliases. */
-    hostnames: Array<string>;
-  }>;
+  hostAliases?: Array<HostAlias>;
   /** Workload type: fixed at job. */
   workloadKind?: "job";
   /** Affinity. */
-  affinity?: Array<{
-    /** Object kind: node or pod. */
-    kind?: "node" | "pod";
-    /** required or preferred. */
-    condition?: "required" | "preferred";
-    /** Scheduling rules. */
-    matchExpressions?: Array<{
-      /** Key of the match tag. */
-      key: string;
-      /** Match condition. */
-      operation: string;
-      /** Value of the match tag. */
-      value: string;
-    }>;
-    /** Weight (a String on the page): 100 when required, 1-100 when preferred. */
-    weight?: string | number;
-    /** Topology key. */
-    topologyKey?: string;
-  }>;
+  affinity?: Array<Affinity>;
   /** Anti-affinity. */
-  antiAffinity?: Array<{
-    /** Object kind: node or pod. */
-    kind?: "node" | "pod";
-    /** required or preferred. */
-    condition?: "required" | "preferred";
-    /** Scheduling rules. */
-    matchExpressions?: Array<{
-      /** Key of the match tag. */
-      key: string;
-      /** Match condition. */
-      operation: string;
-      /** Value of the match tag. */
-      value: string;
-    }>;
-    /** Weight (a String on the page): 100 when required, 1-100 when preferred. */
-    weight?: string | number;
-    /** Topology key. */
-    topologyKey?: string;
-  }>;
+  antiAffinity?: Array<Affinity>;
   /** Associated resources. */
   referResources?: Array<{
     /** Resource ID. */
@@ -111,240 +37,41 @@ export interface JobComponentSpec {
     /** vpc, eip, elb, cce, ecs, as, cse, nacos, dcs, rds, gaussdb, dms_rocketmq, css_es, custom_k8s. */
     type: "vpc" | "eip" | "elb" | "cce" | "ecs" | "as" | "cse" | "nacos" | "dcs" | "rds" | "gaussdb" | "dms_rocketmq" | "css_es" | "custom_k8s";
     /** Table 25: resource parameters; required when type is cce. */
-    parameters?: {
-      /** Namespace. */
-      namespace?: string;
-      /** Resource name. */
-      name?: string;
-      /** Storage capacity in GB. */
-      capacity?: number;
-      /** Volume declaration type: efs, obs, sfs, evs. */
-      type?: "obs" | "efs" | "sfs" | "evs";
-      /** Volume subtype, fixed by type: efs csi-sfsturbo, obs csi-obs, sfs csi-nas, evs csi-disk. */
-      class?: "csi-sfsturbo" | "csi-obs" | "csi-nas" | "csi-disk";
-      /** OBS volume type (default STANDARD). */
-      obsVolumeType?: string;
-      /** ReadWriteOnce or ReadWriteMany. */
-      accessMode?: "ReadWriteOnce" | "ReadWriteMany";
-      /** Availability zone (the page spells it in camelCase). */
-      availableZone?: string;
-      /** Volume type. */
-      volumeType?: string;
-    };
+    parameters?: ReferResourceParameters;
   }>;
   /** Component deployment. */
   deployStrategy?: {
     /** OneBatchRelease or RollingRelease. */
     type: "OneBatchRelease" | "RollingRelease";
     /** Table 9: rolling deployment, required when type is RollingRelease. */
-    rollingRelease?: {
-      /** Deployment batches. */
-      batches: number;
-    };
+    rollingRelease?: RollingRelease;
   };
   /** Multi-container configuration. */
   multiContainers?: Array<{
     /** Container name. */
     containerName: string;
     /** Image source (only images). */
-    source: {
-      /** code, package or image. */
-      kind: "code" | "package" | "image";
-      /** Version number. */
-      version?: string;
-      /** Package address; required when kind is package or image. */
-      url?: string;
-      /** devcloud, obs, http or swr; required when kind is package or image. */
-      storage?: "devcloud" | "obs" | "http" | "swr";
-      /** iam or none (default iam). */
-      auth?: "iam" | "none";
-      /** Authorization name. */
-      repoAuth?: string;
-      /** Code repository namespace. */
-      repoNamespace?: string;
-      /** Branch or tag (default master). */
-      repoRef?: string;
-      /** GitHub, BitBucket or GitLab. */
-      repoType?: "GitHub" | "BitBucket" | "GitLab";
-      /** Code redirection URL. */
-      webUrl?: string;
-      /** Code repository URL. */
-      repoUrl?: string;
-      /** 8-40 characters, starting with a lowercase letter or digit. */
-      commitId?: string;
-      /** Username; required when storage is http. */
-      httpUsername?: string;
-      /** Password; required when storage is http. Kept secret in Pulumi state. */
-      httpPassword?: string;
-      /** Address of the custom software package; required when storage is http. */
-      httpCommand?: string;
-      /** Custom request headers; required when storage is http. Keys pass verbatim. */
-      httpHeaders?: Record<string, string>;
-    };
+    source: Source;
     /** Environment variables. */
-    envs?: Array<{
-      /** Variable name. */
-      name: string;
-      /** Variable value. */
-      value?: string;
-      /** Variable reference. */
-      valueFrom?: {
-        /** configMapKey or secretKey. */
-        referenceType: "configMapKey" | "secretKey";
-        /** ConfigMap or secret name. */
-        name: string;
-        /** Key in the ConfigMap or secret. */
-        key?: string;
-        /** Whether the key is optional. */
-        optional?: boolean;
-      };
-    }>;
+    envs?: Array<Env>;
     /** Liveness probe. */
-    livenessProbe?: {
-      /** http, tcp or command. */
-      type: "http" | "tcp" | "command";
-      /** Seconds between startup and the first probe. */
-      delay: number;
-      /** Probe timeout. */
-      timeout: number;
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http or tcp. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
+    livenessProbe?: Probe;
     /** Readiness probe. */
-    readinessProbe?: {
-      /** http, tcp or command. */
-      type: "http" | "tcp" | "command";
-      /** Seconds between startup and the first probe. */
-      delay: number;
-      /** Probe timeout. */
-      timeout: number;
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http or tcp. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
+    readinessProbe?: Probe;
     /** Startup probe. */
-    startupProbe?: {
-      /** http, tcp or command. */
-      type: "http" | "tcp" | "command";
-      /** Seconds between startup and the first probe. */
-      delay: number;
-      /** Probe timeout. */
-      timeout: number;
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http or tcp. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
+    startupProbe?: Probe;
     /** Startup command. */
-    command?: {
-      /** Command controlling the container. */
-      command?: Array<string>;
-      /** Arguments, e.g. -port=8080. */
-      args?: Array<string>;
-    };
+    command?: Command;
     /** Post-start processing. */
-    postStart?: {
-      /** Processing method: http or command. */
-      type: "http" | "command";
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http only. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
+    postStart?: Lifecycle;
     /** Pre-stop processing. */
-    preStop?: {
-      /** Processing method: http or command. */
-      type: "http" | "command";
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http only. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
+    preStop?: Lifecycle;
     /** Log collection. */
-    logs?: Array<{
-      /** Container log path. */
-      logPath: string;
-      /** Interval for dumping logs. */
-      rotate: string;
-      /** Mounted host path. */
-      hostPath: string;
-      /** Host extension path: None, PodUID, PodName, PodUID/ContainerName, PodName/ContainerName. */
-      hostExtendPath: "None" | "PodUID" | "PodName" | "PodUID/ContainerName" | "PodName/ContainerName";
-    }>;
+    logs?: Array<Log>;
     /** Storage. */
-    storages?: Array<{
-      /** Data storage type: HostPath, EmptyDir, ConfigMap, Secret, PersistentVolumeClaim. */
-      type: "HostPath" | "EmptyDir" | "ConfigMap" | "Secret" | "PersistentVolumeClaim";
-      /** Name of the storage disk. */
-      name: string;
-      /** Parameters of the storage type. */
-      parameters: {
-        /** Host path; mandatory for HostPath. */
-        path?: string;
-        /** ConfigMap, Secret or PVC name; mandatory for ConfigMap, Secret, PersistentVolumeClaim. */
-        name?: string;
-        /** Mount permission in decimal (e.g. 384); ConfigMap and Secret storage. */
-        defaultMode?: number;
-        /** EmptyDir medium; `memory` enables memory storage. */
-        medium?: string;
-      };
-      /** Mount paths. */
-      mounts: Array<{
-        /** Mount path. */
-        path: string;
-        /** Subpath of the mount path. */
-        subPath: string;
-        /** Read only or not. */
-        readOnly: boolean;
-      }>;
-    }>;
+    storages?: Array<Storage>;
     /** Security policy. */
-    securityContext?: {
-      /** User ID running the container (0 = root). */
-      runAsUser?: number;
-      /** Group of the container processes. */
-      runAsGroup?: number;
-      /** Capability set. */
-      capabilities?: {
-        /** Linux capabilities to add. */
-        add?: Array<string>;
-        /** Linux capabilities to drop. */
-        drop?: Array<string>;
-      };
-    };
+    securityContext?: SecurityContext;
     /** Maximum CPU, cores. */
     limitCpu?: number;
     /** Maximum memory, GiB. */
@@ -355,12 +82,7 @@ export interface JobComponentSpec {
     requestMemory?: number;
   }>;
   /** Unified component configuration. */
-  configs?: Array<{
-    /** Unified configuration ID. */
-    configId: string;
-    /** Mount path. */
-    mountPath: string;
-  }>;
+  configs?: Array<Config>;
   /** Workload configuration mode: fixed at ui. */
   configMode?: "ui";
   /** Source of the component template package. */
@@ -401,76 +123,26 @@ export interface JobComponentSpec {
     /** Running user. */
     runAsUser: string;
     /** Deployment directory. */
-    appHome: {
-      /** Directory path. */
-      path: string;
-      /** Owner user. */
-      user: string;
-      /** Owner group. */
-      group: string;
-      /** Permission, e.g. 755. */
-      mode: string;
-    };
+    appHome: AppHome;
     /** Log directory. */
-    logHome: {
-      /** Directory path. */
-      path: string;
-      /** Owner user. */
-      user: string;
-      /** Owner group. */
-      group: string;
-      /** Permission, e.g. 755. */
-      mode: string;
-    };
+    logHome: AppHome;
   };
   /** Service mesh for Node.js with a CSE engine bound. */
-  mesher?: {
-    /** Process listening port. */
-    port: number;
-  };
+  mesher?: Mesher;
   /** Time zone, e.g. Asia/Shanghai. */
   timezone?: string;
   /** JVM options, e.g. -Xms256m -Xmx1024m. */
   jvmOpts?: string;
   /** Tomcat options (Tomcat stacks). */
-  tomcatOpts?: {
-    /** Custom server.xml. */
-    serverXml: string;
-  };
+  tomcatOpts?: TomcatOpts;
   /** DNS policy: Default, ClusterFirst, ClusterFirstWithHostNet, None. */
   dnsPolicy?: "None" | "Default" | "ClusterFirst" | "ClusterFirstWithHostNet";
   /** DNS configuration. */
-  dnsConfig?: {
-    /** DNS server IPs. */
-    nameservers?: Array<string>;
-    /** DNS search domains. */
-    searches?: Array<string>;
-    /** DNS options. */
-    options?: Array<{
-      /** Operation name. */
-      name: string;
-      /** Operation value. */
-      value?: string;
-    }>;
-  };
+  dnsConfig?: DnsConfig;
   /** Custom metrics. */
-  customMetric?: {
-    /** Collection path, e.g. /metrics. */
-    path: string;
-    /** Collection port, e.g. 9090. */
-    port: number;
-    /** Dimensions, e.g. cpu_usage,mem_usage. */
-    dimensions: string;
-  };
+  customMetric?: CustomMetric;
   /** External access. */
-  externalAccesses?: Array<{
-    /** http or https. */
-    protocol?: "http" | "https";
-    /** External access address. */
-    address?: string;
-    /** External access port. */
-    forwardPort?: number;
-  }>;
+  externalAccesses?: Array<ExternalAccess>;
   /** Container name. */
   containerName?: string;
   /** Workload content. */
@@ -494,176 +166,27 @@ export interface JobComponentSpec {
   /** Image pull secrets. */
   imagePullSecrets?: Array<string>;
   /** Automatic LTS configuration. */
-  autoLtsConfig?: {
-    /** Enable automatic LTS configuration. */
-    enable: boolean;
-    /** Log paths. */
-    ltsLogPath?: Array<string>;
-  };
+  autoLtsConfig?: AutoLtsConfig;
   /** Environment variables. */
-  envs?: Array<{
-    /** Variable name. */
-    name: string;
-    /** Variable value. */
-    value?: string;
-    /** Variable reference. */
-    valueFrom?: {
-      /** configMapKey or secretKey. */
-      referenceType: "configMapKey" | "secretKey";
-      /** ConfigMap or secret name. */
-      name: string;
-      /** Key in the ConfigMap or secret. */
-      key?: string;
-      /** Whether the key is optional. */
-      optional?: boolean;
-    };
-  }>;
+  envs?: Array<Env>;
   /** Liveness probe. */
-  livenessProbe?: {
-    /** http, tcp or command. */
-    type: "http" | "tcp" | "command";
-    /** Seconds between startup and the first probe. */
-    delay: number;
-    /** Probe timeout. */
-    timeout: number;
-    /** HTTP or HTTPS; type http only. */
-    scheme?: "HTTP" | "HTTPS";
-    /** Custom IP; pod IP when blank; type http only. */
-    host?: string;
-    /** Port; type http or tcp. */
-    port?: number;
-    /** Request path; type http only. */
-    path?: string;
-    /** Command list; type command only. */
-    command?: Array<string>;
-  };
+  livenessProbe?: Probe;
   /** Readiness probe. */
-  readinessProbe?: {
-    /** http, tcp or command. */
-    type: "http" | "tcp" | "command";
-    /** Seconds between startup and the first probe. */
-    delay: number;
-    /** Probe timeout. */
-    timeout: number;
-    /** HTTP or HTTPS; type http only. */
-    scheme?: "HTTP" | "HTTPS";
-    /** Custom IP; pod IP when blank; type http only. */
-    host?: string;
-    /** Port; type http or tcp. */
-    port?: number;
-    /** Request path; type http only. */
-    path?: string;
-    /** Command list; type command only. */
-    command?: Array<string>;
-  };
+  readinessProbe?: Probe;
   /** Startup probe. */
-  startupProbe?: {
-    /** http, tcp or command. */
-    type: "http" | "tcp" | "command";
-    /** Seconds between startup and the first probe. */
-    delay: number;
-    /** Probe timeout. */
-    timeout: number;
-    /** HTTP or HTTPS; type http only. */
-    scheme?: "HTTP" | "HTTPS";
-    /** Custom IP; pod IP when blank; type http only. */
-    host?: string;
-    /** Port; type http or tcp. */
-    port?: number;
-    /** Request path; type http only. */
-    path?: string;
-    /** Command list; type command only. */
-    command?: Array<string>;
-  };
+  startupProbe?: Probe;
   /** Startup command. */
-  command?: {
-    /** Command controlling the container. */
-    command?: Array<string>;
-    /** Arguments, e.g. -port=8080. */
-    args?: Array<string>;
-  };
+  command?: Command;
   /** Post-start processing. */
-  postStart?: {
-    /** Processing method: http or command. */
-    type: "http" | "command";
-    /** HTTP or HTTPS; type http only. */
-    scheme?: "HTTP" | "HTTPS";
-    /** Custom IP; pod IP when blank; type http only. */
-    host?: string;
-    /** Port; type http only. */
-    port?: number;
-    /** Request path; type http only. */
-    path?: string;
-    /** Command list; type command only. */
-    command?: Array<string>;
-  };
+  postStart?: Lifecycle;
   /** Pre-stop processing. */
-  preStop?: {
-    /** Processing method: http or command. */
-    type: "http" | "command";
-    /** HTTP or HTTPS; type http only. */
-    scheme?: "HTTP" | "HTTPS";
-    /** Custom IP; pod IP when blank; type http only. */
-    host?: string;
-    /** Port; type http only. */
-    port?: number;
-    /** Request path; type http only. */
-    path?: string;
-    /** Command list; type command only. */
-    command?: Array<string>;
-  };
+  preStop?: Lifecycle;
   /** Log collection. */
-  logs?: Array<{
-    /** Container log path. */
-    logPath: string;
-    /** Interval for dumping logs. */
-    rotate: string;
-    /** Mounted host path. */
-    hostPath: string;
-    /** Host extension path: None, PodUID, PodName, PodUID/ContainerName, PodName/ContainerName. */
-    hostExtendPath: "None" | "PodUID" | "PodName" | "PodUID/ContainerName" | "PodName/ContainerName";
-  }>;
+  logs?: Array<Log>;
   /** Storage. */
-  storages?: Array<{
-    /** Data storage type: HostPath, EmptyDir, ConfigMap, Secret, PersistentVolumeClaim. */
-    type: "HostPath" | "EmptyDir" | "ConfigMap" | "Secret" | "PersistentVolumeClaim";
-    /** Name of the storage disk. */
-    name: string;
-    /** Parameters of the storage type. */
-    parameters: {
-      /** Host path; mandatory for HostPath. */
-      path?: string;
-      /** ConfigMap, Secret or PVC name; mandatory for ConfigMap, Secret, PersistentVolumeClaim. */
-      name?: string;
-      /** Mount permission in decimal (e.g. 384); ConfigMap and Secret storage. */
-      defaultMode?: number;
-      /** EmptyDir medium; `memory` enables memory storage. */
-      medium?: string;
-    };
-    /** Mount paths. */
-    mounts: Array<{
-      /** Mount path. */
-      path: string;
-      /** Subpath of the mount path. */
-      subPath: string;
-      /** Read only or not. */
-      readOnly: boolean;
-    }>;
-  }>;
+  storages?: Array<Storage>;
   /** Security policy. */
-  securityContext?: {
-    /** User ID running the container (0 = root). */
-    runAsUser?: number;
-    /** Group of the container processes. */
-    runAsGroup?: number;
-    /** Capability set. */
-    capabilities?: {
-      /** Linux capabilities to add. */
-      add?: Array<string>;
-      /** Linux capabilities to drop. */
-      drop?: Array<string>;
-    };
-  };
+  securityContext?: SecurityContext;
   /** Maximum CPU, cores. */
   limitCpu?: number;
   /** Maximum memory, GiB. */
@@ -673,34 +196,11 @@ export interface JobComponentSpec {
   /** Requested memory, GiB. */
   requestMemory?: number;
   /** Labels. */
-  labels?: Array<{
-    /** Label name. */
-    key: string;
-    /** Label value. */
-    value: string;
-  }>;
+  labels?: Array<Label>;
   /** Description, at most 128 characters. */
   description?: string;
   /** Component build. */
-  build?: {
-    /** Build parameters. */
-    parameters?: {
-      /** Compilation command (default ./build.sh or the stack's default). */
-      buildCmd?: string;
-      /** Dockerfile path (default ./). */
-      dockerfilePath?: string;
-      /** Build archive organization (default cas_{project_id}). */
-      artifactNamespace?: string;
-      /** ID of the build cluster (mandatory). */
-      clusterId?: string;
-      /** Node label selector; keys pass verbatim. */
-      nodeLabelSelector?: Record<string, string>;
-      /** Environment ID. */
-      environmentId?: string;
-      /** Your own keys pass verbatim. */
-      [key: string]: unknown;
-    };
-  };
+  build?: Build;
 }
 
 /** The top-level properties of JobComponentSpec, at run time (the resource declares an output for each). */
@@ -732,40 +232,7 @@ export interface ReleasePlanSpec {
     /** Environment ID. */
     environmentId: string;
     /** Source of the code or software package. */
-    source: {
-      /** code, package or image. */
-      kind: "code" | "package" | "image";
-      /** Version number. */
-      version?: string;
-      /** Package address; required when kind is package or image. */
-      url?: string;
-      /** devcloud, obs, http or swr; required when kind is package or image. */
-      storage?: "devcloud" | "obs" | "http" | "swr";
-      /** iam or none (default iam). */
-      auth?: "iam" | "none";
-      /** Authorization name. */
-      repoAuth?: string;
-      /** Code repository namespace. */
-      repoNamespace?: string;
-      /** Branch or tag (default master). */
-      repoRef?: string;
-      /** GitHub, BitBucket or GitLab. */
-      repoType?: "GitHub" | "BitBucket" | "GitLab";
-      /** Code redirection URL. */
-      webUrl?: string;
-      /** Code repository URL. */
-      repoUrl?: string;
-      /** 8-40 characters, starting with a lowercase letter or digit. */
-      commitId?: string;
-      /** Username; required when storage is http. */
-      httpUsername?: string;
-      /** Password; required when storage is http. Kept secret in Pulumi state. */
-      httpPassword?: string;
-      /** Address of the custom software package; required when storage is http. */
-      httpCommand?: string;
-      /** Custom request headers; required when storage is http. Keys pass verbatim. */
-      httpHeaders?: Record<string, string>;
-    };
+    source: Source;
     /** Component version (at most 32 characters). */
     version: string;
     /** Number of instances. */
@@ -777,89 +244,26 @@ export interface ReleasePlanSpec {
       /** vpc, eip, elb, cce, ecs, dcs, rds, cse, nacos, customServer, pvc, gaussdb, dms_rocketmq, css_es. */
       type: "vpc" | "eip" | "elb" | "cce" | "ecs" | "cse" | "nacos" | "dcs" | "rds" | "gaussdb" | "dms_rocketmq" | "css_es" | "customServer" | "pvc";
       /** Table 28: resource parameters. */
-      parameters?: {
-        /** Namespace. */
-        namespace?: string;
-        /** Resource name. */
-        name?: string;
-        /** Storage capacity in GB. */
-        capacity?: number;
-        /** Volume declaration type: efs, obs, sfs, evs. */
-        type?: "obs" | "efs" | "sfs" | "evs";
-        /** Volume subtype, fixed by type: efs csi-sfsturbo, obs csi-obs, sfs csi-nas, evs csi-disk. */
-        class?: "csi-sfsturbo" | "csi-obs" | "csi-nas" | "csi-disk";
-        /** OBS volume type (default STANDARD). */
-        obsVolumeType?: string;
-        /** ReadWriteOnce or ReadWriteMany. */
-        accessMode?: "ReadWriteOnce" | "ReadWriteMany";
-        /** Availability zone (the page spells it in camelCase). */
-        availableZone?: string;
-        /** Volume type. */
-        volumeType?: string;
-      };
+      parameters?: ReferResourceParameters;
     }>;
     /** Workload name. */
     workloadName?: string;
     /** Creation mode; omitted by default (create and deploy). */
     createMode?: string;
     /** Host aliases. */
-    hostAliases?: Array<{
-      /** IP address. */
-      ip: string;
-      /** Host aliases. */
-      hostnames: Array<string>;
-    }>;
+    hostAliases?: Array<HostAlias>;
     /** deployment, statefulset or daemonset. */
     workloadKind?: "deployment" | "statefulset" | "daemonset";
     /** Affinity. */
-    affinity?: Array<{
-      /** Object kind: node or pod. */
-      kind?: "node" | "pod";
-      /** required or preferred. */
-      condition?: "required" | "preferred";
-      /** Scheduling rules. */
-      matchExpressions?: Array<{
-        /** Key of the match tag. */
-        key: string;
-        /** Match condition. */
-        operation: string;
-        /** Value of the match tag. */
-        value: string;
-      }>;
-      /** Weight (a String on the page): 100 when required, 1-100 when preferred. */
-      weight?: string | number;
-      /** Not on the release page: its affinity table (24) has no topology key, unlike the job page's (21). */
-      topologyKey?: never;
-    }>;
+    affinity?: Array<ReleasePlanAffinity>;
     /** Anti-affinity. */
-    antiAffinity?: Array<{
-      /** Object kind: node or pod. */
-      kind?: "node" | "pod";
-      /** required or preferred. */
-      condition?: "required" | "preferred";
-      /** Scheduling rules. */
-      matchExpressions?: Array<{
-        /** Key of the match tag. */
-        key: string;
-        /** Match condition. */
-        operation: string;
-        /** Value of the match tag. */
-        value: string;
-      }>;
-      /** Weight (a String on the page): 100 when required, 1-100 when preferred. */
-      weight?: string | number;
-      /** Not on the release page: its affinity table (24) has no topology key, unlike the job page's (21). */
-      topologyKey?: never;
-    }>;
+    antiAffinity?: Array<ReleasePlanAffinity>;
     /** Component deployment. */
     deployStrategy?: {
       /** OneBatchRelease, RollingRelease or GrayRelease. */
       type: "OneBatchRelease" | "RollingRelease" | "GrayRelease";
       /** Rolling deployment; required when type is RollingRelease. */
-      rollingRelease?: {
-        /** Deployment batches. */
-        batches: number;
-      };
+      rollingRelease?: RollingRelease;
       /** Dark launch; required when type is GrayRelease. */
       grayRelease?: {
         /** WEIGHT (by traffic) or CONTENT (by content). */
@@ -877,25 +281,7 @@ export interface ReleasePlanSpec {
         /** ALL or ANY (CONTENT). */
         ruleMatchMode?: "ALL" | "ANY";
         /** Dark launch rules (CONTENT). */
-        rules?: {
-          /** Match type: only HEADER. */
-          type: "HEADER";
-          /** Parameter name. */
-          key: string;
-          /** Condition value. */
-          value: string;
-          /** EQUAL, MATCH or IN. */
-          condition: "EQUAL" | "MATCH" | "IN";
-        } | Array<{
-          /** Match type: only HEADER. */
-          type: "HEADER";
-          /** Parameter name. */
-          key: string;
-          /** Condition value. */
-          value: string;
-          /** EQUAL, MATCH or IN. */
-          condition: "EQUAL" | "MATCH" | "IN";
-        }>;
+        rules?: GrayReleaseRules | Array<GrayReleaseRules>;
       };
     };
     /** Tolerations. */
@@ -933,208 +319,28 @@ export interface ReleasePlanSpec {
       /** Container name. */
       containerName: string;
       /** Image source (only images). */
-      source: {
-        /** code, package or image. */
-        kind: "code" | "package" | "image";
-        /** Version number. */
-        version?: string;
-        /** Package address; required when kind is package or image. */
-        url?: string;
-        /** devcloud, obs, http or swr; required when kind is package or image. */
-        storage?: "devcloud" | "obs" | "http" | "swr";
-        /** iam or none (default iam). */
-        auth?: "iam" | "none";
-        /** Authorization name. */
-        repoAuth?: string;
-        /** Code repository namespace. */
-        repoNamespace?: string;
-        /** Branch or tag (default master). */
-        repoRef?: string;
-        /** GitHub, BitBucket or GitLab. */
-        repoType?: "GitHub" | "BitBucket" | "GitLab";
-        /** Code redirection URL. */
-        webUrl?: string;
-        /** Code repository URL. */
-        repoUrl?: string;
-        /** 8-40 characters, starting with a lowercase letter or digit. */
-        commitId?: string;
-        /** Username; required when storage is http. */
-        httpUsername?: string;
-        /** Password; required when storage is http. Kept secret in Pulumi state. */
-        httpPassword?: string;
-        /** Address of the custom software package; required when storage is http. */
-        httpCommand?: string;
-        /** Custom request headers; required when storage is http. Keys pass verbatim. */
-        httpHeaders?: Record<string, string>;
-      };
-      configEncryption?: {
-        /** User key ID in DEW. */
-        keyId: string;
-      };
+      source: Source;
+      configEncryption?: ConfigEncryption;
       /** Environment variables. */
-      envs?: Array<{
-        /** Variable name. */
-        name: string;
-        /** Variable value. */
-        value?: string;
-        /** Variable reference. */
-        valueFrom?: {
-          /** configMapKey or secretKey. */
-          referenceType: "configMapKey" | "secretKey";
-          /** ConfigMap or secret name. */
-          name: string;
-          /** Key in the ConfigMap or secret. */
-          key?: string;
-          /** Whether the key is optional. */
-          optional?: boolean;
-        };
-      }>;
+      envs?: Array<Env>;
       /** Liveness probe. */
-      livenessProbe?: {
-        /** http, tcp or command. */
-        type: "http" | "tcp" | "command";
-        /** Seconds between startup and the first probe. */
-        delay: number;
-        /** Probe timeout. */
-        timeout: number;
-        /** HTTP or HTTPS; type http only. */
-        scheme?: "HTTP" | "HTTPS";
-        /** Custom IP; pod IP when blank; type http only. */
-        host?: string;
-        /** Port; type http or tcp. */
-        port?: number;
-        /** Request path; type http only. */
-        path?: string;
-        /** Command list; type command only. */
-        command?: Array<string>;
-      };
+      livenessProbe?: Probe;
       /** Readiness probe. */
-      readinessProbe?: {
-        /** http, tcp or command. */
-        type: "http" | "tcp" | "command";
-        /** Seconds between startup and the first probe. */
-        delay: number;
-        /** Probe timeout. */
-        timeout: number;
-        /** HTTP or HTTPS; type http only. */
-        scheme?: "HTTP" | "HTTPS";
-        /** Custom IP; pod IP when blank; type http only. */
-        host?: string;
-        /** Port; type http or tcp. */
-        port?: number;
-        /** Request path; type http only. */
-        path?: string;
-        /** Command list; type command only. */
-        command?: Array<string>;
-      };
+      readinessProbe?: Probe;
       /** Startup probe. */
-      startupProbe?: {
-        /** http, tcp or command. */
-        type: "http" | "tcp" | "command";
-        /** Seconds between startup and the first probe. */
-        delay: number;
-        /** Probe timeout. */
-        timeout: number;
-        /** HTTP or HTTPS; type http only. */
-        scheme?: "HTTP" | "HTTPS";
-        /** Custom IP; pod IP when blank; type http only. */
-        host?: string;
-        /** Port; type http or tcp. */
-        port?: number;
-        /** Request path; type http only. */
-        path?: string;
-        /** Command list; type command only. */
-        command?: Array<string>;
-      };
+      startupProbe?: Probe;
       /** Startup command. */
-      command?: {
-        /** Command controlling the container. */
-        command?: Array<string>;
-        /** Arguments, e.g. -port=8080. */
-        args?: Array<string>;
-      };
+      command?: Command;
       /** Post-start processing. */
-      postStart?: {
-        /** Processing method: http or command. */
-        type: "http" | "command";
-        /** HTTP or HTTPS; type http only. */
-        scheme?: "HTTP" | "HTTPS";
-        /** Custom IP; pod IP when blank; type http only. */
-        host?: string;
-        /** Port; type http only. */
-        port?: number;
-        /** Request path; type http only. */
-        path?: string;
-        /** Command list; type command only. */
-        command?: Array<string>;
-      };
+      postStart?: Lifecycle;
       /** Pre-stop processing. */
-      preStop?: {
-        /** Processing method: http or command. */
-        type: "http" | "command";
-        /** HTTP or HTTPS; type http only. */
-        scheme?: "HTTP" | "HTTPS";
-        /** Custom IP; pod IP when blank; type http only. */
-        host?: string;
-        /** Port; type http only. */
-        port?: number;
-        /** Request path; type http only. */
-        path?: string;
-        /** Command list; type command only. */
-        command?: Array<string>;
-      };
+      preStop?: Lifecycle;
       /** Log collection. */
-      logs?: Array<{
-        /** Container log path. */
-        logPath: string;
-        /** Interval for dumping logs. */
-        rotate: string;
-        /** Mounted host path. */
-        hostPath: string;
-        /** Host extension path: None, PodUID, PodName, PodUID/ContainerName, PodName/ContainerName. */
-        hostExtendPath: "None" | "PodUID" | "PodName" | "PodUID/ContainerName" | "PodName/ContainerName";
-      }>;
+      logs?: Array<Log>;
       /** Storage. */
-      storages?: Array<{
-        /** Data storage type: HostPath, EmptyDir, ConfigMap, Secret, PersistentVolumeClaim. */
-        type: "HostPath" | "EmptyDir" | "ConfigMap" | "Secret" | "PersistentVolumeClaim";
-        /** Name of the storage disk. */
-        name: string;
-        /** Parameters of the storage type. */
-        parameters: {
-          /** Host path; mandatory for HostPath. */
-          path?: string;
-          /** ConfigMap, Secret or PVC name; mandatory for ConfigMap, Secret, PersistentVolumeClaim. */
-          name?: string;
-          /** Mount permission in decimal (e.g. 384); ConfigMap and Secret storage. */
-          defaultMode?: number;
-          /** EmptyDir medium; `memory` enables memory storage. */
-          medium?: string;
-        };
-        /** Mount paths. */
-        mounts: Array<{
-          /** Mount path. */
-          path: string;
-          /** Subpath of the mount path. */
-          subPath: string;
-          /** Read only or not. */
-          readOnly: boolean;
-        }>;
-      }>;
+      storages?: Array<Storage>;
       /** Security policy. */
-      securityContext?: {
-        /** User ID running the container (0 = root). */
-        runAsUser?: number;
-        /** Group of the container processes. */
-        runAsGroup?: number;
-        /** Capability set. */
-        capabilities?: {
-          /** Linux capabilities to add. */
-          add?: Array<string>;
-          /** Linux capabilities to drop. */
-          drop?: Array<string>;
-        };
-      };
+      securityContext?: SecurityContext;
       /** Maximum CPU, cores. */
       limitCpu?: number;
       /** Maximum memory, GiB. */
@@ -1156,65 +362,25 @@ export interface ReleasePlanSpec {
       targetPort: string | number;
     }>;
     /** Unified component configuration. */
-    configs?: Array<{
-      /** Unified configuration ID. */
-      configId: string;
-      /** Mount path. */
-      mountPath: string;
-    }>;
+    configs?: Array<Config>;
     /** DEW key for a single-container component. */
-    configEncryption?: {
-      /** User key ID in DEW. */
-      keyId: string;
-    };
+    configEncryption?: ConfigEncryption;
     /** Service mesh for Node.js with a CSE engine bound. */
-    mesher?: {
-      /** Process listening port. */
-      port: number;
-    };
+    mesher?: Mesher;
     /** Time zone, e.g. Asia/Shanghai. */
     timezone?: string;
     /** JVM options, e.g. -Xms256m -Xmx1024m. */
     jvmOpts?: string;
     /** Tomcat options (Tomcat stacks). */
-    tomcatOpts?: {
-      /** Custom server.xml. */
-      serverXml: string;
-    };
+    tomcatOpts?: TomcatOpts;
     /** DNS policy: Default, ClusterFirst, ClusterFirstWithHostNet, None. */
     dnsPolicy?: "None" | "Default" | "ClusterFirst" | "ClusterFirstWithHostNet";
     /** DNS configuration. */
-    dnsConfig?: {
-      /** DNS server IPs. */
-      nameservers?: Array<string>;
-      /** DNS search domains. */
-      searches?: Array<string>;
-      /** DNS options. */
-      options?: Array<{
-        /** Operation name. */
-        name: string;
-        /** Operation value. */
-        value?: string;
-      }>;
-    };
+    dnsConfig?: DnsConfig;
     /** Custom metrics. */
-    customMetric?: {
-      /** Collection path, e.g. /metrics. */
-      path: string;
-      /** Collection port, e.g. 9090. */
-      port: number;
-      /** Dimensions, e.g. cpu_usage,mem_usage. */
-      dimensions: string;
-    };
+    customMetric?: CustomMetric;
     /** External access. */
-    externalAccesses?: Array<{
-      /** http or https. */
-      protocol?: "http" | "https";
-      /** External access address. */
-      address?: string;
-      /** External access port. */
-      forwardPort?: number;
-    }>;
+    externalAccesses?: Array<ExternalAccess>;
     /** Container name. */
     containerName?: string;
     /** Workload content. */
@@ -1238,176 +404,27 @@ export interface ReleasePlanSpec {
     /** Image pull secrets. */
     imagePullSecrets?: Array<string>;
     /** Automatic LTS configuration. */
-    autoLtsConfig?: {
-      /** Enable automatic LTS configuration. */
-      enable: boolean;
-      /** Log paths. */
-      ltsLogPath?: Array<string>;
-    };
+    autoLtsConfig?: AutoLtsConfig;
     /** Environment variables. */
-    envs?: Array<{
-      /** Variable name. */
-      name: string;
-      /** Variable value. */
-      value?: string;
-      /** Variable reference. */
-      valueFrom?: {
-        /** configMapKey or secretKey. */
-        referenceType: "configMapKey" | "secretKey";
-        /** ConfigMap or secret name. */
-        name: string;
-        /** Key in the ConfigMap or secret. */
-        key?: string;
-        /** Whether the key is optional. */
-        optional?: boolean;
-      };
-    }>;
+    envs?: Array<Env>;
     /** Liveness probe. */
-    livenessProbe?: {
-      /** http, tcp or command. */
-      type: "http" | "tcp" | "command";
-      /** Seconds between startup and the first probe. */
-      delay: number;
-      /** Probe timeout. */
-      timeout: number;
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http or tcp. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
+    livenessProbe?: Probe;
     /** Readiness probe. */
-    readinessProbe?: {
-      /** http, tcp or command. */
-      type: "http" | "tcp" | "command";
-      /** Seconds between startup and the first probe. */
-      delay: number;
-      /** Probe timeout. */
-      timeout: number;
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http or tcp. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
+    readinessProbe?: Probe;
     /** Startup probe. */
-    startupProbe?: {
-      /** http, tcp or command. */
-      type: "http" | "tcp" | "command";
-      /** Seconds between startup and the first probe. */
-      delay: number;
-      /** Probe timeout. */
-      timeout: number;
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http or tcp. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
+    startupProbe?: Probe;
     /** Startup command. */
-    command?: {
-      /** Command controlling the container. */
-      command?: Array<string>;
-      /** Arguments, e.g. -port=8080. */
-      args?: Array<string>;
-    };
+    command?: Command;
     /** Post-start processing. */
-    postStart?: {
-      /** Processing method: http or command. */
-      type: "http" | "command";
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http only. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
+    postStart?: Lifecycle;
     /** Pre-stop processing. */
-    preStop?: {
-      /** Processing method: http or command. */
-      type: "http" | "command";
-      /** HTTP or HTTPS; type http only. */
-      scheme?: "HTTP" | "HTTPS";
-      /** Custom IP; pod IP when blank; type http only. */
-      host?: string;
-      /** Port; type http only. */
-      port?: number;
-      /** Request path; type http only. */
-      path?: string;
-      /** Command list; type command only. */
-      command?: Array<string>;
-    };
+    preStop?: Lifecycle;
     /** Log collection. */
-    logs?: Array<{
-      /** Container log path. */
-      logPath: string;
-      /** Interval for dumping logs. */
-      rotate: string;
-      /** Mounted host path. */
-      hostPath: string;
-      /** Host extension path: None, PodUID, PodName, PodUID/ContainerName, PodName/ContainerName. */
-      hostExtendPath: "None" | "PodUID" | "PodName" | "PodUID/ContainerName" | "PodName/ContainerName";
-    }>;
+    logs?: Array<Log>;
     /** Storage. */
-    storages?: Array<{
-      /** Data storage type: HostPath, EmptyDir, ConfigMap, Secret, PersistentVolumeClaim. */
-      type: "HostPath" | "EmptyDir" | "ConfigMap" | "Secret" | "PersistentVolumeClaim";
-      /** Name of the storage disk. */
-      name: string;
-      /** Parameters of the storage type. */
-      parameters: {
-        /** Host path; mandatory for HostPath. */
-        path?: string;
-        /** ConfigMap, Secret or PVC name; mandatory for ConfigMap, Secret, PersistentVolumeClaim. */
-        name?: string;
-        /** Mount permission in decimal (e.g. 384); ConfigMap and Secret storage. */
-        defaultMode?: number;
-        /** EmptyDir medium; `memory` enables memory storage. */
-        medium?: string;
-      };
-      /** Mount paths. */
-      mounts: Array<{
-        /** Mount path. */
-        path: string;
-        /** Subpath of the mount path. */
-        subPath: string;
-        /** Read only or not. */
-        readOnly: boolean;
-      }>;
-    }>;
+    storages?: Array<Storage>;
     /** Security policy. */
-    securityContext?: {
-      /** User ID running the container (0 = root). */
-      runAsUser?: number;
-      /** Group of the container processes. */
-      runAsGroup?: number;
-      /** Capability set. */
-      capabilities?: {
-        /** Linux capabilities to add. */
-        add?: Array<string>;
-        /** Linux capabilities to drop. */
-        drop?: Array<string>;
-      };
-    };
+    securityContext?: SecurityContext;
     /** Maximum CPU, cores. */
     limitCpu?: number;
     /** Maximum memory, GiB. */
@@ -1417,34 +434,11 @@ export interface ReleasePlanSpec {
     /** Requested memory, GiB. */
     requestMemory?: number;
     /** Labels. */
-    labels?: Array<{
-      /** Label name. */
-      key: string;
-      /** Label value. */
-      value: string;
-    }>;
+    labels?: Array<Label>;
     /** Description, at most 128 characters. */
     description?: string;
     /** Component build. */
-    build?: {
-      /** Build parameters. */
-      parameters?: {
-        /** Compilation command (default ./build.sh or the stack's default). */
-        buildCmd?: string;
-        /** Dockerfile path (default ./). */
-        dockerfilePath?: string;
-        /** Build archive organization (default cas_{project_id}). */
-        artifactNamespace?: string;
-        /** ID of the build cluster (mandatory). */
-        clusterId?: string;
-        /** Node label selector; keys pass verbatim. */
-        nodeLabelSelector?: Record<string, string>;
-        /** Environment ID. */
-        environmentId?: string;
-        /** Your own keys pass verbatim. */
-        [key: string]: unknown;
-      };
-    };
+    build?: Build;
   }>;
   /** Description. */
   desc?: string;
@@ -1454,3 +448,371 @@ export interface ReleasePlanSpec {
 
 /** The top-level properties of ReleasePlanSpec, at run time (the resource declares an output for each). */
 export const releasePlanSpecKeys: ReadonlyArray<keyof ReleasePlanSpec> = ["name", "components", "desc", "failStrategy"];
+
+/** Source: a table of the pages, shared by several properties. */
+export interface Source {
+  /** code, package or image. */
+  kind: "code" | "package" | "image";
+  /** Version number. */
+  version?: string;
+  /** Package address; required when kind is package or image. */
+  url?: string;
+  /** devcloud, obs, http or swr; required when kind is package or image. */
+  storage?: "devcloud" | "obs" | "http" | "swr";
+  /** iam or none (default iam). */
+  auth?: "iam" | "none";
+  /** Authorization name. */
+  repoAuth?: string;
+  /** Code repository namespace. */
+  repoNamespace?: string;
+  /** Branch or tag (default master). */
+  repoRef?: string;
+  /** GitHub, BitBucket or GitLab. */
+  repoType?: "GitHub" | "BitBucket" | "GitLab";
+  /** Code redirection URL. */
+  webUrl?: string;
+  /** Code repository URL. */
+  repoUrl?: string;
+  /** 8-40 characters, starting with a lowercase letter or digit. */
+  commitId?: string;
+  /** Username; required when storage is http. */
+  httpUsername?: string;
+  /** Password; required when storage is http. Kept secret in Pulumi state. */
+  httpPassword?: string;
+  /** Address of the custom software package; required when storage is http. */
+  httpCommand?: string;
+  /** Custom request headers; required when storage is http. Keys pass verbatim. */
+  httpHeaders?: Record<string, string>;
+}
+
+/** HostAlias: a table of the pages, shared by several properties. */
+export interface HostAlias {
+  /** IP address. */
+  ip: string;
+  /** Host aliases. */
+  hostnames: Array<string>;
+}
+
+/** Affinity: a table of the pages, shared by several properties. */
+export interface Affinity {
+  /** Object kind: node or pod. */
+  kind?: "node" | "pod";
+  /** required or preferred. */
+  condition?: "required" | "preferred";
+  /** Scheduling rules. */
+  matchExpressions?: Array<MatchExpression>;
+  /** Weight (a String on the page): 100 when required, 1-100 when preferred. */
+  weight?: string | number;
+  /** Topology key. */
+  topologyKey?: string;
+}
+
+/** MatchExpression: a table of the pages, shared by several properties. */
+export interface MatchExpression {
+  /** Key of the match tag. */
+  key: string;
+  /** Match condition. */
+  operation: string;
+  /** Value of the match tag. */
+  value: string;
+}
+
+/** ReferResourceParameters: a table of the pages, shared by several properties. */
+export interface ReferResourceParameters {
+  /** Namespace. */
+  namespace?: string;
+  /** Resource name. */
+  name?: string;
+  /** Storage capacity in GB. */
+  capacity?: number;
+  /** Volume declaration type: efs, obs, sfs, evs. */
+  type?: "obs" | "efs" | "sfs" | "evs";
+  /** Volume subtype, fixed by type: efs csi-sfsturbo, obs csi-obs, sfs csi-nas, evs csi-disk. */
+  class?: "csi-sfsturbo" | "csi-obs" | "csi-nas" | "csi-disk";
+  /** OBS volume type (default STANDARD). */
+  obsVolumeType?: string;
+  /** ReadWriteOnce or ReadWriteMany. */
+  accessMode?: "ReadWriteOnce" | "ReadWriteMany";
+  /** Availability zone (the page spells it in camelCase). */
+  availableZone?: string;
+  /** Volume type. */
+  volumeType?: string;
+}
+
+/** RollingRelease: a table of the pages, shared by several properties. */
+export interface RollingRelease {
+  /** Deployment batches. */
+  batches: number;
+}
+
+/** Env: a table of the pages, shared by several properties. */
+export interface Env {
+  /** Variable name. */
+  name: string;
+  /** Variable value. */
+  value?: string;
+  /** Variable reference. */
+  valueFrom?: ValueFrom;
+}
+
+/** ValueFrom: a table of the pages, shared by several properties. */
+export interface ValueFrom {
+  /** configMapKey or secretKey. */
+  referenceType: "configMapKey" | "secretKey";
+  /** ConfigMap or secret name. */
+  name: string;
+  /** Key in the ConfigMap or secret. */
+  key?: string;
+  /** Whether the key is optional. */
+  optional?: boolean;
+}
+
+/** Probe: a table of the pages, shared by several properties. */
+export interface Probe {
+  /** http, tcp or command. */
+  type: "http" | "tcp" | "command";
+  /** Seconds between startup and the first probe. */
+  delay: number;
+  /** Probe timeout. */
+  timeout: number;
+  /** HTTP or HTTPS; type http only. */
+  scheme?: "HTTP" | "HTTPS";
+  /** Custom IP; pod IP when blank; type http only. */
+  host?: string;
+  /** Port; type http or tcp. */
+  port?: number;
+  /** Request path; type http only. */
+  path?: string;
+  /** Command list; type command only. */
+  command?: Array<string>;
+}
+
+/** Command: a table of the pages, shared by several properties. */
+export interface Command {
+  /** Command controlling the container. */
+  command?: Array<string>;
+  /** Arguments, e.g. -port=8080. */
+  args?: Array<string>;
+}
+
+/** Lifecycle: a table of the pages, shared by several properties. */
+export interface Lifecycle {
+  /** Processing method: http or command. */
+  type: "http" | "command";
+  /** HTTP or HTTPS; type http only. */
+  scheme?: "HTTP" | "HTTPS";
+  /** Custom IP; pod IP when blank; type http only. */
+  host?: string;
+  /** Port; type http only. */
+  port?: number;
+  /** Request path; type http only. */
+  path?: string;
+  /** Command list; type command only. */
+  command?: Array<string>;
+}
+
+/** Log: a table of the pages, shared by several properties. */
+export interface Log {
+  /** Container log path. */
+  logPath: string;
+  /** Interval for dumping logs. */
+  rotate: string;
+  /** Mounted host path. */
+  hostPath: string;
+  /** Host extension path: None, PodUID, PodName, PodUID/ContainerName, PodName/ContainerName. */
+  hostExtendPath: "None" | "PodUID" | "PodName" | "PodUID/ContainerName" | "PodName/ContainerName";
+}
+
+/** Storage: a table of the pages, shared by several properties. */
+export interface Storage {
+  /** Data storage type: HostPath, EmptyDir, ConfigMap, Secret, PersistentVolumeClaim. */
+  type: "HostPath" | "EmptyDir" | "ConfigMap" | "Secret" | "PersistentVolumeClaim";
+  /** Name of the storage disk. */
+  name: string;
+  /** Parameters of the storage type. */
+  parameters: StorageParameters;
+  /** Mount paths. */
+  mounts: Array<Mount>;
+}
+
+/** StorageParameters: a table of the pages, shared by several properties. */
+export interface StorageParameters {
+  /** Host path; mandatory for HostPath. */
+  path?: string;
+  /** ConfigMap, Secret or PVC name; mandatory for ConfigMap, Secret, PersistentVolumeClaim. */
+  name?: string;
+  /** Mount permission in decimal (e.g. 384); ConfigMap and Secret storage. */
+  defaultMode?: number;
+  /** EmptyDir medium; `memory` enables memory storage. */
+  medium?: string;
+}
+
+/** Mount: a table of the pages, shared by several properties. */
+export interface Mount {
+  /** Mount path. */
+  path: string;
+  /** Subpath of the mount path. */
+  subPath: string;
+  /** Read only or not. */
+  readOnly: boolean;
+}
+
+/** SecurityContext: a table of the pages, shared by several properties. */
+export interface SecurityContext {
+  /** User ID running the container (0 = root). */
+  runAsUser?: number;
+  /** Group of the container processes. */
+  runAsGroup?: number;
+  /** Capability set. */
+  capabilities?: Capabilities;
+}
+
+/** Capabilities: a table of the pages, shared by several properties. */
+export interface Capabilities {
+  /** Linux capabilities to add. */
+  add?: Array<string>;
+  /** Linux capabilities to drop. */
+  drop?: Array<string>;
+}
+
+/** Config: a table of the pages, shared by several properties. */
+export interface Config {
+  /** Unified configuration ID. */
+  configId: string;
+  /** Mount path. */
+  mountPath: string;
+}
+
+/** AppHome: a table of the pages, shared by several properties. */
+export interface AppHome {
+  /** Directory path. */
+  path: string;
+  /** Owner user. */
+  user: string;
+  /** Owner group. */
+  group: string;
+  /** Permission, e.g. 755. */
+  mode: string;
+}
+
+/** Mesher: a table of the pages, shared by several properties. */
+export interface Mesher {
+  /** Process listening port. */
+  port: number;
+}
+
+/** TomcatOpts: a table of the pages, shared by several properties. */
+export interface TomcatOpts {
+  /** Custom server.xml. */
+  serverXml: string;
+}
+
+/** DnsConfig: a table of the pages, shared by several properties. */
+export interface DnsConfig {
+  /** DNS server IPs. */
+  nameservers?: Array<string>;
+  /** DNS search domains. */
+  searches?: Array<string>;
+  /** DNS options. */
+  options?: Array<DnsConfigOption>;
+}
+
+/** DnsConfigOption: a table of the pages, shared by several properties. */
+export interface DnsConfigOption {
+  /** Operation name. */
+  name: string;
+  /** Operation value. */
+  value?: string;
+}
+
+/** CustomMetric: a table of the pages, shared by several properties. */
+export interface CustomMetric {
+  /** Collection path, e.g. /metrics. */
+  path: string;
+  /** Collection port, e.g. 9090. */
+  port: number;
+  /** Dimensions, e.g. cpu_usage,mem_usage. */
+  dimensions: string;
+}
+
+/** ExternalAccess: a table of the pages, shared by several properties. */
+export interface ExternalAccess {
+  /** http or https. */
+  protocol?: "http" | "https";
+  /** External access address. */
+  address?: string;
+  /** External access port. */
+  forwardPort?: number;
+}
+
+/** AutoLtsConfig: a table of the pages, shared by several properties. */
+export interface AutoLtsConfig {
+  /** Enable automatic LTS configuration. */
+  enable: boolean;
+  /** Log paths. */
+  ltsLogPath?: Array<string>;
+}
+
+/** Label: a table of the pages, shared by several properties. */
+export interface Label {
+  /** Label name. */
+  key: string;
+  /** Label value. */
+  value: string;
+}
+
+/** Build: a table of the pages, shared by several properties. */
+export interface Build {
+  /** Build parameters. */
+  parameters?: BuildParameters;
+}
+
+/** BuildParameters: a table of the pages, shared by several properties. */
+export interface BuildParameters {
+  /** Compilation command (default ./build.sh or the stack's default). */
+  buildCmd?: string;
+  /** Dockerfile path (default ./). */
+  dockerfilePath?: string;
+  /** Build archive organization (default cas_{project_id}). */
+  artifactNamespace?: string;
+  /** ID of the build cluster (mandatory). */
+  clusterId?: string;
+  /** Node label selector; keys pass verbatim. */
+  nodeLabelSelector?: Record<string, string>;
+  /** Environment ID. */
+  environmentId?: string;
+  /** Your own keys pass verbatim. */
+  [key: string]: unknown;
+}
+
+/** ReleasePlanAffinity: a table of the pages, shared by several properties. */
+export interface ReleasePlanAffinity {
+  /** Object kind: node or pod. */
+  kind?: "node" | "pod";
+  /** required or preferred. */
+  condition?: "required" | "preferred";
+  /** Scheduling rules. */
+  matchExpressions?: Array<MatchExpression>;
+  /** Weight (a String on the page): 100 when required, 1-100 when preferred. */
+  weight?: string | number;
+  /** Not on the release page: its affinity table (24) has no topology key, unlike the job page's (21). */
+  topologyKey?: never;
+}
+
+/** GrayReleaseRules: a table of the pages, shared by several properties. */
+export interface GrayReleaseRules {
+  /** Match type: only HEADER. */
+  type: "HEADER";
+  /** Parameter name. */
+  key: string;
+  /** Condition value. */
+  value: string;
+  /** EQUAL, MATCH or IN. */
+  condition: "EQUAL" | "MATCH" | "IN";
+}
+
+/** ConfigEncryption: a table of the pages, shared by several properties. */
+export interface ConfigEncryption {
+  /** User key ID in DEW. */
+  keyId: string;
+}

@@ -15,3 +15,5 @@ export type {
   ReleasePlanOutputs,
   ReleasePlanSpec,
 } from "./types";
+// The named tables both pages share (Probe, Lifecycle, Source, Env, Storage, ...), one interface each.
+export type * from "./generated";
