@@ -17,6 +17,7 @@ import { jobMaximal, jobPageExample } from "../test/fixtures/specs";
 import { captureInputs, unwrapSecrets } from "../test/helpers/captureInputs";
 import { newStack, repo } from "../test/helpers/automation";
 import { ProgramStack } from "../test/helpers/cli";
+import type { JobComponentInputs } from "../provider/resourceProps";
 import { startProviderHost } from "../test/helpers/providerHost";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, fleetSeed, jobSpec, releaseSpec, seed } from "../test/helpers/world";
 import { jobPageExampleWire } from "../test/fixtures/wire";
@@ -139,10 +140,16 @@ const benchThroughput = async () => {
     await throughputOf(label, spec);
 };
 
-const throughputOf = async (label: string, spec: Record<string, unknown>) => {
+const throughputOf = async (label: string, spec: JobComponentInputs) => {
   const { jobComponentProvider } = require(path.join(repo, "dist", "provider", "jobComponent.js")) as typeof import("../provider/jobComponent");
   const fields = countFields(spec);
-  const olds = { ...(await jobComponentProvider.check({}, spec)).inputs, jobId: "JOB1", jobStatus: "SUCCEEDED" };
+  const olds = {
+    ...(await jobComponentProvider.check(spec, spec)).inputs,
+    applicationId: APP_ID,
+    componentId: COMPONENT_ID,
+    jobId: "JOB1",
+    jobStatus: "SUCCEEDED",
+  };
   const rates: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     let n = 0;

@@ -12,9 +12,10 @@ import { ComponentResponse, ErrorBody, JobResponse, ReleasePlanResponse, errorCo
 import { dropNulls } from "./codecs/casing";
 import { formatIssues, issuesOf } from "./codecs/report";
 import { ServiceStageError, redact } from "./errors";
-import { carries } from "./spec";
+import { carries } from "./compare";
 import { formatSdkDate, percentEncode, signRequest } from "./signer";
 import { AdaptiveThrottle, throttleFor } from "./throttle";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export type Credentials = { kind: "token"; token: string } | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string };
 
@@ -67,8 +68,6 @@ interface Answer {
   requestId?: string;
   retryAfterMs?: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retry-After in seconds or as an HTTP date. */
 const parseRetryAfter = (value: unknown): number | undefined => {
@@ -303,8 +302,9 @@ export class ServiceStageClient {
       if (method !== "GET" && ambiguous && hooks.beforeAmbiguousRetry !== undefined) {
         // If we cannot tell whether the first attempt started a job, a retry could start a
         // second one: fail with the original error (what ServiceStage said) instead, saying why.
-        const notRetried = (why: string) =>
+        const notRetried = (why: string, cause?: unknown) =>
           new ServiceStageError({
+            cause,
             kind: failure.kind,
             method,
             path,
@@ -316,7 +316,7 @@ export class ServiceStageClient {
             detail: `not retried: ${why}`,
           });
         const verdict = await hooks.beforeAmbiguousRetry().catch((e: unknown) => {
-          throw notRetried(`could not check whether it was carried out (${e instanceof Error ? e.message : String(e)})`);
+          throw notRetried(`could not check whether it was carried out (${e instanceof Error ? e.message : String(e)})`, e);
         });
         if ("adopt" in verdict) return { value: verdict.adopt, adopted: true };
         if ("stop" in verdict) throw notRetried(verdict.stop);

@@ -1,5 +1,11 @@
 /**
- * One error type for everything that goes wrong talking to ServiceStage. Its message
+ * Every error class of the provider, in one place:
+ * - InputError: a spec that breaks a page's rule (check reports the same as CheckFailures);
+ * - SettingsError: a missing or half-given setting (region, project, credentials);
+ * - JobFailedError: a redeploy job that ended in failure or outlived its timeout;
+ * - ServiceStageError: anything that goes wrong talking to ServiceStage.
+ *
+ * ServiceStageError is the one type for what goes wrong talking to ServiceStage. Its message
  * says what failed (method and path), what the server said (status, error_code,
  * error_msg) and the request id Huawei support asks for, and never a credential: the
  * axios error (which embeds the request config and headers) is never kept.
@@ -17,6 +23,8 @@ export interface ServiceStageErrorDetails {
   requestId?: string;
   attempts: number;
   detail?: string;
+  /** What led to it, when that is safe to keep (never an axios error: it holds the request headers). */
+  cause?: unknown;
 }
 
 export class ServiceStageError extends Error {
@@ -30,7 +38,7 @@ export class ServiceStageError extends Error {
   readonly attempts: number;
 
   constructor(d: ServiceStageErrorDetails) {
-    super(describeFailure(d));
+    super(describeFailure(d), d.cause === undefined ? undefined : { cause: d.cause });
     this.name = "ServiceStageError";
     this.kind = d.kind;
     this.method = d.method;
@@ -66,3 +74,30 @@ export const redact = (text: string, secrets: readonly string[]): string =>
     .filter((s) => s.length >= 4)
     .flatMap(spellings)
     .reduce((acc, s) => acc.split(s).join("[REDACTED]"), text);
+
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingsError";
+  }
+}
+
+/** A job that ended FAILED (CANCELLED, ...) or is still going after the timeout: its id, status and the failing tasks' messages. */
+export class JobFailedError extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly status: string,
+    readonly taskMessages: string[],
+    detail: string,
+  ) {
+    super(`job ${jobId} ${detail}${taskMessages.length > 0 ? `: ${taskMessages.join("; ")}` : ""}`);
+    this.name = "JobFailedError";
+  }
+}

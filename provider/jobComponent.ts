@@ -5,11 +5,13 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { RedeployJobComponentBody } from "./codecs/redeployJobComponent";
 import { JobResponse } from "./codecs/responses";
-import { JobFailedError, waitForJob } from "./jobWaiter";
+import { waitForJob } from "./jobWaiter";
+import { InputError, JobFailedError } from "./errors";
 import { Props, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
-import { JOB_COMPONENT_DEFAULTS, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS, JobComponentProps } from "./resourceProps";
+import { JOB_COMPONENT_DEFAULTS, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS, JobComponentInputs, JobComponentProps, JobComponentState } from "./resourceProps";
 import { clientFor, reportProgress } from "./runtime";
-import { InputError, carries, decodeSpec, sameValue } from "./spec";
+import { carries, sameValue } from "./compare";
+import { decodeSpec } from "./codecs/decode";
 import { containsUnknown } from "./unknown";
 
 const REPLACE_KEYS = ["projectId", "applicationId", "componentId"];
@@ -35,12 +37,10 @@ const decodeBody = (spec: Props) => {
   return decoded.value;
 };
 
-const own = (props: Props) => props as unknown as JobComponentProps;
 const componentLabel = (p: JobComponentProps) => `${p.applicationId}/${p.componentId}`;
 
 /** One PUT .../redeployment, then (unless told not to) the wait for its job. */
-const redeploy = async (props: Props, spec: Props, previousJobId: string | undefined): Promise<{ jobId: string; jobStatus: string }> => {
-  const p = own(props);
+const redeploy = async (p: JobComponentInputs, spec: Props, previousJobId: string | undefined): Promise<{ jobId: string; jobStatus: string }> => {
   const client = clientFor(p.projectId);
   const { job_id: jobId, adopted } = await client.redeployJobComponent(p.applicationId, p.componentId, decodeBody(spec), { lastJobId: previousJobId });
   reportProgress(
@@ -51,14 +51,14 @@ const redeploy = async (props: Props, spec: Props, previousJobId: string | undef
     timeoutMs: (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000,
     onStatus: (status) => reportProgress(`servicestage: component ${componentLabel(p)}: job ${jobId} ${status}`),
   }).catch((e: unknown) => {
-    if (e instanceof JobFailedError) throw new Error(`redeploy of job component ${componentLabel(p)} failed: ${e.message}`);
+    if (e instanceof JobFailedError) throw new Error(`redeploy of job component ${componentLabel(p)} failed: ${e.message}`, { cause: e });
     throw e;
   });
   return { jobId, jobStatus: job.job.execution_status };
 };
 
-export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider, "configure">> = {
-  async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
+export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobComponentInputs, JobComponentState>, "configure">> = {
+  async check(olds, news): Promise<dynamic.CheckResult<JobComponentInputs>> {
     const { own: ownProps, spec } = split(news, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
     const issues = [...validate(JobComponentProps, ownProps, RedeployJobComponentBody, spec), ...immutabilityIssues(olds, news)];
     // Written as a literal, not `{ ...DEFAULTS, ...news }`: V8 copies that form ~40x slower
@@ -68,49 +68,49 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider, "conf
     return { inputs, failures: toFailures(issues) };
   },
 
-  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+  async diff(_id, olds, news): Promise<dynamic.DiffResult> {
     return diffProps(olds, news, REPLACE_KEYS, JOB_OUTPUT_KEYS);
   },
 
-  async create(inputs: Props): Promise<dynamic.CreateResult> {
-    const p = own(inputs);
+  async create(inputs): Promise<dynamic.CreateResult<JobComponentState>> {
     const { spec } = split(inputs, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
     const body = decodeBody(spec);
-    const live = await clientFor(p.projectId).getComponent(p.applicationId, p.componentId);
+    const live = await clientFor(inputs.projectId).getComponent(inputs.applicationId, inputs.componentId);
     if (!live.found)
       throw new Error(
-        `job component ${componentLabel(p)} was not found (HTTP ${live.status} ${live.errorCode}). JobComponent adopts a component that already exists in ServiceStage: create it there first, or fix applicationId/componentId.`,
+        `job component ${componentLabel(inputs)} was not found (HTTP ${live.status} ${live.errorCode}). JobComponent adopts a component that already exists in ServiceStage: create it there first, or fix applicationId/componentId.`,
       );
     if (live.value.name !== body.name)
       throw new Error(
-        `job component ${componentLabel(p)} is named "${live.value.name}" in ServiceStage, but the program declares name "${body.name}": a job component's name cannot be modified. Declare name: "${live.value.name}".`,
+        `job component ${componentLabel(inputs)} is named "${live.value.name}" in ServiceStage, but the program declares name "${body.name}": a job component's name cannot be modified. Declare name: "${live.value.name}".`,
       );
     // Compared on the keys the program declares: a live stack may carry more (a url, keys of later versions).
     if (live.value.runtime_stack !== undefined && !carries(live.value.runtime_stack, body.runtime_stack))
       throw new Error(
-        `job component ${componentLabel(p)} runs ${JSON.stringify(live.value.runtime_stack)} in ServiceStage, but the program declares runtimeStack ${JSON.stringify(body.runtime_stack)}: a job component's runtime stack cannot be modified.`,
+        `job component ${componentLabel(inputs)} runs ${JSON.stringify(live.value.runtime_stack)} in ServiceStage, but the program declares runtimeStack ${JSON.stringify(body.runtime_stack)}: a job component's runtime stack cannot be modified.`,
       );
     const job = await redeploy(inputs, spec, live.value.status?.last_job_id);
-    return { id: componentLabel(p), outs: { ...inputs, ...job } };
+    return { id: componentLabel(inputs), outs: { ...inputs, ...job } };
   },
 
-  async update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+  async update(_id, olds, news): Promise<dynamic.UpdateResult<JobComponentState>> {
     const { spec: oldSpec } = split(olds, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
     const { spec } = split(news, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
     // Only a change of the spec redeploys; waitForJob or jobTimeoutSeconds alone do not.
     if (sameValue(oldSpec, spec)) return { outs: { ...news, jobId: olds.jobId, jobStatus: olds.jobStatus } };
-    const job = await redeploy(news, spec, typeof olds.jobId === "string" ? olds.jobId : undefined);
+    const job = await redeploy(news, spec, olds.jobId);
     return { outs: { ...news, ...job } };
   },
 
-  async read(id: string, props: Props): Promise<dynamic.ReadResult> {
+  async read(id, props): Promise<dynamic.ReadResult<JobComponentState>> {
+    // `pulumi import` gives the id alone: "application/component".
     const [applicationId, componentId] = id.split("/");
-    const p = { ...props, applicationId: props.applicationId ?? applicationId, componentId: props.componentId ?? componentId } as Props;
-    const live = await clientFor(own(p).projectId).getComponent(own(p).applicationId, own(p).componentId);
+    const p: JobComponentState = { ...props, applicationId: props?.applicationId ?? applicationId, componentId: props?.componentId ?? componentId };
+    const live = await clientFor(p.projectId).getComponent(p.applicationId, p.componentId);
     if (!live.found) return {}; // gone: Pulumi drops it from the stack
     const { own: ownProps, spec } = split(p, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
     const refreshed = refreshedSpec(RedeployJobComponentBody, spec, live.value);
-    const inputs = { ...JOB_COMPONENT_DEFAULTS, ...ownProps, ...refreshed };
+    const inputs = { ...JOB_COMPONENT_DEFAULTS, ...ownProps, ...refreshed } as JobComponentInputs;
     const outputs = { ...inputs, ...(p.jobId !== undefined ? { jobId: p.jobId, jobStatus: p.jobStatus } : {}) };
     return { id, props: outputs, inputs };
   },

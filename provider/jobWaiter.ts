@@ -4,6 +4,7 @@
  * status, or the timeout (default 20 minutes, as Terraform's).
  */
 import { ExecutionStatus, JobResponse } from "./codecs/responses";
+import { JobFailedError } from "./errors";
 
 export const DEFAULT_JOB_TIMEOUT_SECONDS = 1200;
 
@@ -15,18 +16,6 @@ export interface JobWaitOptions {
   maxPollMs?: number;
   /** Called on every change of status, for progress messages. */
   onStatus?: (status: ExecutionStatus, job: JobResponse) => void;
-}
-
-export class JobFailedError extends Error {
-  constructor(
-    readonly jobId: string,
-    readonly status: ExecutionStatus | "TIMED_OUT",
-    readonly taskMessages: string[],
-    detail: string,
-  ) {
-    super(`job ${jobId} ${detail}${taskMessages.length > 0 ? `: ${taskMessages.join("; ")}` : ""}`);
-    this.name = "JobFailedError";
-  }
 }
 
 /** The failing tasks' names and messages, e.g. `deploy-job: image pull failed`. */

@@ -8,7 +8,8 @@ import * as t from "io-ts";
 import { Issue, fromWire } from "./codecs/casing";
 import { issuesOf } from "./codecs/report";
 import { PROVIDER_KEY } from "./resourceProps";
-import { changedKeys, decodeSpec, projectOnto } from "./spec";
+import { changedKeys, projectOnto } from "./compare";
+import { decodeSpec } from "./codecs/decode";
 import { containsUnknown } from "./unknown";
 
 export type Props = Record<string, unknown>;

@@ -6,13 +6,13 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { EditReleasePlanBody } from "./codecs/editReleasePlan";
 import { Props, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
-import { RELEASE_PLAN_PROP_KEYS, ReleasePlanProps } from "./resourceProps";
+import { RELEASE_PLAN_PROP_KEYS, ReleasePlanInputs, ReleasePlanProps } from "./resourceProps";
 import { clientFor, reportProgress } from "./runtime";
-import { InputError, decodeSpec, sameValue } from "./spec";
+import { sameValue } from "./compare";
+import { decodeSpec } from "./codecs/decode";
+import { InputError } from "./errors";
 
 const REPLACE_KEYS = ["projectId", "releasePlanId"];
-
-const own = (props: Props) => props as unknown as ReleasePlanProps;
 
 const decodeBody = (spec: Props) => {
   const decoded = decodeSpec(EditReleasePlanBody, spec);
@@ -20,24 +20,23 @@ const decodeBody = (spec: Props) => {
   return decoded.value;
 };
 
-const edit = async (props: Props, spec: Props): Promise<void> => {
-  const p = own(props);
+const edit = async (p: ReleasePlanInputs, spec: Props): Promise<void> => {
   await clientFor(p.projectId).editReleasePlan(p.releasePlanId, decodeBody(spec));
   reportProgress(`servicestage: release task ${p.releasePlanId} updated`);
 };
 
-export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider, "configure">> = {
-  async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
+export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<ReleasePlanInputs, ReleasePlanInputs>, "configure">> = {
+  async check(_olds, news): Promise<dynamic.CheckResult<ReleasePlanInputs>> {
     const { own: ownProps, spec } = split(news, RELEASE_PLAN_PROP_KEYS);
     return { inputs: news, failures: toFailures(validate(ReleasePlanProps, ownProps, EditReleasePlanBody, spec)) };
   },
 
-  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+  async diff(_id, olds, news): Promise<dynamic.DiffResult> {
     return diffProps(olds, news, REPLACE_KEYS, []);
   },
 
-  async create(inputs: Props): Promise<dynamic.CreateResult> {
-    const p = own(inputs);
+  async create(inputs): Promise<dynamic.CreateResult<ReleasePlanInputs>> {
+    const p = inputs;
     const { spec } = split(inputs, RELEASE_PLAN_PROP_KEYS);
     decodeBody(spec);
     const live = await clientFor(p.projectId).getReleasePlan(p.releasePlanId);
@@ -49,19 +48,20 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider, "confi
     return { id: p.releasePlanId, outs: inputs };
   },
 
-  async update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+  async update(_id, olds, news): Promise<dynamic.UpdateResult<ReleasePlanInputs>> {
     const { spec: oldSpec } = split(olds, RELEASE_PLAN_PROP_KEYS);
     const { spec } = split(news, RELEASE_PLAN_PROP_KEYS);
     if (!sameValue(oldSpec, spec)) await edit(news, spec);
     return { outs: news };
   },
 
-  async read(id: string, props: Props): Promise<dynamic.ReadResult> {
-    const p = { ...props, releasePlanId: props.releasePlanId ?? id } as Props;
-    const live = await clientFor(own(p).projectId).getReleasePlan(own(p).releasePlanId);
+  async read(id, props): Promise<dynamic.ReadResult<ReleasePlanInputs>> {
+    // `pulumi import` gives the id alone: the release task id.
+    const p: ReleasePlanInputs = { ...props, releasePlanId: props?.releasePlanId ?? id };
+    const live = await clientFor(p.projectId).getReleasePlan(p.releasePlanId);
     if (!live.found) return {};
     const { own: ownProps, spec } = split(p, RELEASE_PLAN_PROP_KEYS);
-    const inputs = { ...ownProps, ...refreshedSpec(EditReleasePlanBody, spec, live.value) };
+    const inputs = { ...ownProps, ...refreshedSpec(EditReleasePlanBody, spec, live.value) } as ReleasePlanInputs;
     return { id, props: inputs, inputs };
   },
 

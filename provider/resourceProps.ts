@@ -30,3 +30,9 @@ export const RELEASE_PLAN_PROP_KEYS = ["releasePlanId", "projectId"] as const;
 export const JOB_OUTPUT_KEYS = ["jobId", "jobStatus"] as const;
 
 export const PROVIDER_KEY = "__provider";
+
+/** A JobComponent's inputs as the engine hands them over: its own props typed, the spec (camelCase, validated by check) open. */
+export type JobComponentInputs = JobComponentProps & Record<string, unknown>;
+/** Its stored state: the inputs and the job of the last redeploy. */
+export type JobComponentState = JobComponentInputs & { jobId?: string; jobStatus?: string };
+export type ReleasePlanInputs = ReleasePlanProps & Record<string, unknown>;

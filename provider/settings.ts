@@ -5,6 +5,7 @@
  * module's memory inside the provider host: never in inputs, outputs or `__provider`.
  */
 import type { ClientOptions, Credentials } from "./client";
+import { SettingsError } from "./errors";
 
 export const endpointForRegion = (region: string): string => `https://servicestage.${region}.myhuaweicloud.com`;
 
@@ -51,13 +52,6 @@ export const readEnvironment = (env: NodeJS.ProcessEnv): RawSettings =>
 
 const howToSet = (k: Key, extra = ""): string =>
   `set stack config ${CONFIG_KEYS[k]} (pulumi config set${extra} ${CONFIG_KEYS[k]} ...) or the environment variable ${ENV_KEYS[k]}`;
-
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SettingsError";
-  }
-}
 
 /** Credentials come as a whole from one source, stack config first, so that sources never mix. */
 const credentialsFrom = (s: RawSettings): Credentials | undefined => {

@@ -7,7 +7,7 @@
  * the pace a little. Without this, a hundred resources retry into the same wall and
  * spend their attempts on 429s; with it, requests arrive near the server's limit.
  */
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { setTimeout as sleep } from "node:timers/promises";
 
 export class AdaptiveThrottle {
   /** Requests per second; undefined until the server first throttles. */

@@ -15,7 +15,7 @@ import { ClientOptions, Credentials, ServiceStageClient } from "../provider/clie
 import { ServiceStageError } from "../provider/errors";
 import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
-import { decodeSpec } from "../provider/spec";
+import { decodeSpec } from "../provider/codecs/decode";
 import { Emulator, RecordedRequest, startEmulator } from "../emulator/server";
 import { ACCESS_KEY, APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, SECRET_KEY, TOKEN, jobSpec, releaseSpec, seed } from "./helpers/world";
 

@@ -12,7 +12,7 @@ import * as t from "io-ts";
 import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
 import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import { Issue, fromWire, toWire } from "../provider/codecs/casing";
-import { decodeSpec } from "../provider/spec";
+import { decodeSpec } from "../provider/codecs/decode";
 import { UNKNOWN } from "../provider/unknown";
 import { Segment, Spec, deleteAt, formatPath, jobMaximal, nodePaths, releaseMaximal, releaseTwoComponents, setAt } from "./fixtures/specs";
 

@@ -10,7 +10,7 @@ import * as t from "io-ts";
 import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
 import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import { runtimeStackTypes } from "../provider/codecs/componentTables";
-import { decodeSpec } from "../provider/spec";
+import { decodeSpec } from "../provider/codecs/decode";
 import type { ReleasePlanComponent } from "../sdk";
 import { UNKNOWN } from "../provider/unknown";
 import {

@@ -5,8 +5,9 @@
 import { ServiceStageClient } from "../provider/client";
 import { ExecutionStatus, JobResponse } from "../provider/codecs/responses";
 import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
-import { JobFailedError, JobWaitOptions, waitForJob } from "../provider/jobWaiter";
-import { decodeSpec } from "../provider/spec";
+import { JobFailedError } from "../provider/errors";
+import { JobWaitOptions, waitForJob } from "../provider/jobWaiter";
+import { decodeSpec } from "../provider/codecs/decode";
 import { Emulator, startEmulator } from "../emulator/server";
 import { ACCESS_KEY, APP_ID, COMPONENT_ID, PROJECT_ID, SECRET_KEY, TOKEN, jobSpec, seed } from "./helpers/world";
 

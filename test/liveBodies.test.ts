@@ -9,8 +9,7 @@
  * with drift judged on declared fields only.
  */
 import { Emulator, Wire, startEmulator } from "../emulator/server";
-import { jobComponentProvider } from "../provider/jobComponent";
-import { releasePlanProvider } from "../provider/releasePlan";
+import { jobComponentProvider, releasePlanProvider } from "./helpers/providers";
 import { setStackSettings } from "../provider/runtime";
 import { setProgressSink } from "../provider/progress";
 import { PROJECT_ID, TOKEN } from "./helpers/world";

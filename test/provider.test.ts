@@ -3,8 +3,7 @@
  * update, read and delete for both resources, with the HTTP calls each one makes.
  */
 import { Emulator, startEmulator } from "../emulator/server";
-import { jobComponentProvider } from "../provider/jobComponent";
-import { releasePlanProvider } from "../provider/releasePlan";
+import { jobComponentProvider, releasePlanProvider } from "./helpers/providers";
 import { setStackSettings } from "../provider/runtime";
 import { setProgressSink } from "../provider/progress";
 import { UNKNOWN } from "../provider/unknown";

@@ -10,6 +10,7 @@ import * as t from "io-ts";
 import { UNKNOWN } from "../unknown";
 import { isPlainObject } from "./primitives";
 import { RELEASE_PAGE_SPELLINGS } from "./spellings";
+import { objectProps, structural } from "./introspect";
 
 type Spellings = typeof RELEASE_PAGE_SPELLINGS;
 const spellings: Readonly<Record<string, string>> = RELEASE_PAGE_SPELLINGS;
@@ -36,42 +37,6 @@ export interface Issue {
   message: string;
 }
 
-type Tagged = t.Mixed & { _tag?: string; inner?: t.Mixed; types?: t.Mixed[]; type?: t.Mixed; codomain?: t.Mixed; props?: t.Props };
-
-const propsCache = new WeakMap<t.Mixed, t.Props | null>();
-
-/** The declared properties (wire keys) of an object codec, or undefined if it is not one. Memoized: codecs are immutable values. */
-export const objectProps = (codec: t.Mixed): t.Props | undefined => {
-  let props = propsCache.get(codec);
-  if (props === undefined) {
-    props = computeObjectProps(codec) ?? null;
-    propsCache.set(codec, props);
-  }
-  return props ?? undefined;
-};
-
-const computeObjectProps = (codec: t.Mixed): t.Props | undefined => {
-  const c = codec as Tagged;
-  switch (c._tag) {
-    case "InterfaceType":
-    case "PartialType":
-    case "OpenObject":
-    case "ObjectCodec":
-      return c.props;
-    case "Checked":
-    case "ExactType":
-    case "RefinementType":
-    case "ReadonlyType":
-      return objectProps((c.inner ?? c.type) as t.Mixed);
-    case "IntersectionType": {
-      const parts = (c.types ?? []).map(objectProps);
-      return parts.every((p) => p !== undefined) ? Object.assign({}, ...parts) : undefined;
-    }
-    default:
-      return undefined;
-  }
-};
-
 const wireKeysCache = new WeakMap<t.Props, Map<string, string>>();
 /** camelCase name -> wire key, for one object codec's properties. */
 const wireKeysOf = (props: t.Props): Map<string, string> => {
@@ -81,14 +46,6 @@ const wireKeysOf = (props: t.Props): Map<string, string> => {
     wireKeysCache.set(props, map);
   }
   return map;
-};
-
-/** Peels wrappers that add rules but not structure. */
-const structural = (codec: t.Mixed): Tagged => {
-  const c = codec as Tagged;
-  if (c._tag === "Checked") return structural(c.inner as t.Mixed);
-  if (c._tag === "ExactType" || c._tag === "RefinementType" || c._tag === "ReadonlyType") return structural(c.type as t.Mixed);
-  return c;
 };
 
 const pickUnionMember = (members: t.Mixed[], value: unknown): t.Mixed => {

@@ -5,20 +5,11 @@
  */
 import * as t from "io-ts";
 import { UNKNOWN } from "../unknown";
-import { Issue, camelKey, objectProps } from "./casing";
-
-type Tagged = t.Decoder<unknown, unknown> & { _tag?: string };
-
-/**
- * A `Checked` codec validates its inner codec in its own context entry, so the inner
- * codec's children (intersection members, object keys) appear directly under it: read
- * the parent through the wrapper.
- */
-const unwrapChecked = (type: Tagged): Tagged => (type._tag === "Checked" ? unwrapChecked((type as unknown as { inner: Tagged }).inner) : type);
+import { Issue, camelKey } from "./casing";
+import { Tagged, objectProps, unwrapChecked } from "./introspect";
 
 /** An intersection or union validates each member under the member's index; a Checked rule's key is not one. */
-const isMemberEntry = (parent: Tagged, entry: t.ContextEntry): boolean =>
-  ((parent as unknown as { types?: unknown[] }).types ?? [])[Number(entry.key)] === entry.type;
+const isMemberEntry = (parent: Tagged, entry: t.ContextEntry): boolean => (parent.types ?? [])[Number(entry.key)] === entry.type;
 
 const pathOf = (context: t.Context): string => {
   let path = "";

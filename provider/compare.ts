@@ -1,26 +1,9 @@
 /**
- * What both resources do with a declared spec: decode the user's camelCase value into
- * the wire body (or issues that name camelCase paths), compare specs, and line up what
- * a GET returns with what the user declared.
+ * Comparing values the way the wire means them: absent equals null, a number equals its
+ * string, and a live value is judged only on what was declared or sent. Used by diff,
+ * refresh (drift) and the lost-answer check before a retry.
  */
-import * as t from "io-ts";
-import { Issue, toWire } from "./codecs/casing";
-import { issuesOf } from "./codecs/report";
-import { isPlainObject } from "./codecs/primitives";
-
-export type Decoded<A> = { ok: true; value: A } | { ok: false; issues: Issue[] };
-
-/** camelCase user value -> decoded wire body. With unknowns (preview) the issues may be empty while ok is false. */
-export const decodeSpec = <A>(codec: t.Type<A, unknown, unknown>, camel: unknown, prefix = ""): Decoded<A> => {
-  const issues: Issue[] = [];
-  const wire = toWire(codec, camel, issues);
-  const decoded = codec.decode(wire);
-  if (issues.length === 0 && decoded._tag === "Right") return { ok: true, value: decoded.right };
-  const prefixed = issues.map((i) => ({ path: prefix === "" ? i.path : i.path === "" ? prefix : `${prefix}.${i.path}`, message: i.message }));
-  return { ok: false, issues: [...prefixed, ...(decoded._tag === "Left" ? issuesOf(decoded.left, prefix) : [])] };
-};
-
-const isAbsent = (v: unknown) => v === null || v === undefined;
+import { isAbsent, isPlainObject } from "./codecs/primitives";
 
 /**
  * Deep equality where an absent key and a null value mean the same (as they do on the
@@ -77,10 +60,3 @@ export const carries = (live: unknown, sent: unknown): boolean => {
   if (isPlainObject(sent)) return isPlainObject(live) && Object.keys(sent).every((k) => carries(live[k], sent[k]));
   return sameScalar(sent, live);
 };
-
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InputError";
-  }
-}
