@@ -142,17 +142,24 @@ const generate = () => {
     };
 
     /** `owner`: the property this object sits under, to name generic children (parameters, rules). */
+    const propertyLines = (p, indent, mode, prefix, owner) => {
+      const pad = "  ".repeat(indent);
+      const lines = [];
+      const d = doc(p);
+      if (d !== "") lines.push(`${pad}  /** ${d.replace(/\*\//g, "*\\/")} */`);
+      const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
+      const name = camelKey(p.name);
+      const value = render(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, sf)), indent + 1, mode, name, false, prefix, owner);
+      lines.push(`${pad}  ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name)}${optional ? "?" : ""}: ${value};`);
+      return lines.join("\n");
+    };
+
     const objectBody = (props, index, indent, mode, prefix, owner) => {
       const pad = "  ".repeat(indent);
-      const lines = ["{"];
-      for (const p of props) {
-        const d = doc(p);
-        if (d !== "") lines.push(`${pad}  /** ${d.replace(/\*\//g, "*\\/")} */`);
-        const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
-        const name = camelKey(p.name);
-        const value = render(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, sf)), indent + 1, mode, name, false, prefix, owner);
-        lines.push(`${pad}  ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name)}${optional ? "?" : ""}: ${value};`);
-      }
+      // A body emitted as a named interface of its own (factored below): in place, its name.
+      if (mode === "hoist" && named.has(props) && !(indent === 0 && emitting === props)) return named.get(props);
+      const skip = mode === "hoist" && indent === 0 && emitting === props ? (inherited.get(props) ?? new Set()) : new Set();
+      const lines = ["{", ...props.filter((p) => !skip.has(p.name)).map((p) => propertyLines(p, indent, mode, prefix, owner))];
       if (index !== undefined)
         lines.push(
           `${pad}  /** Your own keys pass verbatim. */`,
@@ -161,6 +168,10 @@ const generate = () => {
       lines.push(`${pad}}`);
       return lines.join("\n");
     };
+    /** Bodies emitted as named interfaces (by their property list), the names they inherit, and the one being emitted. */
+    const named = new Map();
+    const inherited = new Map();
+    let emitting;
 
     const roots = targets.map((target, i) => ({
       target,
@@ -168,10 +179,92 @@ const generate = () => {
       prefix: target[0].replace(/Spec$/, "").replace(/^JobComponent$/, "Job"),
     }));
     for (const { type, prefix } of roots) render(type, 0, "count", undefined, false, prefix);
-    const specs = roots.map(({ target: [name, , , summary, keysName], type, prefix }) => {
-      const keys = checker.getPropertiesOfType(type).map((p) => JSON.stringify(camelKey(p.name)));
-      return `/** ${summary} */\nexport interface ${name} ${render(type, 0, "hoist", undefined, false, prefix)}\n\n/** The top-level properties of ${name}, at run time (the resource declares an output for each). */\nexport const ${keysName}: ReadonlyArray<keyof ${name}> = [${keys.join(", ")}];\n`;
-    });
+
+    // Bodies the two pages (nearly) share are factored: the properties written the same on
+    // both go into a base interface that each extends. A job component's body and a
+    // release task's component share ComponentFields; their multi_containers entries share
+    // ContainerFields, which ComponentFields in turn extends.
+    const [job, release] = roots;
+    const propsOf = (type) => checker.getPropertiesOfType(type);
+    const propType = (type, name) => checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(checker.getPropertyOfType(type, name), sf));
+    const itemOf = (type, name) => checker.getTypeArguments(propType(type, name))[0];
+    const sameLines = (a, b, pa, pb) => propertyLines(a, 0, "inline", pa) === propertyLines(b, 0, "inline", pb);
+    const shared2 = (a, b) => propsOf(a.type).filter((x) => propsOf(b.type).some((y) => y.name === x.name && sameLines(x, y, a.prefix, b.prefix)));
+
+    const jobBody = { name: job.target[0], type: job.type, prefix: job.prefix };
+    const releaseComponent = { name: "ReleasePlanComponentSpec", type: itemOf(release.type, "components"), prefix: release.prefix };
+    const jobContainer = { name: "JobMultiContainer", type: itemOf(job.type, "multi_containers"), prefix: job.prefix };
+    const releaseContainer = { name: "ReleasePlanMultiContainer", type: itemOf(releaseComponent.type, "multi_containers"), prefix: release.prefix };
+    const componentFields = shared2(jobBody, releaseComponent);
+    const containerFields = shared2(jobContainer, releaseContainer);
+    // What all four share, written the same: the workload fields (envs, probes, storages, ...).
+    const workloadFields = componentFields.filter((x) => containerFields.some((y) => y.name === x.name && sameLines(x, y, job.prefix, job.prefix)));
+    const workloadNames = new Set(workloadFields.map((p) => p.name));
+    const componentNames = new Set(componentFields.map((p) => p.name));
+    const containerNames = new Set(containerFields.map((p) => p.name));
+    for (const body of [releaseComponent, jobContainer, releaseContainer]) named.set(propsOf(body.type), body.name);
+    for (const body of [jobBody, releaseComponent]) inherited.set(propsOf(body.type), componentNames);
+    for (const body of [jobContainer, releaseContainer]) inherited.set(propsOf(body.type), containerNames);
+
+    const emit = (name, base, summary, type, prefix) => {
+      emitting = propsOf(type);
+      const text = `/** ${summary} */\nexport interface ${name}${base ? ` extends ${base}` : ""} ${render(type, 0, "hoist", undefined, false, prefix)}\n`;
+      emitting = undefined;
+      return text;
+    };
+    const baseInterface = (name, base, summary, props, prefix, omit) =>
+      `/** ${summary} */\nexport interface ${name}${base ? ` extends ${base}` : ""} {\n${props
+        .filter((p) => !omit.has(p.name))
+        .map((p) => propertyLines(p, 0, "hoist", prefix))
+        .join("\n")}\n}\n`;
+    const keysOf = (type) => propsOf(type).map((p) => JSON.stringify(camelKey(p.name)));
+    const runtimeKeys = ([name, , , , keysName], type) =>
+      `/** The top-level properties of ${name}, at run time (the resource declares an output for each). */\nexport const ${keysName}: ReadonlyArray<keyof ${name}> = [${keysOf(type).join(", ")}];\n`;
+    const specs = [
+      baseInterface(
+        "WorkloadFields",
+        undefined,
+        "What every workload body has on both pages, written the same: environment, probes, lifecycle, logs, storage, resources.",
+        workloadFields,
+        job.prefix,
+        new Set(),
+      ),
+      baseInterface(
+        "ContainerFields",
+        "WorkloadFields",
+        "What a container (multi_containers) has on both pages, written the same.",
+        containerFields,
+        job.prefix,
+        workloadNames,
+      ),
+      baseInterface(
+        "ComponentFields",
+        "WorkloadFields",
+        "What a job component's body and a release task's component share, written the same on both pages.",
+        componentFields,
+        job.prefix,
+        workloadNames,
+      ),
+      emit(job.target[0], "ComponentFields", job.target[3], job.type, job.prefix),
+      runtimeKeys(job.target, job.type),
+      emit(release.target[0], undefined, release.target[3], release.type, release.prefix),
+      runtimeKeys(release.target, release.type),
+      emit(
+        releaseComponent.name,
+        "ComponentFields",
+        "One component (batch) of a release task (Table 4 of the release page), in camelCase.",
+        releaseComponent.type,
+        release.prefix,
+      ),
+      emit(jobContainer.name, "ContainerFields", "A container of a multi-container job component (Table 34 of the job page).", jobContainer.type, job.prefix),
+      emit(
+        releaseContainer.name,
+        "ContainerFields",
+        "A container of a multi-container release component (Table 37 of the release page).",
+        releaseContainer.type,
+        release.prefix,
+      ),
+    ];
     const shared = [...definitions].map(
       ([name, text]) => `/** ${name}: a table of the pages, shared by several properties. */\nexport interface ${name} ${text}\n`,
     );
