@@ -149,7 +149,9 @@ export class ServiceStageClient {
         if (shows && !predatesRequest) return { adopt: { job_id: lastJobId } };
         const why = predatesRequest ? "it is older than this request" : "the component does not show the spec this request sent";
         return {
-          stop: `the component was changed outside Pulumi: its last job is ${lastJobId}, which this request did not start (${why}). Pulumi redeployed nothing and keeps what it deployed before; the next \`pulumi up\` will try again`,
+          stop:
+            `the component was changed outside Pulumi: its last job is ${lastJobId}, which this request did not start (${why}). ` +
+            "Pulumi redeployed nothing and keeps what it deployed before; the next `pulumi up` will try again",
         };
       },
     }).then((r) => ({ ...r.value, adopted: r.adopted }));

@@ -27,7 +27,9 @@ const immutabilityIssues = (olds: Props, news: Props) =>
   IMMUTABLE.filter(({ key }) => olds[key] !== undefined && news[key] !== undefined && !containsUnknown(news[key]) && !sameValue(olds[key], news[key])).map(
     ({ key, what }) => ({
       path: key,
-      message: `cannot be modified: ServiceStage keeps a job component's ${what} for its lifetime (the redeploy API refuses a change). Restore the previous value; to deploy under another ${what}, create a new component in ServiceStage and point a JobComponent (a new componentId) at it.`,
+      message:
+        `cannot be modified: ServiceStage keeps a job component's ${what} for its lifetime (the redeploy API refuses a change). ` +
+        `Restore the previous value; to deploy under another ${what}, create a new component in ServiceStage and point a JobComponent (a new componentId) at it.`,
     }),
   );
 
@@ -78,16 +80,20 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
     const live = await clientFor(inputs.projectId).getComponent(inputs.applicationId, inputs.componentId);
     if (!live.found)
       throw new Error(
-        `job component ${componentLabel(inputs)} was not found (HTTP ${live.status} ${live.errorCode}). JobComponent adopts a component that already exists in ServiceStage: create it there first, or fix applicationId/componentId.`,
+        `job component ${componentLabel(inputs)} was not found (HTTP ${live.status} ${live.errorCode}). ` +
+          `JobComponent adopts a component that already exists in ServiceStage: ` +
+          `create it there first, or fix applicationId/componentId.`,
       );
     if (live.value.name !== body.name)
       throw new Error(
-        `job component ${componentLabel(inputs)} is named "${live.value.name}" in ServiceStage, but the program declares name "${body.name}": a job component's name cannot be modified. Declare name: "${live.value.name}".`,
+        `job component ${componentLabel(inputs)} is named "${live.value.name}" in ServiceStage, but the program declares name "${body.name}": ` +
+          `a job component's name cannot be modified. Declare name: "${live.value.name}".`,
       );
     // Compared on the keys the program declares: a live stack may carry more (a url, keys of later versions).
     if (live.value.runtime_stack !== undefined && !carries(live.value.runtime_stack, body.runtime_stack))
       throw new Error(
-        `job component ${componentLabel(inputs)} runs ${JSON.stringify(live.value.runtime_stack)} in ServiceStage, but the program declares runtimeStack ${JSON.stringify(body.runtime_stack)}: a job component's runtime stack cannot be modified.`,
+        `job component ${componentLabel(inputs)} runs ${JSON.stringify(live.value.runtime_stack)} in ServiceStage, but the program declares runtimeStack ${JSON.stringify(body.runtime_stack)}: ` +
+          `a job component's runtime stack cannot be modified.`,
       );
     const job = await redeploy(inputs, spec, live.value.status?.last_job_id);
     return { id: componentLabel(inputs), outs: { ...inputs, ...job } };

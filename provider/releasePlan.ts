@@ -42,7 +42,9 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<Release
     const live = await clientFor(p.projectId).getReleasePlan(p.releasePlanId);
     if (!live.found)
       throw new Error(
-        `release task ${p.releasePlanId} was not found (HTTP ${live.status} ${live.errorCode}). ReleasePlan adopts a release task that already exists in ServiceStage: create it there first, or fix releasePlanId.`,
+        `release task ${p.releasePlanId} was not found (HTTP ${live.status} ${live.errorCode}). ` +
+          `ReleasePlan adopts a release task that already exists in ServiceStage: ` +
+          `create it there first, or fix releasePlanId.`,
       );
     await edit(inputs, spec);
     return { id: p.releasePlanId, outs: inputs };

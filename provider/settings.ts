@@ -75,7 +75,8 @@ export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resou
   const credentials = credentialsFrom(stack) ?? credentialsFrom(env);
   if (credentials === undefined)
     throw new SettingsError(
-      `no ServiceStage credentials: ${howToSet("authToken", " --secret")}, or an AK/SK pair: ${CONFIG_KEYS.accessKey} and ${CONFIG_KEYS.secretKey} (--secret), or ${ENV_KEYS.accessKey} and ${ENV_KEYS.secretKey}`,
+      `no ServiceStage credentials: ${howToSet("authToken", " --secret")}, or an AK/SK pair: ` +
+        `${CONFIG_KEYS.accessKey} and ${CONFIG_KEYS.secretKey} (--secret), or ${ENV_KEYS.accessKey} and ${ENV_KEYS.secretKey}`,
     );
   const timeout = pick("requestTimeoutSeconds");
   if (timeout !== undefined && !(Number(timeout) > 0))
