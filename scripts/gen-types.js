@@ -208,7 +208,12 @@ const generate = () => {
 
     const emit = (name, base, summary, type, prefix) => {
       emitting = propsOf(type);
-      const text = `/** ${summary} */\nexport interface ${name}${base ? ` extends ${base}` : ""} ${render(type, 0, "hoist", undefined, false, prefix)}\n`;
+      const body = render(type, 0, "hoist", undefined, false, prefix);
+      // Nothing beyond its base: an alias (an empty interface says the same, less plainly).
+      const text =
+        base && body === "{\n}"
+          ? `/** ${summary} */\nexport type ${name} = ${base};\n`
+          : `/** ${summary} */\nexport interface ${name}${base ? ` extends ${base}` : ""} ${body}\n`;
       emitting = undefined;
       return text;
     };

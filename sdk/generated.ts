@@ -320,8 +320,7 @@ export interface ReleasePlanComponentSpec extends ComponentFields {
 }
 
 /** A container of a multi-container job component (Table 34 of the job page). */
-export interface JobMultiContainer extends ContainerFields {
-}
+export type JobMultiContainer = ContainerFields;
 
 /** A container of a multi-container release component (Table 37 of the release page). */
 export interface ReleasePlanMultiContainer extends ContainerFields {
