@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { jobComponentShim } from "./shim";
 import { jobComponentSpecKeys } from "./generated";
-import { secretIfSet, withOutputsFor } from "./props";
+import { declareSpecOutputs, secretIfSet, withOutputsFor } from "./props";
 import { type JobComponentArgs, type JobComponentOutputs, jobComponentOwnKeys, jobComponentResultKeys } from "./types";
 
 /**
@@ -26,10 +26,12 @@ export class JobComponent extends pulumi.dynamic.Resource {
       name,
       // Secret as inputs too, not only as outputs: Pulumi stores inputs in state, and a
       // source can carry httpPassword.
-      { ...withOutputsFor([jobComponentSpecKeys, jobComponentOwnKeys, jobComponentResultKeys], args), ...secretIfSet(args, "source", "templateSource") },
+      { ...withOutputsFor([jobComponentOwnKeys, jobComponentResultKeys], args), ...secretIfSet(args, "source", "templateSource") },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "source", "templateSource"] },
       "servicestage",
       "JobComponent",
     );
   }
 }
+
+declareSpecOutputs(JobComponent, jobComponentSpecKeys);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { releasePlanShim } from "./shim";
 import { releasePlanSpecKeys } from "./generated";
-import { secretIfSet, withOutputsFor } from "./props";
+import { declareSpecOutputs, secretIfSet, withOutputsFor } from "./props";
 import { type ReleasePlanArgs, type ReleasePlanOutputs, releasePlanOwnKeys } from "./types";
 
 /** Every argument is also a typed output (`plan.components`, `plan.failStrategy`, ...), from the generated spec types. */
@@ -20,10 +20,12 @@ export class ReleasePlan extends pulumi.dynamic.Resource {
     super(
       releasePlanShim,
       name,
-      { ...withOutputsFor([releasePlanSpecKeys, releasePlanOwnKeys], args), ...secretIfSet(args, "components") },
+      { ...withOutputsFor([releasePlanOwnKeys], args), ...secretIfSet(args, "components") },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "components"] },
       "servicestage",
       "ReleasePlan",
     );
   }
 }
+
+declareSpecOutputs(ReleasePlan, releasePlanSpecKeys);

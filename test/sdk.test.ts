@@ -30,3 +30,12 @@ test("Pulumi internals copied by value match @pulumi/pulumi's own", () => {
   expect(UNKNOWN).toBe(rpc.unknownValue); // provider/unknown.ts: the unknown sentinel during preview
   expect(SECRET_SIG).toBe(rpc.specialSigKey); // test/helpers/captureInputs.ts: the secret signature key
 });
+
+test("an unset spec output resolves to undefined, a set one to its value (outside preview)", async () => {
+  await pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "project", "stack", false);
+  const job = new JobComponent("job-values", { applicationId: APP_ID, componentId: COMPONENT_ID, ...jobSpec() } as never);
+  const valueOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+  expect(await valueOf(job.envs)).toBeUndefined();
+  expect(await valueOf(job.version)).toBe(jobSpec().version);
+  expect(job.envs).toBe(job.envs); // made once
+});
