@@ -121,6 +121,16 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 
 // ---- operations and authentication ---------------------------------------------------
 
+/** A package source fetched over http: the one that carries a password. */
+const httpSource = (password: string) => ({
+  kind: "package",
+  storage: "http",
+  url: "http://repo/a.jar",
+  httpUsername: "u",
+  httpPassword: password,
+  httpCommand: "wget",
+  httpHeaders: {},
+});
 describe("operations", () => {
   it.each([
     ["an IAM token", TOKEN_AUTH, "token"],
@@ -511,15 +521,7 @@ describe("errors", () => {
       const server = await echo(400);
       for (const password of PASSWORDS) {
         const body = redeployBody({
-          source: {
-            kind: "package",
-            storage: "http",
-            url: "http://repo/a.jar",
-            httpUsername: "u",
-            httpPassword: password,
-            httpCommand: "wget",
-            httpHeaders: {},
-          },
+          source: httpSource(password),
         });
         const e = await failureOf(clientFor({ endpoint: server.url, credentials }).redeployJobComponent(APP_ID, COMPONENT_ID, body));
         // The echo did carry them: the test would catch a leak.
@@ -536,15 +538,7 @@ describe("errors", () => {
       const server = await echo(503);
       const reasons: string[] = [];
       const body = redeployBody({
-        source: {
-          kind: "package",
-          storage: "http",
-          url: "http://repo/a.jar",
-          httpUsername: "u",
-          httpPassword: PASSWORDS[1],
-          httpCommand: "wget",
-          httpHeaders: {},
-        },
+        source: httpSource(PASSWORDS[1]),
       });
       const e = await failureOf(
         clientFor({ endpoint: server.url, credentials: STS_AUTH, retry: { ...FAST, maxAttempts: 2 }, onRetry: (r) => reasons.push(r.reason) }).editReleasePlan(
