@@ -1,8 +1,10 @@
 /**
- * The ServiceStage v3 HTTP client: the five operations this package needs, each
- * response decoded with its codec, retries with jittered exponential backoff on
- * throttling and transient failures, and errors that carry what the server said but
- * never a credential.
+ * The ServiceStage v3 HTTP client, and nothing but transport: the five operations this
+ * package needs, authentication (token or AK/SK), each response decoded with its codec,
+ * retries with jittered exponential backoff on throttling and transient failures, an
+ * adaptive pace (throttle.ts), and errors that carry what the server said but never a
+ * credential. What a lost answer means for a job is the lifecycle's to decide
+ * (adoption.ts), through the `beforeAmbiguousRetry` hook.
  */
 import axios, { AxiosInstance } from "axios";
 import * as t from "io-ts";
@@ -12,7 +14,6 @@ import { ComponentResponse, ErrorBody, JobResponse, ReleasePlanResponse, errorCo
 import { dropNulls } from "./codecs/casing";
 import { formatIssues, issuesOf } from "./codecs/report";
 import { ServiceStageError, redact } from "./errors";
-import { carries } from "./compare";
 import { formatSdkDate, percentEncode, signRequest } from "./signer";
 import { AdaptiveThrottle, throttleFor } from "./throttle";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -56,11 +57,21 @@ export const isNotFoundAnswer = (status: number, errorCode: string | undefined):
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
-/** A server clock may run behind ours: a job this much older than our request may still be ours. */
-const CLOCK_SKEW_MS = 5_000;
+/** Which job component a call is about: the two path parameters, always together. */
+export interface ComponentRef {
+  applicationId: string;
+  componentId: string;
+}
 
-/** What to do after an answer that may hide a success: adopt what it did, retry, or stop and say why. */
-type AmbiguityVerdict<A> = { adopt: A } | { retry: true } | { stop: string };
+/** What to do after an answer that may hide a success: adopt what the request did, retry it, or stop and say why. */
+export type AmbiguityVerdict<A> = { adopt: A } | { retry: true } | { stop: string };
+/** Asked before retrying a non-GET whose first attempt may have been carried out. */
+export type BeforeAmbiguousRetry<A> = () => Promise<AmbiguityVerdict<A>>;
+/** A decoded answer, or what `beforeAmbiguousRetry` adopted in its place. */
+export interface Answered<A> {
+  value: A;
+  adopted: boolean;
+}
 
 interface Answer {
   status: number;
@@ -121,40 +132,17 @@ export class ServiceStageClient {
     return `/v3/${[this.options.projectId, ...segments].map(percentEncode).join("/")}`;
   }
 
+  /**
+   * PUT .../redeployment. A redeploy may start a job even when its answer is lost, so an
+   * ambiguous failure is retried only as `beforeAmbiguousRetry` decides (adoption.ts).
+   */
   redeployJobComponent(
-    applicationId: string,
-    componentId: string,
+    component: ComponentRef,
     body: RedeployJobComponentBody,
-    previous: { lastJobId?: string } = {},
-  ): Promise<RedeployJobComponentResponse & { adopted: boolean }> {
-    const path = this.path("cas", "applications", applicationId, "components", componentId, "redeployment");
-    const sent = RedeployJobComponentBody.encode(body);
-    const startedAt = Date.now();
-    return this.call("PUT", path, RedeployJobComponentResponse, sent, {
-      // A redeploy whose answer was lost may have started its job: look before retrying.
-      beforeAmbiguousRetry: async () => {
-        const current = await this.getComponent(applicationId, componentId);
-        if (!current.found) return { retry: true };
-        const lastJobId = current.value.status?.last_job_id;
-        // No job since the one we knew of: nothing was started, a retry is safe.
-        if (lastJobId === undefined || lastJobId === "" || lastJobId === previous.lastJobId) return { retry: true };
-        // A newer job. Ours only with positive evidence: the component now carries what we
-        // sent (version at least) on every field the GET returns, and the job is not older
-        // than our request (5 s allowed for clock skew, when the GET gives a time).
-        const updated = current.value.status?.update_time;
-        const predatesRequest = updated !== undefined && updated < startedAt - CLOCK_SKEW_MS;
-        // We knew of no job (an imported resource) and this one is older than our request.
-        if (previous.lastJobId === undefined && predatesRequest) return { retry: true };
-        const shows = current.value.version !== undefined && carries(current.value, sent);
-        if (shows && !predatesRequest) return { adopt: { job_id: lastJobId } };
-        const why = predatesRequest ? "it is older than this request" : "the component does not show the spec this request sent";
-        return {
-          stop:
-            `the component was changed outside Pulumi: its last job is ${lastJobId}, which this request did not start (${why}). ` +
-            "Pulumi redeployed nothing and keeps what it deployed before; the next `pulumi up` will try again",
-        };
-      },
-    }).then((r) => ({ ...r.value, adopted: r.adopted }));
+    beforeAmbiguousRetry?: BeforeAmbiguousRetry<RedeployJobComponentResponse>,
+  ): Promise<Answered<RedeployJobComponentResponse>> {
+    const path = this.path("cas", "applications", component.applicationId, "components", component.componentId, "redeployment");
+    return this.call("PUT", path, RedeployJobComponentResponse, RedeployJobComponentBody.encode(body), beforeAmbiguousRetry);
   }
 
   editReleasePlan(releasePlanId: string, body: EditReleasePlanBody): Promise<EditReleasePlanResponse> {
@@ -162,8 +150,8 @@ export class ServiceStageClient {
     return this.call("PUT", this.path("cas", "release-plans", releasePlanId), EditReleasePlanResponse, EditReleasePlanBody.encode(body)).then((r) => r.value);
   }
 
-  getComponent(applicationId: string, componentId: string): Promise<Lookup<ComponentResponse>> {
-    return this.lookup(this.path("cas", "applications", applicationId, "components", componentId), ComponentResponse);
+  getComponent(component: ComponentRef): Promise<Lookup<ComponentResponse>> {
+    return this.lookup(this.path("cas", "applications", component.applicationId, "components", component.componentId), ComponentResponse);
   }
 
   getReleasePlan(releasePlanId: string): Promise<Lookup<ReleasePlanResponse>> {
@@ -172,6 +160,11 @@ export class ServiceStageClient {
 
   getJob(jobId: string): Promise<JobResponse> {
     return this.call("GET", this.path("cas", "jobs", jobId), JobResponse).then((r) => r.value);
+  }
+
+  /** A job that may be gone: ServiceStage keeps job records for a while only. */
+  findJob(jobId: string): Promise<Lookup<JobResponse>> {
+    return this.lookup(this.path("cas", "jobs", jobId), JobResponse);
   }
 
   private async lookup<A>(path: string, codec: t.Type<A, unknown, unknown>): Promise<Lookup<A>> {
@@ -249,8 +242,8 @@ export class ServiceStageClient {
     path: string,
     codec: t.Type<A, unknown, unknown>,
     body?: unknown,
-    hooks: { beforeAmbiguousRetry?: () => Promise<AmbiguityVerdict<A>> } = {},
-  ): Promise<{ value: A; adopted: boolean }> {
+    beforeAmbiguousRetry?: BeforeAmbiguousRetry<A>,
+  ): Promise<Answered<A>> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const secrets = [...this.secrets, ...secretsInBody(body)];
     const started = Date.now();
@@ -301,7 +294,7 @@ export class ServiceStageClient {
       if (attempt >= this.retry.maxAttempts || elapsed + delayMs > this.retry.budgetMs) throw failure;
       this.options.onRetry?.({ method, path, attempt, delayMs: Math.round(delayMs), reason: failure.message });
       await sleep(delayMs);
-      if (method !== "GET" && ambiguous && hooks.beforeAmbiguousRetry !== undefined) {
+      if (method !== "GET" && ambiguous && beforeAmbiguousRetry !== undefined) {
         // If we cannot tell whether the first attempt started a job, a retry could start a
         // second one: fail with the original error (what ServiceStage said) instead, saying why.
         const notRetried = (why: string, cause?: unknown) =>
@@ -317,7 +310,7 @@ export class ServiceStageClient {
             attempts: attempt,
             detail: `not retried: ${why}`,
           });
-        const verdict = await hooks.beforeAmbiguousRetry().catch((e: unknown) => {
+        const verdict = await beforeAmbiguousRetry().catch((e: unknown) => {
           throw notRetried(`could not check whether it was carried out (${e instanceof Error ? e.message : String(e)})`, e);
         });
         if ("adopt" in verdict) return { value: verdict.adopt, adopted: true };

@@ -4,8 +4,11 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { RedeployJobComponentBody } from "./codecs/redeployJobComponent";
-import { JobResponse } from "./codecs/responses";
-import { waitForJob } from "./jobWaiter";
+import { ComponentResponse, JobResponse } from "./codecs/responses";
+import { TIMED_OUT, hasFailed, waitForJob } from "./jobWaiter";
+import type { Lookup } from "./client";
+import { jobCarryingSpec, lostAnswerVerdict, showsChanges } from "./adoption";
+import { toWire } from "./codecs/casing";
 import { InputError, JobFailedError } from "./errors";
 import { Props, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
 import { JOB_COMPONENT_DEFAULTS, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS, JobComponentInputs, JobComponentProps, JobComponentState } from "./resourceProps";
@@ -41,22 +44,92 @@ const decodeBody = (spec: Props) => {
 
 const componentLabel = (p: JobComponentProps) => `${p.applicationId}/${p.componentId}`;
 
-/** One PUT .../redeployment, then (unless told not to) the wait for its job. */
-const redeploy = async (p: JobComponentInputs, spec: Props, previousJobId: string | undefined): Promise<{ jobId: string; jobStatus: string }> => {
+/** The component must exist, under the declared name and runtime stack: the redeploy API can change neither. */
+const checkIdentity = (p: JobComponentInputs, body: RedeployJobComponentBody, live: Lookup<ComponentResponse>): ComponentResponse => {
+  if (!live.found)
+    throw new Error(
+      `job component ${componentLabel(p)} was not found (HTTP ${live.status} ${live.errorCode}). ` +
+        `JobComponent adopts a component that already exists in ServiceStage: ` +
+        `create it there first, or fix applicationId/componentId.`,
+    );
+  if (live.value.name !== body.name)
+    throw new Error(
+      `job component ${componentLabel(p)} is named "${live.value.name}" in ServiceStage, but the program declares name "${body.name}": ` +
+        `a job component's name cannot be modified. Declare name: "${live.value.name}".`,
+    );
+  // Compared on the keys the program declares: a live stack may carry more (a url, keys of later versions).
+  if (live.value.runtime_stack !== undefined && !carries(live.value.runtime_stack, body.runtime_stack))
+    throw new Error(
+      `job component ${componentLabel(p)} runs ${JSON.stringify(live.value.runtime_stack)} in ServiceStage, but the program declares runtimeStack ${JSON.stringify(body.runtime_stack)}: ` +
+        `a job component's runtime stack cannot be modified.`,
+    );
+  return live.value;
+};
+
+type JobOutputs = Required<Pick<JobComponentState, "jobId" | "jobStatus">>;
+
+/**
+ * Waits for a job (unless told not to). A job still running at the timeout goes on in
+ * ServiceStage; the message says whether the next `pulumi up` can recognise it
+ * (adoption.ts) and wait for it instead of starting another.
+ */
+const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | undefined, recognisable: boolean): Promise<JobOutputs> => {
+  const status = seen?.job.execution_status;
+  if (p.waitForJob === false || status === "SUCCEEDED") return { jobId, jobStatus: status ?? "SUBMITTED" };
   const client = clientFor(p.projectId);
-  const { job_id: jobId, adopted } = await client.redeployJobComponent(p.applicationId, p.componentId, decodeBody(spec), { lastJobId: previousJobId });
-  reportProgress(
-    `servicestage: component ${componentLabel(p)}: ${adopted ? "adopted the job already started by a redeploy whose answer was lost" : "redeploy started"}, job ${jobId}`,
-  );
-  if (p.waitForJob === false) return { jobId, jobStatus: "SUBMITTED" };
-  const job: JobResponse = await waitForJob(jobId, (id) => client.getJob(id), {
+  const job = await waitForJob(jobId, (id) => client.getJob(id), {
     timeoutMs: (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000,
-    onStatus: (status) => reportProgress(`servicestage: component ${componentLabel(p)}: job ${jobId} ${status}`),
+    onStatus: (s) => reportProgress(`servicestage: component ${componentLabel(p)}: job ${jobId} ${s}`),
   }).catch((e: unknown) => {
-    if (e instanceof JobFailedError) throw new Error(`redeploy of job component ${componentLabel(p)} failed: ${e.message}`, { cause: e });
-    throw e;
+    if (!(e instanceof JobFailedError)) throw e;
+    if (e.status !== TIMED_OUT) throw new Error(`redeploy of job component ${componentLabel(p)} failed: ${e.message}`, { cause: e });
+    const next = recognisable
+      ? `the next \`pulumi up\` will wait for it instead of starting another`
+      : `the next \`pulumi up\` cannot tell that it carries this change (the component's GET does not show every changed field) and will start another: let this job end first`;
+    throw new Error(
+      `redeploy of job component ${componentLabel(p)} did not finish: ${e.message}. Job ${jobId} is still running in ServiceStage; ${next} ` +
+        `(raise jobTimeoutSeconds to wait longer in one update)`,
+      { cause: e },
+    );
   });
   return { jobId, jobStatus: job.job.execution_status };
+};
+
+/**
+ * Deploys the spec: reads the component first, and when its last job already carries
+ * this spec (an update that ended before its job did), waits for that job or takes it
+ * instead of starting another; otherwise one PUT .../redeployment and a wait for its job.
+ * `deployed` is the spec Pulumi deployed before (none on create).
+ */
+const deploy = async (p: JobComponentInputs, spec: Props, deployed: Props | undefined): Promise<JobOutputs> => {
+  const body = decodeBody(spec);
+  const sent = RedeployJobComponentBody.encode(body);
+  const client = clientFor(p.projectId);
+  const live = checkIdentity(p, body, await client.getComponent(p));
+  const before = deployed === undefined ? undefined : toWire(RedeployJobComponentBody, deployed, []);
+  const label = `servicestage: component ${componentLabel(p)}`;
+
+  const carrying = jobCarryingSpec(live, sent, before);
+  if (carrying !== undefined) {
+    const job = await client.findJob(carrying);
+    const status = job.found ? job.value.job.execution_status : undefined;
+    if (job.found && status !== undefined && !hasFailed(status)) {
+      reportProgress(
+        `${label}: already carries this spec, deployed by job ${carrying} (${status}) before this update; ` +
+          `${status === "SUCCEEDED" ? "taking it" : "waiting for it"} instead of starting another`,
+      );
+      return settle(p, carrying, job.value, true);
+    }
+    reportProgress(`${label}: job ${carrying} carried this spec but ${status !== undefined ? `ended ${status}` : "is gone"}: redeploying`);
+  }
+
+  const knownJobId = live.status?.last_job_id;
+  const startedAt = Date.now();
+  const { value, adopted } = await client.redeployJobComponent(p, body, async () =>
+    lostAnswerVerdict(await client.getComponent(p), sent, knownJobId, startedAt),
+  );
+  reportProgress(`${label}: ${adopted ? "adopted the job already started by a redeploy whose answer was lost" : "redeploy started"}, job ${value.job_id}`);
+  return settle(p, value.job_id, undefined, showsChanges(live, before, sent));
 };
 
 export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobComponentInputs, JobComponentState>, "configure">> = {
@@ -76,26 +149,7 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
 
   async create(inputs): Promise<dynamic.CreateResult<JobComponentState>> {
     const { spec } = split(inputs, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
-    const body = decodeBody(spec);
-    const live = await clientFor(inputs.projectId).getComponent(inputs.applicationId, inputs.componentId);
-    if (!live.found)
-      throw new Error(
-        `job component ${componentLabel(inputs)} was not found (HTTP ${live.status} ${live.errorCode}). ` +
-          `JobComponent adopts a component that already exists in ServiceStage: ` +
-          `create it there first, or fix applicationId/componentId.`,
-      );
-    if (live.value.name !== body.name)
-      throw new Error(
-        `job component ${componentLabel(inputs)} is named "${live.value.name}" in ServiceStage, but the program declares name "${body.name}": ` +
-          `a job component's name cannot be modified. Declare name: "${live.value.name}".`,
-      );
-    // Compared on the keys the program declares: a live stack may carry more (a url, keys of later versions).
-    if (live.value.runtime_stack !== undefined && !carries(live.value.runtime_stack, body.runtime_stack))
-      throw new Error(
-        `job component ${componentLabel(inputs)} runs ${JSON.stringify(live.value.runtime_stack)} in ServiceStage, but the program declares runtimeStack ${JSON.stringify(body.runtime_stack)}: ` +
-          `a job component's runtime stack cannot be modified.`,
-      );
-    const job = await redeploy(inputs, spec, live.value.status?.last_job_id);
+    const job = await deploy(inputs, spec, undefined);
     return { id: componentLabel(inputs), outs: { ...inputs, ...job } };
   },
 
@@ -104,7 +158,7 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
     const { spec } = split(news, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
     // Only a change of the spec redeploys; waitForJob or jobTimeoutSeconds alone do not.
     if (sameValue(oldSpec, spec)) return { outs: { ...news, jobId: olds.jobId, jobStatus: olds.jobStatus } };
-    const job = await redeploy(news, spec, olds.jobId);
+    const job = await deploy(news, spec, oldSpec);
     return { outs: { ...news, ...job } };
   },
 
@@ -112,7 +166,7 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
     // `pulumi import` gives the id alone: "application/component".
     const [applicationId, componentId] = id.split("/");
     const p: JobComponentState = { ...props, applicationId: props?.applicationId ?? applicationId, componentId: props?.componentId ?? componentId };
-    const live = await clientFor(p.projectId).getComponent(p.applicationId, p.componentId);
+    const live = await clientFor(p.projectId).getComponent(p);
     if (!live.found) return {}; // gone: Pulumi drops it from the stack
     const { own: ownProps, spec } = split(p, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
     const refreshed = refreshedSpec(RedeployJobComponentBody, spec, live.value);

@@ -3,12 +3,19 @@
  * 10 s (Huawei's Terraform provider polls every 10 s), until SUCCEEDED, a failure
  * status, or the timeout (default 20 minutes, as Terraform's).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { ExecutionStatus, JobResponse } from "./codecs/responses";
 import { JobFailedError } from "./errors";
 
 export const DEFAULT_JOB_TIMEOUT_SECONDS = 1200;
 
+/** The status of a JobFailedError for a job still going at the timeout. */
+export const TIMED_OUT = "TIMED_OUT";
+
 const FAILED: ReadonlySet<ExecutionStatus> = new Set(["FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKED", "UNKNOWN"]);
+
+/** A job that ended without success: failed, cancelled, rolled back, or lost. Any status not here nor SUCCEEDED is a job still going. */
+export const hasFailed = (status: ExecutionStatus): boolean => FAILED.has(status);
 
 export interface JobWaitOptions {
   timeoutMs?: number;
@@ -16,6 +23,8 @@ export interface JobWaitOptions {
   maxPollMs?: number;
   /** Called on every change of status, for progress messages. */
   onStatus?: (status: ExecutionStatus, job: JobResponse) => void;
+  /** How to wait between polls (default node:timers/promises): tests pass one on a fake clock. */
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 /** The failing tasks' names and messages, e.g. `deploy-job: image pull failed`. */
@@ -35,7 +44,7 @@ export const waitForJob = async (jobId: string, getJob: (jobId: string) => Promi
   let delay = options.firstPollMs ?? 100;
   let last: ExecutionStatus | undefined;
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(delay, deadline - Date.now()))));
+    await (options.sleep ?? sleep)(Math.max(0, Math.min(delay, deadline - Date.now())));
     const job = await getJob(jobId);
     const status = job.job.execution_status;
     if (status !== last) {
@@ -43,14 +52,8 @@ export const waitForJob = async (jobId: string, getJob: (jobId: string) => Promi
       options.onStatus?.(status, job);
     }
     if (status === "SUCCEEDED") return job;
-    if (FAILED.has(status)) throw new JobFailedError(jobId, status, failedTaskMessages(job), `ended ${status}`);
-    if (Date.now() >= deadline)
-      throw new JobFailedError(
-        jobId,
-        "TIMED_OUT",
-        [],
-        `still ${status} after ${Math.round(timeoutMs / 1000)} s (the job may still finish in ServiceStage; raise jobTimeoutSeconds to wait longer)`,
-      );
+    if (hasFailed(status)) throw new JobFailedError(jobId, status, failedTaskMessages(job), `ended ${status}`);
+    if (Date.now() >= deadline) throw new JobFailedError(jobId, TIMED_OUT, [], `still ${status} after ${Math.round(timeoutMs / 1000)} s`);
     delay = Math.min(maxPollMs, delay * 2);
   }
 };

@@ -20,8 +20,8 @@ const decodeBody = (spec: Props) => {
   return decoded.value;
 };
 
-const edit = async (p: ReleasePlanInputs, spec: Props): Promise<void> => {
-  await clientFor(p.projectId).editReleasePlan(p.releasePlanId, decodeBody(spec));
+const edit = async (p: ReleasePlanInputs, body: EditReleasePlanBody): Promise<void> => {
+  await clientFor(p.projectId).editReleasePlan(p.releasePlanId, body);
   reportProgress(`servicestage: release task ${p.releasePlanId} updated`);
 };
 
@@ -38,7 +38,7 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<Release
   async create(inputs): Promise<dynamic.CreateResult<ReleasePlanInputs>> {
     const p = inputs;
     const { spec } = split(inputs, RELEASE_PLAN_PROP_KEYS);
-    decodeBody(spec);
+    const body = decodeBody(spec);
     const live = await clientFor(p.projectId).getReleasePlan(p.releasePlanId);
     if (!live.found)
       throw new Error(
@@ -46,14 +46,14 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<Release
           `ReleasePlan adopts a release task that already exists in ServiceStage: ` +
           `create it there first, or fix releasePlanId.`,
       );
-    await edit(inputs, spec);
+    await edit(inputs, body);
     return { id: p.releasePlanId, outs: inputs };
   },
 
   async update(_id, olds, news): Promise<dynamic.UpdateResult<ReleasePlanInputs>> {
     const { spec: oldSpec } = split(olds, RELEASE_PLAN_PROP_KEYS);
     const { spec } = split(news, RELEASE_PLAN_PROP_KEYS);
-    if (!sameValue(oldSpec, spec)) await edit(news, spec);
+    if (!sameValue(oldSpec, spec)) await edit(news, decodeBody(spec));
     return { outs: news };
   },
 

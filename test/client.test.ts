@@ -9,7 +9,7 @@
  * signature covers the prefixed path, as a real gateway sees it).
  */
 import { jobPageExampleWire, releasePlanWire } from "./fixtures/wire";
-import { IncomingMessage, Server, ServerResponse, createServer, request as httpRequest } from "node:http";
+import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
 import { AddressInfo } from "node:net";
 import { ClientOptions, Credentials, ServiceStageClient } from "../provider/client";
 import { ServiceStageError } from "../provider/errors";
@@ -17,7 +17,7 @@ import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
 import { decodeSpec } from "../provider/codecs/decode";
 import { Emulator, RecordedRequest, startEmulator } from "../emulator/server";
-import { ACCESS_KEY, APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, SECRET_KEY, TOKEN, jobSpec, releaseSpec, seed } from "./helpers/world";
+import { ACCESS_KEY, APP_ID, COMPONENT, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, SECRET_KEY, TOKEN, jobSpec, releaseSpec, seed } from "./helpers/world";
 
 const SECURITY_TOKEN = "temp-security-token-3c7b1e";
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
@@ -66,13 +66,6 @@ const failureOf = async (promise: Promise<unknown>): Promise<ServiceStageError> 
     return e as ServiceStageError;
   }
   throw new Error("expected the call to fail");
-};
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits until the component's last job has left RUNNING (the emulator refuses a redeploy while it runs). */
-const jobFinished = async (client: ServiceStageClient, jobId: string): Promise<void> => {
-  while ((await client.getJob(jobId)).job.execution_status === "RUNNING") await sleep(10);
 };
 
 // ---- tiny local servers -------------------------------------------------------------
@@ -139,14 +132,14 @@ describe("operations", () => {
   ] as const)("every operation works with %s", async (_name, credentials, kind) => {
     const client = clientFor({ credentials });
 
-    const component = await client.getComponent(APP_ID, COMPONENT_ID);
+    const component = await client.getComponent(COMPONENT);
     expect(component).toMatchObject({ found: true, value: { name: "mycomponent", id: COMPONENT_ID } });
 
-    const redeployed = await client.redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody());
-    expect(redeployed).toEqual({ job_id: expect.stringMatching(/^JOB/), adopted: false });
+    const redeployed = await client.redeployJobComponent(COMPONENT, redeployBody());
+    expect(redeployed).toEqual({ value: { job_id: expect.stringMatching(/^JOB/) }, adopted: false });
 
-    const job = await client.getJob(redeployed.job_id);
-    expect(job.job.job_id).toBe(redeployed.job_id);
+    const job = await client.getJob(redeployed.value.job_id);
+    expect(job.job.job_id).toBe(redeployed.value.job_id);
     expect(["RUNNING", "SUCCEEDED"]).toContain(job.job.execution_status);
 
     expect(await client.editReleasePlan(RELEASE_PLAN_ID, planBody({ desc: "edited" }))).toEqual({ release_plan_id: RELEASE_PLAN_ID });
@@ -169,7 +162,7 @@ describe("operations", () => {
 
   it("sends the redeploy and release-plan bodies in snake_case", async () => {
     const client = clientFor();
-    await client.redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody());
+    await client.redeployJobComponent(COMPONENT, redeployBody());
     await client.editReleasePlan(RELEASE_PLAN_ID, planBody());
 
     const [redeploy] = received("PUT", REDEPLOY_PATH);
@@ -198,12 +191,12 @@ describe("operations", () => {
     ["AK/SK", AKSK_AUTH],
   ] as const)("accepts an endpoint with a trailing slash (%s)", async (_name, credentials) => {
     const client = clientFor({ endpoint: `${emu.url}/`, credentials });
-    expect(await client.getComponent(APP_ID, COMPONENT_ID)).toMatchObject({ found: true });
+    expect(await client.getComponent(COMPONENT)).toMatchObject({ found: true });
     expect(emu.requests().map((r) => r.path)).toEqual([COMPONENT_PATH]);
   });
 
   it("does not read a wrong project as 'not found'", async () => {
-    const e = await failureOf(clientFor({ projectId: "ffffffffffff" }).getComponent(APP_ID, COMPONENT_ID));
+    const e = await failureOf(clientFor({ projectId: "ffffffffffff" }).getComponent(COMPONENT));
     expect(e).toMatchObject({ status: 404, errorCode: "SVCSTG.00100402", attempts: 1 });
   });
 });
@@ -214,7 +207,7 @@ describe("retries", () => {
   it("rides out a 429 storm and reports each retry", async () => {
     emu.injectFault({ method: "GET", pathIncludes: COMPONENT_ID, times: 3, kind: "status", status: 429, errorCode: "APIG.0308" });
     const retries: Array<{ attempt: number; reason: string }> = [];
-    const result = await clientFor({ onRetry: (e) => retries.push(e) }).getComponent(APP_ID, COMPONENT_ID);
+    const result = await clientFor({ onRetry: (e) => retries.push(e) }).getComponent(COMPONENT);
     expect(result.found).toBe(true);
     expect(received("GET", COMPONENT_PATH).map((r) => r.status)).toEqual([429, 429, 429, 200]);
     expect(retries.map((r) => r.attempt)).toEqual([1, 2, 3]);
@@ -245,18 +238,22 @@ describe("retries", () => {
     expect(emu.getReleasePlan(RELEASE_PLAN_ID)?.desc).toBe("third time");
   });
 
-  it("retries a redeploy refused with 503 before it started a job, looking first, and starts exactly one", async () => {
+  it("retries a redeploy refused with 503 before it started a job, asking its hook first, and starts exactly one", async () => {
     emu.injectFault({ method: "PUT", kind: "status", status: 503, times: 2 });
-    const result = await clientFor().redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody());
+    const client = clientFor();
+    const result = await client.redeployJobComponent(COMPONENT, redeployBody(), async () => {
+      await client.getComponent(COMPONENT);
+      return { retry: true };
+    });
     expect(result.adopted).toBe(false);
     expect(emu.redeployCount(COMPONENT_ID)).toBe(1);
     expect(emu.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 503", "GET 200", "PUT 503", "GET 200", "PUT 200"]);
-    expect(emu.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id).toBe(result.job_id);
+    expect(emu.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id).toBe(result.value.job_id);
   });
 
   it("retries after a connection reset", async () => {
     emu.injectFault({ method: "GET", kind: "reset", times: 2 });
-    expect(await clientFor().getComponent(APP_ID, COMPONENT_ID)).toMatchObject({ found: true });
+    expect(await clientFor().getComponent(COMPONENT)).toMatchObject({ found: true });
     expect(received("GET", COMPONENT_PATH).map((r) => r.status)).toEqual([0, 0, 200]);
   });
 
@@ -279,7 +276,7 @@ describe("retries", () => {
 
   it("retries a malformed JSON 200 (a cut or mangled answer) and, if it persists, names the request", async () => {
     const client = clientFor();
-    const { job_id } = await client.redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody());
+    const { job_id } = (await client.redeployJobComponent(COMPONENT, redeployBody())).value;
     emu.injectFault({ method: "GET", pathIncludes: "/jobs/", kind: "malformed" });
     expect((await client.getJob(job_id)).job.job_id).toBe(job_id);
     expect(received("GET", `/v3/${PROJECT_ID}/cas/jobs/${job_id}`)).toHaveLength(2);
@@ -315,7 +312,7 @@ describe("retries", () => {
   });
 
   it("never retries (nor looks before retrying) a redeploy the service rejected with 400", async () => {
-    const e = await failureOf(clientFor().redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody({ name: "renamed" })));
+    const e = await failureOf(clientFor().redeployJobComponent(COMPONENT, redeployBody({ name: "renamed" })));
     expect(e).toMatchObject({ status: 400, errorCode: "SVCSTG.00100400", attempts: 1 });
     expect(emu.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 400"]);
     expect(emu.redeployCount()).toBe(0);
@@ -327,14 +324,18 @@ describe("retries", () => {
 describe("not found", () => {
   it("reads a 404 component as a typed NotFound", async () => {
     emu.deleteComponent(APP_ID, COMPONENT_ID);
-    const result = await clientFor().getComponent(APP_ID, COMPONENT_ID);
+    const result = await clientFor().getComponent(COMPONENT);
     expect(result).toEqual({ found: false, status: 404, errorCode: "SVCSTG.00100404", requestId: expect.any(String) });
     expect(emu.requests()).toHaveLength(1);
   });
 
   it("reads a missing application and a missing release task as NotFound with their codes", async () => {
     const client = clientFor({ credentials: AKSK_AUTH });
-    expect(await client.getComponent("no-such-app", COMPONENT_ID)).toMatchObject({ found: false, status: 404, errorCode: "SVCSTG.00100403" });
+    expect(await client.getComponent({ ...COMPONENT, applicationId: "no-such-app" })).toMatchObject({
+      found: false,
+      status: 404,
+      errorCode: "SVCSTG.00100403",
+    });
     emu.deleteReleasePlan(RELEASE_PLAN_ID);
     expect(await client.getReleasePlan(RELEASE_PLAN_ID)).toMatchObject({ found: false, status: 404, errorCode: "SVCSTG.00100433" });
   });
@@ -342,20 +343,20 @@ describe("not found", () => {
   it("reads the 401 SVCSTG.00100401 quirk as NotFound, without retrying", async () => {
     emu.setNotFoundAs401(true);
     emu.deleteComponent(APP_ID, COMPONENT_ID);
-    const result = await clientFor().getComponent(APP_ID, COMPONENT_ID);
+    const result = await clientFor().getComponent(COMPONENT);
     expect(result).toEqual({ found: false, status: 401, errorCode: "SVCSTG.00100401", requestId: expect.any(String) });
     expect(emu.requests()).toHaveLength(1);
   });
 
   it("fails (not NotFound, no retry) when the token is revoked mid-run", async () => {
     const client = clientFor();
-    expect(await client.getComponent(APP_ID, COMPONENT_ID)).toMatchObject({ found: true });
+    expect(await client.getComponent(COMPONENT)).toMatchObject({ found: true });
     emu.revokeToken();
-    const e = await failureOf(client.getComponent(APP_ID, COMPONENT_ID));
+    const e = await failureOf(client.getComponent(COMPONENT));
     expect(e).toMatchObject({ kind: "http", status: 401, errorCode: "APIG.0307", attempts: 1 });
     expect(received("GET", COMPONENT_PATH).map((r) => r.status)).toEqual([200, 401]);
     // AK/SK keeps working.
-    expect(await clientFor({ credentials: AKSK_AUTH }).getComponent(APP_ID, COMPONENT_ID)).toMatchObject({ found: true });
+    expect(await clientFor({ credentials: AKSK_AUTH }).getComponent(COMPONENT)).toMatchObject({ found: true });
   });
 
   it("fails a job read of an unknown job (getJob is not a lookup)", async () => {
@@ -411,63 +412,64 @@ describe("bounds", () => {
 
 // ---- ambiguous redeploys --------------------------------------------------------------------
 
-describe("ambiguous redeploy failures", () => {
-  it("adopts the job a redeploy started when its answer was lost", async () => {
+describe("ambiguous failures of a PUT", () => {
+  // What a lost answer means for a job is the lifecycle's to decide (test/adoption.test.ts);
+  // the client only asks its hook before a retry that could repeat what was carried out.
+  const adoptJob = (job_id: string) => async () => ({ adopt: { job_id } });
+
+  it("asks the hook after a lost answer, and returns what it adopts without a second PUT", async () => {
     emu.injectFault({ method: "PUT", pathIncludes: "/redeployment", kind: "lostAnswer" });
-    const result = await clientFor().redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody());
-    expect(result).toEqual({ job_id: emu.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id, adopted: true });
-    expect(emu.redeployCount(COMPONENT_ID)).toBe(1);
-    expect(emu.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 0", "GET 200"]);
-  });
-
-  it("adopts only a job newer than the one it knew", async () => {
-    const client = clientFor();
-    const first = await client.redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody());
-    await jobFinished(client, first.job_id);
-
-    emu.injectFault({ method: "PUT", pathIncludes: "/redeployment", kind: "lostAnswer" });
-    const second = await client.redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody({ version: "2025.0323.15182" }), { lastJobId: first.job_id });
-    expect(second.adopted).toBe(true);
-    expect(second.job_id).not.toBe(first.job_id);
-    expect(second.job_id).toBe(emu.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id);
-    expect(emu.redeployCount(COMPONENT_ID)).toBe(2);
-  });
-
-  it("starts a job when a refused redeploy left the last job unchanged", async () => {
-    const client = clientFor();
-    const first = await client.redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody());
-    await jobFinished(client, first.job_id);
-
-    emu.injectFault({ method: "PUT", pathIncludes: "/redeployment", kind: "reset" });
-    const second = await client.redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody(), { lastJobId: first.job_id });
-    expect(second.adopted).toBe(false);
-    expect(second.job_id).not.toBe(first.job_id);
-    expect(emu.redeployCount(COMPONENT_ID)).toBe(2);
-  });
-
-  it("adopts the job when a redeploy was carried out but answered 500", async () => {
-    // The emulator's status faults answer before processing; a relay in front of it
-    // lets the first redeploy through and replaces its answer with a 500.
-    let replaced = false;
-    const relay = await localServer((req, body, res) => {
-      const upstream = httpRequest(`${emu.url}${req.url ?? "/"}`, { method: req.method, headers: req.headers }, (up) => {
-        const chunks: Buffer[] = [];
-        up.on("data", (c: Buffer) => chunks.push(c));
-        up.on("end", () => {
-          if (!replaced && req.method === "PUT" && (req.url ?? "").endsWith("/redeployment")) {
-            replaced = true;
-            return json(res, 500, { error_code: "SVCSTG.00100500", error_msg: "internal error" });
-          }
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          res.end(Buffer.concat(chunks));
-        });
-      });
-      upstream.end(body);
+    let asked = 0;
+    const result = await clientFor().redeployJobComponent(COMPONENT, redeployBody(), () => {
+      asked++;
+      return adoptJob("JOB-adopted")();
     });
-    const result = await clientFor({ endpoint: relay.url, credentials: AKSK_AUTH }).redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody());
-    expect(replaced).toBe(true);
-    expect(result).toEqual({ job_id: emu.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id, adopted: true });
+    expect(result).toEqual({ value: { job_id: "JOB-adopted" }, adopted: true });
+    expect(asked).toBe(1);
+    expect(received("PUT", REDEPLOY_PATH)).toHaveLength(1);
+  });
+
+  it("retries when the hook says so, and asks again after each ambiguous failure", async () => {
+    emu.injectFault({ method: "PUT", pathIncludes: "/redeployment", kind: "reset", times: 2 });
+    let asked = 0;
+    const result = await clientFor().redeployJobComponent(COMPONENT, redeployBody(), async () => {
+      asked++;
+      return { retry: true };
+    });
+    expect(result.adopted).toBe(false);
+    expect(result.value.job_id).toBe(emu.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id);
+    expect(asked).toBe(2);
     expect(emu.redeployCount(COMPONENT_ID)).toBe(1);
+  });
+
+  it("stops with what ServiceStage said and the hook's reason, without retrying", async () => {
+    emu.injectFault({ method: "PUT", pathIncludes: "/redeployment", kind: "status", status: 500, errorCode: "SVCSTG.00100500" });
+    const e = await failureOf(clientFor().redeployJobComponent(COMPONENT, redeployBody(), async () => ({ stop: "someone else's job" })));
+    expect(e).toMatchObject({ kind: "http", status: 500, errorCode: "SVCSTG.00100500", attempts: 1 });
+    expect(e.message).toContain("not retried: someone else's job");
+    expect(received("PUT", REDEPLOY_PATH)).toHaveLength(1);
+  });
+
+  it("does not retry when the hook itself fails, and says why", async () => {
+    emu.injectFault({ method: "PUT", pathIncludes: "/redeployment", kind: "lostAnswer" });
+    const e = await failureOf(
+      clientFor().redeployJobComponent(COMPONENT, redeployBody(), async () => {
+        throw new Error("GET failed too");
+      }),
+    );
+    expect(e.message).toContain("not retried: could not check whether it was carried out (GET failed too)");
+    expect(received("PUT", REDEPLOY_PATH)).toHaveLength(1);
+  });
+
+  it("never asks the hook about a 429: a gateway refusal was not carried out", async () => {
+    emu.injectFault({ method: "PUT", pathIncludes: "/redeployment", kind: "status", status: 429, errorCode: "APIG.0308" });
+    let asked = 0;
+    const result = await clientFor().redeployJobComponent(COMPONENT, redeployBody(), async () => {
+      asked++;
+      return { retry: true };
+    });
+    expect(asked).toBe(0);
+    expect(result.adopted).toBe(false);
   });
 
   it("simply retries a release-task edit whose answer was lost", async () => {
@@ -481,7 +483,7 @@ describe("ambiguous redeploy failures", () => {
 
 describe("errors", () => {
   it("say the method, path, status, error_code, error_msg and request id", async () => {
-    const e = await failureOf(clientFor().redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody({ name: "renamed" })));
+    const e = await failureOf(clientFor().redeployJobComponent(COMPONENT, redeployBody({ name: "renamed" })));
     expect(e).toMatchObject({ kind: "http", method: "PUT", path: REDEPLOY_PATH, status: 400, errorCode: "SVCSTG.00100400", attempts: 1 });
     expect(e.errorMessage).toContain("name cannot be modified");
     expect(e.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -523,7 +525,7 @@ describe("errors", () => {
         const body = redeployBody({
           source: httpSource(password),
         });
-        const e = await failureOf(clientFor({ endpoint: server.url, credentials }).redeployJobComponent(APP_ID, COMPONENT_ID, body));
+        const e = await failureOf(clientFor({ endpoint: server.url, credentials }).redeployJobComponent(COMPONENT, body));
         // The echo did carry them: the test would catch a leak.
         const sent = server.seen[server.seen.length - 1];
         expect(sent.body).toContain(JSON.stringify(password));
@@ -553,7 +555,7 @@ describe("errors", () => {
           credentials: TOKEN_AUTH,
           retry: { ...FAST, maxAttempts: 2 },
           onRetry: (r) => reasons.push(r.reason),
-        }).redeployJobComponent(APP_ID, COMPONENT_ID, body),
+        }).redeployJobComponent(COMPONENT, body),
       );
       expectClean(e2, [TOKEN, PASSWORDS[1]]);
       expect(reasons.length).toBeGreaterThan(0);
@@ -563,13 +565,13 @@ describe("errors", () => {
 
     it("not in an error_code that carries one (emulator fault)", async () => {
       emu.injectFault({ method: "GET", kind: "status", status: 400, errorCode: `SVCSTG.${TOKEN}` });
-      const e = await failureOf(clientFor().getComponent(APP_ID, COMPONENT_ID));
+      const e = await failureOf(clientFor().getComponent(COMPONENT));
       expect(e.errorCode).toBe("SVCSTG.[REDACTED]");
       expectClean(e, [TOKEN]);
       emu.injectFault({ method: "GET", kind: "status", status: 503, errorCode: SECURITY_TOKEN, times: 2 });
       const reasons: string[] = [];
       const e2 = await failureOf(
-        clientFor({ credentials: STS_AUTH, retry: { ...FAST, maxAttempts: 2 }, onRetry: (r) => reasons.push(r.reason) }).getComponent(APP_ID, COMPONENT_ID),
+        clientFor({ credentials: STS_AUTH, retry: { ...FAST, maxAttempts: 2 }, onRetry: (r) => reasons.push(r.reason) }).getComponent(COMPONENT),
       );
       expectClean(e2, [SECRET_KEY, SECURITY_TOKEN]);
       expect(reasons.join("\n")).not.toContain(SECURITY_TOKEN);
@@ -577,11 +579,11 @@ describe("errors", () => {
 
     it("not in network and timeout errors", async () => {
       emu.injectFault({ method: "GET", kind: "reset", times: 2 });
-      const reset = await failureOf(clientFor({ credentials: STS_AUTH, retry: { ...FAST, maxAttempts: 2 } }).getComponent(APP_ID, COMPONENT_ID));
+      const reset = await failureOf(clientFor({ credentials: STS_AUTH, retry: { ...FAST, maxAttempts: 2 } }).getComponent(COMPONENT));
       expect(reset.kind).toBe("network");
       expectClean(reset, [SECRET_KEY, SECURITY_TOKEN]);
       emu.injectFault({ method: "GET", kind: "delay", delayMs: 1000 });
-      const slow = await failureOf(clientFor({ timeoutMs: 100, retry: { ...FAST, maxAttempts: 1 } }).getComponent(APP_ID, COMPONENT_ID));
+      const slow = await failureOf(clientFor({ timeoutMs: 100, retry: { ...FAST, maxAttempts: 1 } }).getComponent(COMPONENT));
       expect(slow.kind).toBe("timeout");
       expectClean(slow, [TOKEN]);
     });
@@ -609,11 +611,7 @@ describe("decoding a 200", () => {
     const server = await localServer((_req, _body, res) => json(res, 200, answer));
     const client = clientFor({ endpoint: server.url });
     const call =
-      method === "PUT"
-        ? client.redeployJobComponent(APP_ID, COMPONENT_ID, redeployBody())
-        : "id" in answer
-          ? client.getComponent(APP_ID, COMPONENT_ID)
-          : client.getJob("JOB1");
+      method === "PUT" ? client.redeployJobComponent(COMPONENT, redeployBody()) : "id" in answer ? client.getComponent(COMPONENT) : client.getJob("JOB1");
     const e = await failureOf(call);
     expect(e).toMatchObject({ kind: "decode", status: 200, attempts: 1, requestId: "req-local-1" });
     expect(e.message).toMatch(new RegExp(`^${method} /v3/${PROJECT_ID}/cas/\\S+ failed, HTTP 200: unexpected response body: `));

@@ -9,7 +9,7 @@ import { JobFailedError } from "../provider/errors";
 import { JobWaitOptions, waitForJob } from "../provider/jobWaiter";
 import { decodeSpec } from "../provider/codecs/decode";
 import { Emulator, startEmulator } from "../emulator/server";
-import { ACCESS_KEY, APP_ID, COMPONENT_ID, PROJECT_ID, SECRET_KEY, TOKEN, jobSpec, seed } from "./helpers/world";
+import { ACCESS_KEY, COMPONENT, COMPONENT_ID, PROJECT_ID, SECRET_KEY, TOKEN, jobSpec, seed } from "./helpers/world";
 
 const JOB_ID = "JOB7c1e4a52-0d7b-4f43-9a54-1f0c3b2d9e11";
 
@@ -42,7 +42,9 @@ describe("waitForJob with a scripted getJob (fake clock)", () => {
   /** Runs the wait to its end on the fake clock; `offsets` are the poll times, ms after the start. */
   const run = async (getJob: (id: string) => Promise<JobResponse>, polledAt: number[], options?: JobWaitOptions) => {
     const start = Date.now();
-    const settled: Promise<Settled> = waitForJob(JOB_ID, getJob, options).then(
+    // jest's fake clock drives the global setTimeout, not node:timers/promises.
+    const onFakeClock = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const settled: Promise<Settled> = waitForJob(JOB_ID, getJob, { sleep: onFakeClock, ...options }).then(
       (job) => ({ ok: true, job }),
       (error: unknown) => ({ ok: false, error }),
     );
@@ -175,7 +177,7 @@ describe("waitForJob against the emulator", () => {
   const redeploy = async (): Promise<string> => {
     const body = decodeSpec(RedeployJobComponentBody, jobSpec());
     if (!body.ok) throw new Error("jobSpec does not decode");
-    return (await client.redeployJobComponent(APP_ID, COMPONENT_ID, body.value)).job_id;
+    return (await client.redeployJobComponent(COMPONENT, body.value)).value.job_id;
   };
   const getJob = (id: string) => client.getJob(id);
   const jobPolls = (jobId: string) => emu.requests().filter((r) => r.method === "GET" && r.path.endsWith(`/cas/jobs/${jobId}`));

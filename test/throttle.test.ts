@@ -5,7 +5,7 @@
 import { startEmulator } from "../emulator/server";
 import { ServiceStageClient } from "../provider/client";
 import { AdaptiveThrottle } from "../provider/throttle";
-import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, seed } from "./helpers/world";
+import { COMPONENT, PROJECT_ID, TOKEN, seed } from "./helpers/world";
 
 test("60 concurrent reads at 10 req/s: all succeed, few throttled, near the floor", async () => {
   const emulator = await startEmulator({ seed: seed(), token: TOKEN });
@@ -13,7 +13,7 @@ test("60 concurrent reads at 10 req/s: all succeed, few throttled, near the floo
     emulator.setRateLimit(10);
     const client = new ServiceStageClient({ endpoint: emulator.url, projectId: PROJECT_ID, credentials: { kind: "token", token: TOKEN } });
     const t0 = Date.now();
-    const results = await Promise.all(Array.from({ length: 60 }, () => client.getComponent(APP_ID, COMPONENT_ID)));
+    const results = await Promise.all(Array.from({ length: 60 }, () => client.getComponent(COMPONENT)));
     const seconds = (Date.now() - t0) / 1000;
     expect(results.every((r) => r.found)).toBe(true);
     const throttled = emulator.requests().filter((r) => r.status === 429).length;

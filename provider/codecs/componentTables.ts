@@ -565,5 +565,3 @@ export const runtimeStack = <T extends RuntimeStackType>(allowed: Record<"contai
         ? [{ key: "type", message: `must be one of ${allowed[r.deploy_mode].join(", ")} when deployMode is ${r.deploy_mode}` }]
         : [],
   );
-
-export { int, str, bool, num, port };

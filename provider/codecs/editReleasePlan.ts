@@ -108,7 +108,7 @@ export const ReleaseDeployStrategy = checked(
 );
 
 /** Table 17 host_aliases: this page spells the list `hostname` (the job page: `hostnames`).
- * On the wire each page gets its own spelling; users write `hostnames` for both (see casing.ts). */
+ * On the wire each page gets its own spelling; users write `hostnames` for both (see spellings.ts). */
 export const ReleaseHostAlias = obj(
   "host_aliases",
   {
@@ -353,7 +353,6 @@ export const EditReleasePlanBody = obj(
 );
 export type EditReleasePlanBody = t.TypeOf<typeof EditReleasePlanBody>;
 
-/** Table 43 */
 /** Table 43. Nothing is read from it: an answer without the id still means the edit was done. */
 export const EditReleasePlanResponse = t.partial({ release_plan_id: t.unknown }, "EditReleasePlanResponse");
 export type EditReleasePlanResponse = t.TypeOf<typeof EditReleasePlanResponse>;

@@ -47,19 +47,11 @@ export type ComponentResponse = t.TypeOf<typeof ComponentResponse> & Record<stri
 export const ReleasePlanResponse = t.partial({ components: t.array(t.UnknownRecord) }, "ReleasePlanResponse");
 export type ReleasePlanResponse = t.TypeOf<typeof ReleasePlanResponse> & Record<string, unknown>;
 
-/** `execution_status` values seen: RUNNING, SUCCEEDED, FAILED, and those older docs add. Any other value is a job still going. */
-export const KNOWN_EXECUTION_STATUSES = [
-  "SUBMITTED",
-  "SCHEDULED",
-  "RUNNING",
-  "SUCCEEDED",
-  "FAILED",
-  "CANCELLED",
-  "PARTIALLY_FAILED",
-  "ROLLBACKING",
-  "ROLLBACKED",
-  "UNKNOWN",
-] as const;
+/**
+ * A job's `execution_status`. Seen: SUBMITTED, SCHEDULED, RUNNING, SUCCEEDED, FAILED,
+ * CANCELLED, PARTIALLY_FAILED, ROLLBACKING, ROLLBACKED, UNKNOWN; any value may come, so it
+ * is a string, and jobWaiter.ts decides which mean "ended".
+ */
 export type ExecutionStatus = string;
 
 /** A task of a job; `messages` is a string in the SDK model, a list in some answers. */

@@ -9,6 +9,8 @@ import { jobPageExampleWire, releasePlanWire } from "../fixtures/wire";
 export const PROJECT_ID = "0a1b2c3d4e5f";
 export const APP_ID = "app-demo";
 export const COMPONENT_ID = "comp-job";
+/** The component as the client addresses it. */
+export const COMPONENT = { applicationId: APP_ID, componentId: COMPONENT_ID };
 export const RELEASE_PLAN_ID = "bb09c189-d17e-480a-a0e4-3a102b3795b0";
 export const TOKEN = "test-token-6f1d2c9a";
 export const ACCESS_KEY = "TESTAKEXAMPLE";
