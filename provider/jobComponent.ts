@@ -11,7 +11,8 @@ import { jobCarryingSpec, lostAnswerVerdict, showsChanges } from "./adoption";
 import { toWire } from "./codecs/casing";
 import { InputError, JobFailedError } from "./errors";
 import { Props, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
-import { JOB_COMPONENT_DEFAULTS, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS, JobComponentInputs, JobComponentProps, JobComponentState } from "./resourceProps";
+import { JOB_COMPONENT_DEFAULTS, JobComponentInputs, JobComponentProps, JobComponentState } from "./resourceProps";
+import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS } from "./ownKeys";
 import { clientFor, reportProgress } from "./runtime";
 import { carries, sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
@@ -134,7 +135,7 @@ const deploy = async (p: JobComponentInputs, spec: Props, deployed: Props | unde
 
 export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobComponentInputs, JobComponentState>, "configure">> = {
   async check(olds, news): Promise<dynamic.CheckResult<JobComponentInputs>> {
-    const { own: ownProps, spec } = split(news, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
+    const { own: ownProps, spec } = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     const issues = [...validate(JobComponentProps, ownProps, RedeployJobComponentBody, spec), ...immutabilityIssues(olds, news)];
     // Written as a literal, not `{ ...DEFAULTS, ...news }`: V8 copies that form ~40x slower
     // (measured), and check runs for every resource of every preview. Spread (not
@@ -148,14 +149,14 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
   },
 
   async create(inputs): Promise<dynamic.CreateResult<JobComponentState>> {
-    const { spec } = split(inputs, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
+    const { spec } = split(inputs, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     const job = await deploy(inputs, spec, undefined);
     return { id: componentLabel(inputs), outs: { ...inputs, ...job } };
   },
 
   async update(_id, olds, news): Promise<dynamic.UpdateResult<JobComponentState>> {
-    const { spec: oldSpec } = split(olds, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
-    const { spec } = split(news, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
+    const { spec: oldSpec } = split(olds, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
+    const { spec } = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     // Only a change of the spec redeploys; waitForJob or jobTimeoutSeconds alone do not.
     if (sameValue(oldSpec, spec)) return { outs: { ...news, jobId: olds.jobId, jobStatus: olds.jobStatus } };
     const job = await deploy(news, spec, oldSpec);
@@ -168,7 +169,7 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
     const p: JobComponentState = { ...props, applicationId: props?.applicationId ?? applicationId, componentId: props?.componentId ?? componentId };
     const live = await clientFor(p.projectId).getComponent(p);
     if (!live.found) return {}; // gone: Pulumi drops it from the stack
-    const { own: ownProps, spec } = split(p, JOB_COMPONENT_PROP_KEYS, JOB_OUTPUT_KEYS);
+    const { own: ownProps, spec } = split(p, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     const refreshed = refreshedSpec(RedeployJobComponentBody, spec, live.value);
     const inputs = { ...JOB_COMPONENT_DEFAULTS, ...ownProps, ...refreshed } as JobComponentInputs;
     const outputs = { ...inputs, ...(p.jobId !== undefined ? { jobId: p.jobId, jobStatus: p.jobStatus } : {}) };

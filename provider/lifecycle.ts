@@ -7,7 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as t from "io-ts";
 import { Issue, fromWire } from "./codecs/casing";
 import { issuesOf } from "./codecs/report";
-import { PROVIDER_KEY } from "./resourceProps";
+import { PROVIDER_KEY } from "./ownKeys";
 import { changedKeys, projectOnto } from "./compare";
 import { decodeSpec } from "./codecs/decode";
 import { containsUnknown } from "./unknown";

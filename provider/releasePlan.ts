@@ -6,7 +6,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { EditReleasePlanBody } from "./codecs/editReleasePlan";
 import { Props, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
-import { RELEASE_PLAN_PROP_KEYS, ReleasePlanInputs, ReleasePlanProps } from "./resourceProps";
+import { ReleasePlanInputs, ReleasePlanProps } from "./resourceProps";
+import { RELEASE_PLAN_OWN_KEYS } from "./ownKeys";
 import { clientFor, reportProgress } from "./runtime";
 import { sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
@@ -27,7 +28,7 @@ const edit = async (p: ReleasePlanInputs, body: EditReleasePlanBody): Promise<vo
 
 export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<ReleasePlanInputs, ReleasePlanInputs>, "configure">> = {
   async check(_olds, news): Promise<dynamic.CheckResult<ReleasePlanInputs>> {
-    const { own: ownProps, spec } = split(news, RELEASE_PLAN_PROP_KEYS);
+    const { own: ownProps, spec } = split(news, RELEASE_PLAN_OWN_KEYS);
     return { inputs: news, failures: toFailures(validate(ReleasePlanProps, ownProps, EditReleasePlanBody, spec)) };
   },
 
@@ -37,7 +38,7 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<Release
 
   async create(inputs): Promise<dynamic.CreateResult<ReleasePlanInputs>> {
     const p = inputs;
-    const { spec } = split(inputs, RELEASE_PLAN_PROP_KEYS);
+    const { spec } = split(inputs, RELEASE_PLAN_OWN_KEYS);
     const body = decodeBody(spec);
     const live = await clientFor(p.projectId).getReleasePlan(p.releasePlanId);
     if (!live.found)
@@ -51,8 +52,8 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<Release
   },
 
   async update(_id, olds, news): Promise<dynamic.UpdateResult<ReleasePlanInputs>> {
-    const { spec: oldSpec } = split(olds, RELEASE_PLAN_PROP_KEYS);
-    const { spec } = split(news, RELEASE_PLAN_PROP_KEYS);
+    const { spec: oldSpec } = split(olds, RELEASE_PLAN_OWN_KEYS);
+    const { spec } = split(news, RELEASE_PLAN_OWN_KEYS);
     if (!sameValue(oldSpec, spec)) await edit(news, decodeBody(spec));
     return { outs: news };
   },
@@ -62,7 +63,7 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<Release
     const p: ReleasePlanInputs = { ...props, releasePlanId: props?.releasePlanId ?? id };
     const live = await clientFor(p.projectId).getReleasePlan(p.releasePlanId);
     if (!live.found) return {};
-    const { own: ownProps, spec } = split(p, RELEASE_PLAN_PROP_KEYS);
+    const { own: ownProps, spec } = split(p, RELEASE_PLAN_OWN_KEYS);
     const inputs = { ...ownProps, ...refreshedSpec(EditReleasePlanBody, spec, live.value) } as ReleasePlanInputs;
     return { id, props: inputs, inputs };
   },

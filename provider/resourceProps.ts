@@ -5,6 +5,7 @@
 import * as t from "io-ts";
 import { bool, int, nonEmpty, obj } from "./codecs/primitives";
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from "./jobWaiter";
+import { JOB_COMPONENT_OWN_KEYS, RELEASE_PLAN_OWN_KEYS } from "./ownKeys";
 
 const positiveInt = new t.Type<number, number, unknown>(
   "positive integer",
@@ -19,17 +20,18 @@ export const JobComponentProps = obj(
   { projectId: nonEmpty, waitForJob: bool, jobTimeoutSeconds: positiveInt },
 );
 export type JobComponentProps = t.TypeOf<typeof JobComponentProps>;
-export const JOB_COMPONENT_PROP_KEYS = ["applicationId", "componentId", "projectId", "waitForJob", "jobTimeoutSeconds"] as const;
 export const JOB_COMPONENT_DEFAULTS = { waitForJob: true, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS } as const;
 
 export const ReleasePlanProps = obj("ReleasePlanProps", { releasePlanId: nonEmpty }, { projectId: nonEmpty });
 export type ReleasePlanProps = t.TypeOf<typeof ReleasePlanProps>;
-export const RELEASE_PLAN_PROP_KEYS = ["releasePlanId", "projectId"] as const;
 
-/** Outputs a resource adds to its inputs. */
-export const JOB_OUTPUT_KEYS = ["jobId", "jobStatus"] as const;
-
-export const PROVIDER_KEY = "__provider";
+/** True when the listed keys are exactly the codec's. */
+type Lists<Codec, Listed> = [Exclude<keyof Codec, Listed>, Exclude<Listed, keyof Codec>] extends [never, never] ? true : false;
+/** Fails to compile when ownKeys.ts and the codecs above disagree. */
+export const ownKeysMatchCodecs: [
+  Lists<JobComponentProps, (typeof JOB_COMPONENT_OWN_KEYS)[number]>,
+  Lists<ReleasePlanProps, (typeof RELEASE_PLAN_OWN_KEYS)[number]>,
+] = [true, true];
 
 /** A JobComponent's inputs as the engine hands them over: its own props typed, the spec (camelCase, validated by check) open. */
 export type JobComponentInputs = JobComponentProps & Record<string, unknown>;

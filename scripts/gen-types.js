@@ -15,14 +15,13 @@ const ts = require("typescript");
 
 const repo = path.resolve(__dirname, "..");
 const out = path.join(repo, "sdk", "generated.ts");
-// The spelling quirks live in provider/codecs/spellings.ts (no imports): evaluated here as is.
-const spellings = (() => {
+// The spelling quirks and camelKey live in provider/codecs/spellings.ts (no imports): evaluated here as is.
+const { camelKey } = (() => {
   const source = fs.readFileSync(path.join(repo, "provider", "codecs", "spellings.ts"), "utf8");
   const module = { exports: {} };
   new Function("exports", "module", ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText)(module.exports, module);
-  return module.exports.RELEASE_PAGE_SPELLINGS;
+  return module.exports;
 })();
-const camelKey = (k) => (Object.hasOwn(spellings, k) ? spellings[k] : k).replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
 // The checker reads the codecs' types through a probe file outside the source tree, so that
 // `--check` writes nothing into it.

@@ -11,7 +11,6 @@ export type {
   JobComponentSpec,
   Outputs,
   ReleasePlanArgs,
-  ReleasePlanComponent,
   ReleasePlanOutputs,
   ReleasePlanSpec,
 } from "./types";

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { jobComponentShim } from "./shim";
 import { jobComponentSpecKeys } from "./generated";
 import { declareSpecOutputs, secretIfSet, withOutputsFor } from "./props";
-import { type JobComponentArgs, type JobComponentOutputs, jobComponentOwnKeys, jobComponentResultKeys } from "./types";
+import type { JobComponentArgs, JobComponentOutputs } from "./types";
+import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS } from "../provider/ownKeys";
 
 /**
  * Every argument is also a typed output (`job.envs`, `job.deployStrategy`, ...), and
@@ -26,7 +27,7 @@ export class JobComponent extends pulumi.dynamic.Resource {
       name,
       // Secret as inputs too, not only as outputs: Pulumi stores inputs in state, and a
       // source can carry httpPassword.
-      { ...withOutputsFor([jobComponentOwnKeys, jobComponentResultKeys], args), ...secretIfSet(args, "source", "templateSource") },
+      { ...withOutputsFor([JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS], args), ...secretIfSet(args, "source", "templateSource") },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "source", "templateSource"] },
       "servicestage",
       "JobComponent",

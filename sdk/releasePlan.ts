@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { releasePlanShim } from "./shim";
 import { releasePlanSpecKeys } from "./generated";
 import { declareSpecOutputs, secretIfSet, withOutputsFor } from "./props";
-import { type ReleasePlanArgs, type ReleasePlanOutputs, releasePlanOwnKeys } from "./types";
+import type { ReleasePlanArgs, ReleasePlanOutputs } from "./types";
+import { RELEASE_PLAN_OWN_KEYS } from "../provider/ownKeys";
 
 /** Every argument is also a typed output (`plan.components`, `plan.failStrategy`, ...), from the generated spec types. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
@@ -20,7 +21,7 @@ export class ReleasePlan extends pulumi.dynamic.Resource {
     super(
       releasePlanShim,
       name,
-      { ...withOutputsFor([releasePlanOwnKeys], args), ...secretIfSet(args, "components") },
+      { ...withOutputsFor([RELEASE_PLAN_OWN_KEYS], args), ...secretIfSet(args, "components") },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "components"] },
       "servicestage",
       "ReleasePlan",

@@ -14,18 +14,21 @@
  * (provider/index.ts; test/contract.test.ts keeps each release's text working).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+// A type only: erased from the emitted JavaScript, so the serialized text is unchanged,
+// while go-to-definition follows each call into provider/.
+import type * as ProviderModule from "../provider/index";
 
 type ProviderName = "jobComponentProvider" | "releasePlanProvider";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const shimFor = (name: ProviderName): dynamic.ResourceProvider => ({
-  configure: (req) => require("pulumi-servicestage/provider").configure(req),
-  check: (olds, news) => require("pulumi-servicestage/provider")[name].check(olds, news),
-  diff: (id, olds, news) => require("pulumi-servicestage/provider")[name].diff(id, olds, news),
-  create: (inputs) => require("pulumi-servicestage/provider")[name].create(inputs),
-  read: (id, props) => require("pulumi-servicestage/provider")[name].read(id, props),
-  update: (id, olds, news) => require("pulumi-servicestage/provider")[name].update(id, olds, news),
-  delete: (id, props) => require("pulumi-servicestage/provider")[name].delete(id, props),
+  configure: (req) => (require("pulumi-servicestage/provider") as typeof ProviderModule).configure(req),
+  check: (olds, news) => (require("pulumi-servicestage/provider") as typeof ProviderModule)[name].check(olds, news),
+  diff: (id, olds, news) => (require("pulumi-servicestage/provider") as typeof ProviderModule)[name].diff(id, olds, news),
+  create: (inputs) => (require("pulumi-servicestage/provider") as typeof ProviderModule)[name].create(inputs),
+  read: (id, props) => (require("pulumi-servicestage/provider") as typeof ProviderModule)[name].read(id, props),
+  update: (id, olds, news) => (require("pulumi-servicestage/provider") as typeof ProviderModule)[name].update(id, olds, news),
+  delete: (id, props) => (require("pulumi-servicestage/provider") as typeof ProviderModule)[name].delete(id, props),
 });
 
 export const jobComponentShim = shimFor("jobComponentProvider");

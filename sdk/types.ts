@@ -16,6 +16,7 @@ export type DeepInput<T> =
   T extends ReadonlyArray<infer U> ? pulumi.Input<Array<DeepInput<U>>> : T extends object ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }> : pulumi.Input<T>;
 
 import type { JobComponentSpec, ReleasePlanSpec } from "./generated";
+import type { JOB_OUTPUT_KEYS } from "../provider/ownKeys";
 export type { JobComponentSpec, ReleasePlanSpec };
 
 /** True when A and B are each assignable to the other. */
@@ -25,9 +26,6 @@ export const generatedTypesMatchCodecs: [
   SameShape<JobComponentSpec, Camelize<RedeployJobComponentBody>>,
   SameShape<ReleasePlanSpec, Camelize<EditReleasePlanBody>>,
 ] = [true, true];
-
-/** One entry of a release task's components (Table 4), in camelCase. */
-export type ReleasePlanComponent = ReleasePlanSpec["components"][number];
 
 type Inputs<T> = { [K in keyof T]: DeepInput<T[K]> };
 
@@ -42,18 +40,9 @@ export interface JobComponentResult {
   jobStatus: string;
 }
 
-/** The resources' own properties (not part of a ServiceStage body), at run time; the checks below keep them complete. */
-export const jobComponentOwnKeys = ["applicationId", "componentId", "projectId", "waitForJob", "jobTimeoutSeconds"] as const satisfies ReadonlyArray<
-  keyof JobComponentProps
->;
-export const jobComponentResultKeys = ["jobId", "jobStatus"] as const satisfies ReadonlyArray<keyof JobComponentResult>;
-export const releasePlanOwnKeys = ["releasePlanId", "projectId"] as const satisfies ReadonlyArray<keyof ReleasePlanProps>;
 type Covers<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : false;
-export const ownKeysComplete: [
-  Covers<keyof JobComponentProps, (typeof jobComponentOwnKeys)[number]>,
-  Covers<keyof JobComponentResult, (typeof jobComponentResultKeys)[number]>,
-  Covers<keyof ReleasePlanProps, (typeof releasePlanOwnKeys)[number]>,
-] = [true, true, true];
+/** Fails to compile when the outputs a JobComponent adds (provider/ownKeys.ts) miss one of JobComponentResult. */
+export const resultKeysComplete: Covers<keyof JobComponentResult, (typeof JOB_OUTPUT_KEYS)[number]> = true;
 
 /** Everything a JobComponent exposes: its arguments (resolved) and the job. */
 export type JobComponentOutputs = Outputs<JobComponentSpec & JobComponentProps & JobComponentResult>;

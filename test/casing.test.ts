@@ -6,7 +6,8 @@
 import * as t from "io-ts";
 import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
 import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
-import { Issue, camelKey, dropNulls, fromWire, toWire } from "../provider/codecs/casing";
+import { Issue, dropNulls, fromWire, toWire } from "../provider/codecs/casing";
+import { camelKey } from "../provider/codecs/spellings";
 import { decodeSpec } from "../provider/codecs/decode";
 import { UNKNOWN } from "../provider/unknown";
 import { Spec, getAt, jobMaximal, jobPageExample, jobPageExampleVerbatim, releaseMaximal, releaseTwoComponents, setAt } from "./fixtures/specs";

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Emulator, startEmulator } from "../emulator/server";
 import { ProviderHost, startProviderHost } from "./helpers/providerHost";
+import { captureInputs } from "./helpers/captureInputs";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, jobSpec, releaseSpec, seed } from "./helpers/world";
 
 const repo = path.resolve(__dirname, "..");
@@ -29,6 +30,17 @@ afterEach(async () => {
 });
 
 test("there is a fixture for release 0.1.0", () => expect(releases).toContain("providers-0.1.0.json"));
+
+test("the current build serializes exactly the text 0.1.0 stored", async () => {
+  // The build in dist/, as a program loads it: sdk/shim.ts's typed `require` must be erased.
+  const sdk = require(path.join(repo, "dist", "sdk")) as typeof import("../sdk");
+  const registered = await captureInputs(() => [
+    new sdk.JobComponent("job", { applicationId: APP_ID, componentId: COMPONENT_ID, ...jobSpec() } as never),
+    new sdk.ReleasePlan("plan", { releasePlanId: RELEASE_PLAN_ID, ...releaseSpec() } as never),
+  ]);
+  const stored = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "providers-0.1.0.json"), "utf8")) as Record<string, string>;
+  expect(Object.fromEntries(registered.map((r) => [r.type, r.inputs.__provider]))).toEqual(stored);
+});
 
 describe.each(releases)("the serialized providers of %s, against the current build", (file) => {
   const providers = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", file), "utf8")) as Record<string, string>;

@@ -9,7 +9,7 @@
 import * as t from "io-ts";
 import { UNKNOWN } from "../unknown";
 import { isPlainObject } from "./primitives";
-import { RELEASE_PAGE_SPELLINGS } from "./spellings";
+import { RELEASE_PAGE_SPELLINGS, camelKey } from "./spellings";
 import { objectProps, structural } from "./introspect";
 
 type Spellings = typeof RELEASE_PAGE_SPELLINGS;
@@ -21,10 +21,6 @@ const WIRE_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
     [job, release],
   ]),
 );
-
-/** Own keys only: a user's build parameter may be called `constructor` or `toString`. */
-export const camelKey = (wireKey: string): string =>
-  (Object.hasOwn(spellings, wireKey) ? spellings[wireKey] : wireKey).replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 type CamelCase<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
 type CamelKey<K> = K extends keyof Spellings ? CamelCase<Spellings[K]> : K extends string ? CamelCase<K> : K;

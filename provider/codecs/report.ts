@@ -5,7 +5,8 @@
  */
 import * as t from "io-ts";
 import { UNKNOWN } from "../unknown";
-import { Issue, camelKey } from "./casing";
+import { Issue } from "./casing";
+import { camelKey } from "./spellings";
 import { Tagged, objectProps, unwrapChecked } from "./introspect";
 
 /** An intersection or union validates each member under the member's index; a Checked rule's key is not one. */
