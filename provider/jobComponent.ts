@@ -5,7 +5,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { RedeployJobComponentBody } from "./codecs/redeployJobComponent";
 import { ComponentResponse, JobResponse } from "./codecs/responses";
-import { TIMED_OUT, hasFailed, waitForJob } from "./jobWaiter";
+import { TIMED_OUT, WAIT_CANCELLED, hasFailed, waitForJob } from "./jobWaiter";
 import type { Lookup } from "./client";
 import { jobCarryingSpec, lostAnswerVerdict, showsChanges } from "./adoption";
 import { toWire } from "./codecs/casing";
@@ -13,7 +13,7 @@ import { InputError, JobFailedError } from "./errors";
 import { Props, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
 import { JOB_COMPONENT_DEFAULTS, JobComponentInputs, JobComponentProps, JobComponentState } from "./resourceProps";
 import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS } from "./ownKeys";
-import { clientFor, reportProgress } from "./runtime";
+import { cancellable, clientFor, reportProgress } from "./runtime";
 import { carries, sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
 import { containsUnknown } from "./unknown";
@@ -78,18 +78,22 @@ const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | 
   const status = seen?.job.execution_status;
   if (p.waitForJob === false || status === "SUCCEEDED") return { jobId, jobStatus: status ?? "SUBMITTED" };
   const client = clientFor(p.projectId);
-  const job = await waitForJob(jobId, (id) => client.getJob(id), {
-    timeoutMs: (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000,
-    onStatus: (s) => reportProgress(`servicestage: component ${componentLabel(p)}: job ${jobId} ${s}`),
-  }).catch((e: unknown) => {
+  const job = await cancellable((signal) =>
+    waitForJob(jobId, (id) => client.getJob(id), {
+      timeoutMs: (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000,
+      onStatus: (s) => reportProgress(`servicestage: component ${componentLabel(p)}: job ${jobId} ${s}`),
+      signal,
+    }),
+  ).catch((e: unknown) => {
     if (!(e instanceof JobFailedError)) throw e;
-    if (e.status !== TIMED_OUT) throw new Error(`redeploy of job component ${componentLabel(p)} failed: ${e.message}`, { cause: e });
+    if (e.status !== TIMED_OUT && e.status !== WAIT_CANCELLED)
+      throw new Error(`redeploy of job component ${componentLabel(p)} failed: ${e.message}`, { cause: e });
     const next = recognisable
       ? `the next \`pulumi up\` will wait for it instead of starting another`
       : `the next \`pulumi up\` cannot tell that it carries this change (the component's GET does not show every changed field) and will start another: let this job end first`;
+    const knob = e.status === TIMED_OUT ? " (raise jobTimeoutSeconds to wait longer in one update)" : "";
     throw new Error(
-      `redeploy of job component ${componentLabel(p)} did not finish: ${e.message}. Job ${jobId} is still running in ServiceStage; ${next} ` +
-        `(raise jobTimeoutSeconds to wait longer in one update)`,
+      `redeploy of job component ${componentLabel(p)} did not finish: ${e.message}. Job ${jobId} is still running in ServiceStage; ${next}${knob}`,
       { cause: e },
     );
   });

@@ -11,6 +11,8 @@ export const DEFAULT_JOB_TIMEOUT_SECONDS = 1200;
 
 /** The status of a JobFailedError for a job still going at the timeout. */
 export const TIMED_OUT = "TIMED_OUT";
+/** The status of a JobFailedError for a job still going when the wait was cancelled (a Ctrl-C reaching a native plugin). */
+export const WAIT_CANCELLED = "WAIT_CANCELLED";
 
 const FAILED: ReadonlySet<ExecutionStatus> = new Set(["FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKED", "UNKNOWN"]);
 
@@ -23,9 +25,13 @@ export interface JobWaitOptions {
   maxPollMs?: number;
   /** Called on every change of status, for progress messages. */
   onStatus?: (status: ExecutionStatus, job: JobResponse) => void;
+  /** Ends the wait early (the job goes on in ServiceStage): Pulumi's Cancel. */
+  signal?: AbortSignal;
   /** How to wait between polls (default node:timers/promises): tests pass one on a fake clock. */
-  sleep?: (ms: number) => Promise<unknown>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<unknown>;
 }
+
+const sleepUnless = (ms: number, signal?: AbortSignal): Promise<unknown> => sleep(ms, undefined, { signal }).catch(() => undefined);
 
 /** The failing tasks' names and messages, e.g. `deploy-job: image pull failed`. */
 export const failedTaskMessages = (job: JobResponse): string[] =>
@@ -43,8 +49,11 @@ export const waitForJob = async (jobId: string, getJob: (jobId: string) => Promi
   // A first look soon after the start (jobs that fail on validation end at once), then backing off.
   let delay = options.firstPollMs ?? 100;
   let last: ExecutionStatus | undefined;
+  const cancelled = () => new JobFailedError(jobId, WAIT_CANCELLED, [], `still ${last ?? "running"} when the wait was cancelled`);
   for (;;) {
-    await (options.sleep ?? sleep)(Math.max(0, Math.min(delay, deadline - Date.now())));
+    if (options.signal?.aborted) throw cancelled();
+    await (options.sleep ?? sleepUnless)(Math.max(0, Math.min(delay, deadline - Date.now())), options.signal);
+    if (options.signal?.aborted) throw cancelled();
     const job = await getJob(jobId);
     const status = job.job.execution_status;
     if (status !== last) {

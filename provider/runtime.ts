@@ -10,6 +10,8 @@ import { RawSettings, readEnvironment, readStackConfig, resolveClientOptions } f
 
 let stackSettings: RawSettings = {};
 const clients = new Map<string, ServiceStageClient>();
+/** Job waits in flight, so that Cancel can end them (and only them: later work of this process goes on). */
+const waits = new Set<AbortController>();
 
 export const configure = async (req: dynamic.ConfigureRequest): Promise<void> => {
   stackSettings = readStackConfig((key) => req.config.get(key));
@@ -39,6 +41,22 @@ export const clientFor = (resourceProjectId?: string): ServiceStageClient => {
     clients.set(key, client);
   }
   return client;
+};
+
+/** Runs a job wait that `cancelInFlight` can end. */
+export const cancellable = async <T>(wait: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+  const controller = new AbortController();
+  waits.add(controller);
+  try {
+    return await wait(controller.signal);
+  } finally {
+    waits.delete(controller);
+  }
+};
+
+/** Pulumi's Cancel: ends every job wait in flight (each update then fails, naming its job). */
+export const cancelInFlight = (): void => {
+  for (const controller of waits) controller.abort();
 };
 
 export { reportProgress };

@@ -7,7 +7,7 @@
 import { Emulator, startEmulator } from "../emulator/server";
 import { jobCarryingSpec, lostAnswerVerdict, showsChanges, showsSpec } from "../provider/adoption";
 import type { ComponentResponse } from "../provider/codecs/responses";
-import { setStackSettings } from "../provider/runtime";
+import { cancelInFlight, setStackSettings } from "../provider/runtime";
 import { setProgressSink } from "../provider/progress";
 import { jobComponentProvider } from "./helpers/providers";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, jobComponentInputs, seed } from "./helpers/world";
@@ -203,6 +203,25 @@ describe("through the JobComponent lifecycle", () => {
     await jobEnded();
     await jobComponentProvider.update(ID, first, { ...news, jobTimeoutSeconds: 60 });
     expect(redeploys()).toBe(before + 1);
+  });
+
+  test("Cancel ends a job wait promptly, naming the running job; the next update waits for that job", async () => {
+    await start(3_000);
+    const first = await created({ jobTimeoutSeconds: 60 });
+    const news = { ...first, version: "2025.0501.1" };
+    const update = failureOf(jobComponentProvider.update(ID, first, news));
+    while (redeploys() < 2) await new Promise((r) => setTimeout(r, 10));
+    const cancelledAt = Date.now();
+    cancelInFlight();
+    const e = await update;
+    expect(Date.now() - cancelledAt).toBeLessThan(500);
+    const running = lastJobId();
+    expect(e.message).toMatch(/still (RUNNING|running) when the wait was cancelled/);
+    expect(e.message).toContain(`Job ${running} is still running in ServiceStage; the next \`pulumi up\` will wait for it instead of starting another`);
+    // Cancel ends only the waits in flight: later work of the process goes on.
+    const again = (await jobComponentProvider.update(ID, first, news)).outs;
+    expect(again).toMatchObject({ jobId: running, jobStatus: "SUCCEEDED" });
+    expect(redeploys()).toBe(2);
   });
 
   test("(f) no change: no call", async () => {
