@@ -1,10 +1,14 @@
 /**
  * The emulator's model of ServiceStage: applications, components, release plans and
- * jobs, with the rules of the two specified operations. No HTTP here: server.ts maps
- * routes onto these methods and their `ApiError`s onto responses.
+ * jobs, with the rules of the two specified operations. No HTTP here: routes.ts maps
+ * the ServiceStage endpoints onto these methods and their `ApiError`s onto responses,
+ * and control.ts the control API.
  *
- * Job progress is computed from the clock when it is read (no timers), so an emulator
- * never has pending work to cancel and a slow test cannot "miss" a transition.
+ * Jobs run on the clock: a job is RUNNING from the accepted redeploy until its duration
+ * has passed, then it has its outcome. Progress is computed from the clock when it is read
+ * (no timers), so an emulator never has pending work to cancel and a slow test cannot
+ * "miss" a transition. The duration is the scripted job's own, else its component's
+ * (setJobDuration), else the emulator's (the `jobDurationMs` option, 300 ms by default).
  */
 import { randomUUID } from "node:crypto";
 import { isLeft } from "fp-ts/Either";
@@ -26,10 +30,15 @@ export const DEFAULT_PROJECT_ID = "0a1b2c3d4e5f";
 export type ScriptedStatus = "FAILED" | "CANCELLED" | "PARTIALLY_FAILED" | "RUNNING_FOREVER" | "SUCCEEDED";
 export const SCRIPTED_STATUSES: readonly ScriptedStatus[] = ["FAILED", "CANCELLED", "PARTIALLY_FAILED", "RUNNING_FOREVER", "SUCCEEDED"];
 export interface JobOutcome {
+  /** How the job ends (RUNNING_FOREVER: it never does). */
   status: ScriptedStatus;
+  /** The deploy task's messages once it ended; default: none for SUCCEEDED, "deploy job failed" and the like otherwise. */
   messages?: string[];
+  /** How long this job stays RUNNING, overriding the component's and the emulator's duration. */
+  durationMs?: number;
 }
-type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "PARTIALLY_FAILED";
+/** What the emulator reports for one of its jobs at a given moment: RUNNING until the job's end, then its outcome. */
+type ReportedJobStatus = "RUNNING" | Exclude<ScriptedStatus, "RUNNING_FOREVER">;
 
 /** An error answer: HTTP status and ServiceStage's `{error_code, error_msg}`. */
 export interface ApiError {
@@ -169,10 +178,12 @@ export class EmulatorState {
   /** Outcomes scripted for the next jobs of a component, first in first out. */
   private readonly scripted = new Map<string, JobOutcome[]>();
   private readonly redeploys = new Map<string, number>();
+  /** setJobDuration for one component; the others' jobs last defaultJobDurationMs. */
+  private readonly componentJobDurations = new Map<string, number>();
 
   constructor(
     seed: Seed,
-    private readonly jobDurationMs: number,
+    private defaultJobDurationMs: number,
     private readonly now: () => number = Date.now,
   ) {
     this.projectId = seed.projectId;
@@ -196,19 +207,37 @@ export class EmulatorState {
     const spec = dropNulls(body);
     const invalid = invalidBody("redeploy-job-component", spec);
     if (invalid) return invalid;
-    const wire = spec as Wire;
+    const started = this.startRedeploy(component, spec as Wire);
+    return started.ok ? ok({ job_id: started.value.jobId }) : started;
+  }
 
-    const immutable = this.checkImmutable(component.spec, wire);
+  /**
+   * A redeploy that did not come through the API (the console, another tool): the given
+   * spec fields and version over the stored spec, then a job as for an API redeploy, with
+   * the same rules (no change of name or runtime_stack, not while the last job runs).
+   */
+  consoleRedeploy(applicationId: string, componentId: string, change: { spec?: Wire; version?: string }): Result<{ jobId: string }> {
+    const found = this.findComponent(applicationId, componentId);
+    if (!found.ok) return found;
+    const component = found.value;
+    const spec = { ...component.spec, ...change.spec, ...(change.version !== undefined ? { version: change.version } : {}) };
+    const started = this.startRedeploy(component, spec);
+    return started.ok ? ok({ jobId: started.value.jobId }) : started;
+  }
+
+  /** The redeploy accepted: the component carries the new spec, and its status the new job, from now on. */
+  private startRedeploy(component: StoredComponent, spec: Wire): Result<Job> {
+    const immutable = this.checkImmutable(component.spec, spec);
     if (immutable) return badRequest(immutable);
     if (this.lastJobRunning(component))
-      return badRequest(`component ${componentId} is being deployed: wait for job ${String(component.status.last_job_id)} to finish`);
+      return badRequest(`component ${component.componentId} is being deployed: wait for job ${String(component.status.last_job_id)} to finish`);
 
-    const job = this.startJob(applicationId, componentId);
+    const job = this.startJob(component.applicationId, component.componentId);
     // environment_id is not part of a redeploy body, but the component keeps its environment.
-    const kept = component.spec.environment_id !== undefined && wire.environment_id === undefined ? { environment_id: component.spec.environment_id } : {};
-    component.spec = structuredClone({ ...wire, ...kept });
+    const kept = component.spec.environment_id !== undefined && spec.environment_id === undefined ? { environment_id: component.spec.environment_id } : {};
+    component.spec = structuredClone({ ...spec, ...kept });
     component.status = { ...component.status, last_job_id: job.jobId, update_time: job.createdAt };
-    return ok({ job_id: job.jobId });
+    return ok(job);
   }
 
   private checkImmutable(stored: Wire, requested: Wire): string | undefined {
@@ -222,7 +251,7 @@ export class EmulatorState {
 
   private lastJobRunning(component: StoredComponent): boolean {
     const job = typeof component.status.last_job_id === "string" ? this.jobs.get(component.status.last_job_id) : undefined;
-    return job !== undefined && this.executionStatus(job) === "RUNNING";
+    return job !== undefined && this.reportedStatus(job) === "RUNNING";
   }
 
   private startJob(applicationId: string, componentId: string): Job {
@@ -235,7 +264,7 @@ export class EmulatorState {
       applicationId,
       componentId,
       createdAt,
-      endsAt: createdAt + this.jobDurationMs,
+      endsAt: createdAt + (outcome.durationMs ?? this.componentJobDurations.get(componentId) ?? this.defaultJobDurationMs),
       outcome,
       taskIds: [randomUUID(), randomUUID()],
     };
@@ -260,7 +289,7 @@ export class EmulatorState {
     const status = structuredClone(c.status);
     const job = typeof status.last_job_id === "string" ? this.jobs.get(status.last_job_id) : undefined;
     if (!job) return status;
-    const execution = this.executionStatus(job);
+    const execution = this.reportedStatus(job);
     const replica = typeof c.spec.replica === "number" ? c.spec.replica : 0;
     status.component_status = execution === "RUNNING" || execution === "SUCCEEDED" ? execution : "FAILED";
     status.available_replica = execution === "SUCCEEDED" ? replica : 0;
@@ -313,9 +342,17 @@ export class EmulatorState {
   }
 
   scriptNextJob(componentId: string, outcome: JobOutcome): void {
+    if (outcome.durationMs !== undefined) checkDuration(outcome.durationMs);
     const queue = this.scripted.get(componentId) ?? [];
-    queue.push({ status: outcome.status, ...(outcome.messages ? { messages: [...outcome.messages] } : {}) });
+    queue.push({ ...outcome, ...(outcome.messages ? { messages: [...outcome.messages] } : {}) });
     this.scripted.set(componentId, queue);
+  }
+
+  /** For the jobs started from now on: of one component, or of every component without its own duration. */
+  setJobDuration(duration: { ms: number; componentId?: string }): void {
+    checkDuration(duration.ms);
+    if (duration.componentId === undefined) this.defaultJobDurationMs = duration.ms;
+    else this.componentJobDurations.set(duration.componentId, duration.ms);
   }
 
   // ---- release plans ----------------------------------------------------------
@@ -350,7 +387,7 @@ export class EmulatorState {
 
   // ---- jobs -------------------------------------------------------------------
 
-  private executionStatus(job: Job): ExecutionStatus {
+  private reportedStatus(job: Job): ReportedJobStatus {
     if (job.outcome.status === "RUNNING_FOREVER" || this.now() < job.endsAt) return "RUNNING";
     return job.outcome.status;
   }
@@ -366,7 +403,7 @@ export class EmulatorState {
   readJob(jobId: string): Result<Wire> {
     const job = this.jobs.get(jobId);
     if (!job) return fail(404, "SVCSTG.00100429", `job ${jobId} not found`);
-    const execution = this.executionStatus(job);
+    const execution = this.reportedStatus(job);
     const finished = execution !== "RUNNING";
     return ok({
       task_count: 2,
@@ -396,6 +433,9 @@ export class EmulatorState {
 }
 
 const key = (applicationId: string, componentId: string): string => `${applicationId}\u0000${componentId}`;
+const checkDuration = (ms: number): void => {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`a job duration is a non-negative number of milliseconds, got ${ms}`);
+};
 const releasePlanNotFound = (id: string): Result<never> => fail(404, "SVCSTG.00100433", `release task ${id} not found`);
 
 // ---- seed files -----------------------------------------------------------------

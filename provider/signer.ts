@@ -6,7 +6,7 @@
  * String to sign    = SDK-HMAC-SHA256\n<X-Sdk-Date>\nhex(sha256(canonical request))
  * Signature         = hex(HMAC-SHA256(SK, string to sign))
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 
 export const SIGNING_ALGORITHM = "SDK-HMAC-SHA256";
 
@@ -130,30 +130,4 @@ export function signRequest(
     [dateName]: dateValue,
     Authorization: `${SIGNING_ALGORITHM} Access=${credentials.accessKey}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
   };
-}
-
-const AUTHORIZATION_RE = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)\s*$/;
-
-/** Parses an Authorization header of this scheme; undefined if it is not one. */
-export function parseAuthorization(value: string): { accessKey: string; signedHeaders: string[]; signature: string } | undefined {
-  const m = AUTHORIZATION_RE.exec(value.trim());
-  if (!m) return undefined;
-  return { accessKey: m[1], signedHeaders: m[2].split(";"), signature: m[3] };
-}
-
-/**
- * Constant-time check that `req` (headers = the request's headers restricted to
- * the signed ones) was signed with secretKey and matches the given signature.
- */
-export function verifySignature(req: SignableRequest, secretKey: string, signature: string): boolean {
-  let expected: string;
-  try {
-    expected = computeSignature(req, secretKey).signature;
-  } catch {
-    return false; // no X-Sdk-Date, duplicate headers, unencodable path...
-  }
-  const a = Buffer.from(expected, "utf8");
-  const b = Buffer.from(signature.toLowerCase(), "utf8");
-  // timingSafeEqual needs equal lengths; a signature's length is not secret.
-  return a.length === b.length && timingSafeEqual(a, b);
 }

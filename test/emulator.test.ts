@@ -11,7 +11,8 @@ import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
 import { ComponentResponse, JobResponse, ReleasePlanResponse } from "../provider/codecs/responses";
 import { percentEncode, signRequest } from "../provider/signer";
-import { Emulator, EmulatorOptions, Seed, startEmulator } from "../emulator/server";
+import { CONTROLS } from "../emulator/control";
+import { ControlError, Emulator, EmulatorOptions, Seed, startEmulator } from "../emulator/server";
 import { parseSeed } from "../emulator/state";
 
 const PROJECT = "0a1b2c3d4e5f";
@@ -110,14 +111,16 @@ function call(method: string, path: string, opts: CallOptions = {}, base = emu.u
 const control = (method: string, path: string, body?: unknown): Promise<Answer> => call(method, `/__control/${path}`, { body, auth: "none" });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitForJob(jobId: string, auth: Auth = "token"): Promise<Answer> {
-  for (let i = 0; i < 100; i++) {
+/** Polls the job until it is no longer RUNNING; `endedBy` is when that first answer arrived (the emulator judged it no later). */
+async function pollJob(jobId: string, auth: Auth = "token"): Promise<{ answer: Answer; endedBy: number }> {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
     const answer = await call("GET", jobPath(jobId), { auth });
-    if (answer.json?.job?.execution_status !== "RUNNING") return answer;
+    if (answer.json?.job?.execution_status !== "RUNNING") return { answer, endedBy: Date.now() };
     await sleep(20);
   }
   throw new Error("job never finished");
 }
+const waitForJob = async (jobId: string, auth: Auth = "token"): Promise<Answer> => (await pollJob(jobId, auth)).answer;
 
 beforeEach(async () => {
   emu = await start();
@@ -265,6 +268,98 @@ describe("redeploy and job status", () => {
     await sleep(JOB_MS * 2);
     expect((await call("GET", jobPath(jobId))).json.job.execution_status).toBe("RUNNING");
     expect((await call("GET", componentPath())).json.status.component_status).toBe("RUNNING");
+  });
+});
+
+describe("jobs on the clock", () => {
+  const SECOND = "comp-2";
+  const secondSpec = () => ({ ...exampleSpec(), name: "second" });
+  const redeploy = async (componentId: string, body: unknown): Promise<string> => {
+    const put = await call("PUT", redeployPath(APP, componentId), { body });
+    expect(put.status).toBe(200);
+    return put.json.job_id;
+  };
+  /** The job's end as its deploy task reports it, minus its start: the duration it was given, exactly. */
+  const durationOf = (job: Answer): number => job.json.tasks[1].update_at - job.json.tasks[1].created_at;
+
+  beforeEach(() => emu.putComponent(APP, SECOND, secondSpec()));
+
+  it("the component carries the job, and the time it was accepted, as soon as the redeploy is", async () => {
+    emu.setJobDuration({ componentId: COMP, ms: 5_000 });
+    const before = Date.now();
+    const jobId = await redeploy(COMP, { ...exampleSpec(), version: "2025.0501.1" });
+    const component = await call("GET", componentPath());
+    const job = await call("GET", jobPath(jobId));
+    expect(component.json).toMatchObject({ version: "2025.0501.1", status: { component_status: "RUNNING", last_job_id: jobId, available_replica: 0 } });
+    expect(component.json.status.update_time).toBe(job.json.tasks[1].created_at);
+    expect(component.json.status.update_time).toBeGreaterThanOrEqual(before);
+    expect(emu.getComponent(APP, COMP)?.status).toMatchObject({ last_job_id: jobId, update_time: component.json.status.update_time });
+  });
+
+  it("a component's duration: RUNNING for that many real milliseconds, then SUCCEEDED; other components keep the default", async () => {
+    emu.setJobDuration({ componentId: COMP, ms: 1_500 });
+    const slow = await redeploy(COMP, exampleSpec());
+    const fast = await redeploy(SECOND, secondSpec());
+    const fastDone = await pollJob(fast);
+    const slowDone = await pollJob(slow);
+    expect(durationOf(fastDone.answer)).toBe(JOB_MS);
+    expect(durationOf(slowDone.answer)).toBe(1_500);
+    expect(slowDone.answer.json.job.execution_status).toBe("SUCCEEDED");
+    // Never reported ended before its time.
+    expect(slowDone.endedBy).toBeGreaterThanOrEqual(slowDone.answer.json.tasks[1].created_at + 1_500);
+    const component = await call("GET", componentPath());
+    expect(component.json.status).toMatchObject({ component_status: "SUCCEEDED", last_job_id: slow, update_time: slowDone.answer.json.tasks[1].update_at });
+  });
+
+  it("a job scripted to fail runs its own duration, then FAILED with its messages", async () => {
+    emu.setJobDuration({ componentId: COMP, ms: 5_000 });
+    emu.scriptNextJob(COMP, { status: "FAILED", messages: ["exit code 3"], durationMs: 1_200 });
+    const jobId = await redeploy(COMP, exampleSpec());
+    expect((await call("GET", componentPath())).json.status.component_status).toBe("RUNNING");
+    const done = await pollJob(jobId);
+    expect(done.answer.json.job.execution_status).toBe("FAILED");
+    expect(done.answer.json.tasks[1]).toMatchObject({ task_status: "FAILED", messages: ["exit code 3"] });
+    expect(durationOf(done.answer)).toBe(1_200);
+    expect(done.endedBy).toBeGreaterThanOrEqual(done.answer.json.tasks[1].created_at + 1_200);
+    expect((await call("GET", componentPath())).json.status).toMatchObject({ component_status: "FAILED", fail_detail: "exit code 3" });
+    // The next job is back to the component's duration.
+    const next = await redeploy(COMP, exampleSpec());
+    expect((await call("GET", jobPath(next))).json.job.execution_status).toBe("RUNNING");
+  });
+
+  it("the emulator-wide duration applies to jobs started afterwards, not to a running one, nor to a component with its own", async () => {
+    const started = await redeploy(SECOND, secondSpec());
+    emu.setJobDuration({ ms: 900 });
+    emu.setJobDuration({ componentId: COMP, ms: 600 });
+    expect(durationOf(await waitForJob(started))).toBe(JOB_MS);
+    const [own, byDefault] = [await redeploy(COMP, exampleSpec()), await redeploy(SECOND, secondSpec())];
+    expect(durationOf(await waitForJob(own))).toBe(600);
+    expect(durationOf(await waitForJob(byDefault))).toBe(900);
+    expect(() => emu.setJobDuration({ ms: -1 })).toThrow(RangeError);
+    expect(() => emu.scriptNextJob(COMP, { status: "SUCCEEDED", durationMs: Number.NaN })).toThrow(RangeError);
+  });
+
+  it("a console redeploy: the given spec and version, a job, no API request; refused like a redeploy", async () => {
+    emu.setJobDuration({ componentId: COMP, ms: 5_000 });
+    const { jobId } = emu.consoleRedeploy(APP, COMP, { version: "2025.0999.1", spec: { replica: 4 } });
+    expect(jobId).toMatch(/^JOB/);
+    expect(emu.requests()).toEqual([]);
+    expect(emu.redeployCount(COMP)).toBe(1);
+    const component = await call("GET", componentPath());
+    expect(component.json).toMatchObject({
+      name: "mycomponent",
+      version: "2025.0999.1",
+      replica: 4,
+      status: { component_status: "RUNNING", last_job_id: jobId },
+    });
+    expect(emu.getComponent(APP, COMP)?.spec.task_setting).toEqual(exampleSpec().task_setting); // the rest is kept
+    // While its job runs, neither Pulumi nor the console can redeploy.
+    expect((await call("PUT", redeployPath(), { body: exampleSpec() })).json.error_msg).toMatch(new RegExp(`being deployed: wait for job ${jobId}`));
+    expect(() => emu.consoleRedeploy(APP, COMP, { version: "2025.1000.1" })).toThrow(ControlError);
+    expect(() => emu.consoleRedeploy(APP, COMP, { version: "2025.1000.1" })).toThrow(/being deployed/);
+    expect(() => emu.consoleRedeploy(APP, SECOND, { spec: { name: "renamed" } })).toThrow(/name cannot be modified/);
+    expect(() => emu.consoleRedeploy(APP, "nope", {})).toThrow(expect.objectContaining({ status: 404, code: "SVCSTG.00100404" }));
+    expect(emu.redeployCount()).toBe(1);
   });
 });
 
@@ -450,9 +545,29 @@ describe("faults", () => {
     emu.injectFault({ kind: "lostAnswer", pathIncludes: "/redeployment" });
     await expect(call("PUT", redeployPath(), { body: exampleSpec() })).rejects.toThrow(/socket hang up|ECONNRESET/);
     expect(emu.redeployCount(COMP)).toBe(1);
+    expect(emu.requests()[0]).toMatchObject({ method: "PUT", status: 0, processedStatus: 200 });
     const component = await call("GET", componentPath());
     expect(component.json.status.last_job_id).toMatch(/^JOB/);
     expect(component.json.status.component_status).toBe("RUNNING");
+  });
+
+  it("afterProcessing: carries the request out, then answers the injected 5xx instead", async () => {
+    emu.injectFault({ kind: "status", status: 503, afterProcessing: true, method: "PUT", pathIncludes: "/redeployment" });
+    const put = await call("PUT", redeployPath(), { body: { ...exampleSpec(), version: "2025.0501.1" } });
+    expect([put.status, put.json.error_code]).toEqual([503, "APIG.0202"]);
+    expect(put.json.error_msg).toMatch(/after the request was carried out/);
+    expect(emu.redeployCount(COMP)).toBe(1);
+    expect(emu.requests()).toEqual([expect.objectContaining({ method: "PUT", path: redeployPath(), status: 503, processedStatus: 200 })]);
+    const component = await call("GET", componentPath());
+    expect(component.json).toMatchObject({ version: "2025.0501.1", status: { component_status: "RUNNING", last_job_id: expect.stringMatching(/^JOB/) } });
+    // A refused request stays refused: the fault replaces whatever ServiceStage answered.
+    emu.injectFault({ kind: "html", afterProcessing: true });
+    const refused = await call("PUT", redeployPath(), { body: exampleSpec() });
+    expect([refused.status, refused.headers["content-type"]]).toEqual([502, "text/html"]);
+    expect(emu.requests()[2]).toMatchObject({ status: 502, processedStatus: 400 }); // the job still runs
+    expect(emu.redeployCount(COMP)).toBe(1);
+    // A connection dropped after processing has its own kind.
+    expect(() => emu.injectFault({ kind: "reset", afterProcessing: true })).toThrow(/lostAnswer/);
   });
 
   it("clearFaults removes pending faults", async () => {
@@ -516,6 +631,41 @@ describe("in-process state controls", () => {
 });
 
 describe("control API over HTTP", () => {
+  it("every control is a method in process and a route over HTTP", async () => {
+    for (const [name, c] of Object.entries(CONTROLS)) {
+      expect([name, typeof (emu as unknown as Record<string, unknown>)[name]]).toEqual([name, "function"]);
+      const path = c.path.replace(":app", APP).replace(":component", COMP).replace(":plan", PLAN);
+      const answer = await control(c.method, path, c.method === "GET" || c.method === "DELETE" ? undefined : {});
+      expect([name, answer.json?.error_code]).not.toEqual([name, "SVCSTG.00100000"]);
+    }
+  });
+
+  it("drives job durations, console redeploys, redeploy counts and after-processing faults", async () => {
+    expect((await control("POST", "jobs/duration", { componentId: COMP, ms: 5_000 })).status).toBe(200);
+    expect((await control("POST", "jobs/duration", { ms: -5 })).status).toBe(400);
+    const consoleJob = await control("POST", `components/${APP}/${COMP}/console-redeploy`, { version: "2025.0999.1" });
+    expect(consoleJob.status).toBe(200);
+    expect(consoleJob.json).toEqual({ jobId: expect.stringMatching(/^JOB/) });
+    expect((await call("GET", componentPath())).json).toMatchObject({ version: "2025.0999.1", status: { last_job_id: consoleJob.json.jobId } });
+    const refused = await control("POST", `components/${APP}/${COMP}/console-redeploy`, { version: "2025.1000.1" });
+    expect([refused.status, refused.json.error_code]).toEqual([400, "SVCSTG.00100400"]);
+    expect((await control("POST", `components/${APP}/nope/console-redeploy`, {})).status).toBe(404);
+    expect((await control("GET", `redeploy-count?componentId=${COMP}`)).json).toBe(1);
+    expect((await control("GET", "redeploy-count?componentId=other")).json).toBe(0);
+    expect((await control("GET", "redeploy-count")).json).toBe(1);
+
+    expect((await control("POST", "jobs/script", { componentId: "comp-2", status: "FAILED", durationMs: 50 })).status).toBe(200);
+    emu.putComponent(APP, "comp-2", { ...exampleSpec(), name: "second" });
+    const failed = await waitForJob((await call("PUT", redeployPath(APP, "comp-2"), { body: { ...exampleSpec(), name: "second" } })).json.job_id);
+    expect(failed.json.job.execution_status).toBe("FAILED");
+    expect(failed.json.tasks[1].update_at - failed.json.tasks[1].created_at).toBe(50);
+
+    expect((await control("POST", "faults", { kind: "status", status: 502, afterProcessing: true, method: "GET" })).status).toBe(200);
+    expect((await call("GET", componentPath())).status).toBe(502);
+    expect(emu.requests().at(-1)).toMatchObject({ status: 502, processedStatus: 200 });
+    expect((await control("POST", "faults", { kind: "delay", afterProcessing: true })).status).toBe(400);
+  });
+
   it("drives everything without auth", async () => {
     // requests / stats
     await call("GET", componentPath());

@@ -1,7 +1,7 @@
 /**
  * Reliability and security under failure, through Pulumi's real dynamic-provider host
  * (and, at the end, the real engine): every fault the emulator can inject, plus a
- * gateway 5xx that hides a success (test/helpers/faultProxy.ts). Each case checks that
+ * gateway 5xx that hides a success (an `afterProcessing` fault). Each case checks that
  * the operation either succeeds after bounded retries or fails with a clear error
  * (method and path or the job, what the server said, the request id); that no component
  * is redeployed twice for one change; and that no credential (token, secret key,
@@ -13,7 +13,6 @@ import { Emulator, startEmulator } from "../emulator/server";
 import { JobComponent, ReleasePlan } from "../sdk";
 import { captureInputs, Registered, unwrapSecrets } from "./helpers/captureInputs";
 import { ProgramStack, repo } from "./helpers/cli";
-import { FaultProxy, startFaultProxy } from "./helpers/faultProxy";
 import { ProviderHost, startProviderHost } from "./helpers/providerHost";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, fleetSeed, jobSpec, releaseSpec, seed } from "./helpers/world";
 import { releasePlanWire } from "./fixtures/wire";
@@ -65,7 +64,6 @@ const failureOf = (p: Promise<unknown>): Promise<string> =>
 
 interface Case {
   emulator: Emulator;
-  proxy?: FaultProxy;
   host: ProviderHost;
   job: Props;
   plan: Props;
@@ -92,7 +90,7 @@ const figures: Array<{ name: string; ms: number; retries: number; requests: numb
  * process (Pulumi's getProvider caches it), and the client-side pace after a 429 is
  * shared by the whole process.
  */
-const begin = async (o: { auth?: Auth; jobDurationMs?: number; proxy?: boolean; config?: Record<string, string>; deploy?: boolean } = {}): Promise<Case> => {
+const begin = async (o: { auth?: Auth; jobDurationMs?: number; config?: Record<string, string>; deploy?: boolean } = {}): Promise<Case> => {
   const emulator = await startEmulator({
     seed: seed(),
     token: CREDS.token,
@@ -100,11 +98,10 @@ const begin = async (o: { auth?: Auth; jobDurationMs?: number; proxy?: boolean; 
     secretKey: CREDS.secretKey,
     jobDurationMs: o.jobDurationMs ?? 30,
   });
-  const proxy = o.proxy ? await startFaultProxy(emulator.url) : undefined;
   const host = await nextHost();
-  c = { emulator, proxy, host, job: {}, plan: {}, logMark: 0, started: 0, seen: [] };
+  c = { emulator, host, job: {}, plan: {}, logMark: 0, started: 0, seen: [] };
   await host.configure({
-    "servicestage:endpoint": (proxy ?? emulator).url,
+    "servicestage:endpoint": emulator.url,
     "servicestage:projectId": PROJECT_ID,
     ...authConfig(o.auth ?? "token"),
     ...o.config,
@@ -117,7 +114,6 @@ const begin = async (o: { auth?: Auth; jobDurationMs?: number; proxy?: boolean; 
     c.seen.push(c.deployed.properties);
   }
   emulator.clearRequests();
-  proxy?.clearRequests();
   c.logMark = host.logs.length;
   c.started = Date.now();
   return c;
@@ -170,7 +166,6 @@ afterEach(async () => {
   try {
     expectNoCredential(done.host.stderr(), done.host.logs, ...done.seen);
   } finally {
-    await done.proxy?.close();
     await done.emulator.close();
     await done.host.close();
   }
@@ -400,12 +395,11 @@ describe("a redeploy carried out whose answer was lost adopts the started job", 
     ["update", 503],
     ["create", 502],
   ] as const)("%s: the gateway answered %i after ServiceStage carried the redeploy out", async (operation, status) => {
-    const { emulator, proxy, host, job } = await begin({ proxy: true, deploy: operation === "update" });
-    if (proxy === undefined) throw new Error("no proxy");
-    proxy.failAfterProcessing({ method: "PUT", status });
+    const { emulator, host, job } = await begin({ deploy: operation === "update" });
+    emulator.injectFault({ method: "PUT", kind: "status", status, afterProcessing: true });
     const out = operation === "update" ? await update() : await host.create(job);
     the().seen.push(out.properties);
-    expect(proxy.requests().filter((r) => r.method === "PUT")).toEqual([{ method: "PUT", path: REDEPLOY_PATH, upstreamStatus: 200, answeredStatus: status }]);
+    expect(requests("PUT")).toEqual([expect.objectContaining({ path: REDEPLOY_PATH, processedStatus: 200, status })]); // carried out, answered 5xx
     expect(emulator.redeployCount(COMPONENT_ID)).toBe(operation === "update" ? 2 : 1);
     expect(out.properties).toMatchObject({ jobId: lastJobId(), jobStatus: "SUCCEEDED" });
     expect(newLogs().join("\n")).toContain(`adopted the job already started by a redeploy whose answer was lost, job ${lastJobId()}`);

@@ -1,17 +1,8 @@
 import { createHash } from "node:crypto";
 import { AKSKSigner } from "@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner";
 import { BasicCredentials } from "@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials";
-import {
-  SIGNING_ALGORITHM,
-  SignableRequest,
-  canonicalQuery,
-  canonicalRequest,
-  computeSignature,
-  formatSdkDate,
-  parseAuthorization,
-  signRequest,
-  verifySignature,
-} from "../provider/signer";
+import { SIGNING_ALGORITHM, SignableRequest, canonicalQuery, canonicalRequest, computeSignature, formatSdkDate, signRequest } from "../provider/signer";
+import { parseAuthorization, verifySignature } from "../emulator/auth";
 
 const sha256Hex = (s: string | Buffer): string => createHash("sha256").update(s).digest("hex");
 
