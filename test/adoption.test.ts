@@ -136,6 +136,22 @@ describe("through the JobComponent lifecycle", () => {
     expect(emulator.redeployCount(COMPONENT_ID)).toBe(2);
   });
 
+  test("a foreign redeploy between our failed PUT and the check: never taken for ours; the update fails naming it, no retry", async () => {
+    await start(30);
+    const first = await created();
+    emulator.injectFault({ method: "PUT", pathIncludes: "/redeployment", kind: "status", status: 500, times: 10 });
+    let foreign: string | undefined;
+    // The client reports a retry before it waits and checks: the console redeploys right then.
+    setProgressSink((m) => {
+      if (foreign === undefined && m.includes("retrying in")) foreign = emulator.consoleRedeploy(APP_ID, COMPONENT_ID, { version: "2025.0999.1" }).jobId;
+    });
+    const e = await failureOf(jobComponentProvider.update(ID, first, { ...first, version: "2025.0501.1" }));
+    expect(e.message).toContain(`its last job is ${foreign}`);
+    expect(e.message).toMatch(/changed outside Pulumi.*next `pulumi up` will try again/);
+    expect(redeploys()).toBe(2); // ours at create, and the PUT answered 500
+    expect(emulator.redeployCount(COMPONENT_ID)).toBe(2); // ours at create, and the foreign one
+  });
+
   test("(a) an update that timed out names the running job; the next update waits for that job: 0 extra redeploys", async () => {
     await start(2_500);
     const first = await created({ jobTimeoutSeconds: 60 });
