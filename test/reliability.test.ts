@@ -187,7 +187,8 @@ describe("transient failures are retried and the update lands once", () => {
     emulator.injectFault({ method: "PUT", kind: "malformed" });
     const out = await update();
     expect(requests("PUT").map((r) => r.status)).toEqual([200, 200]);
-    expect(requests("GET").filter((r) => r.path === COMPONENT_PATH)).toHaveLength(1);
+    // One look before the redeploy (has a job already carried this spec?), one before the retry.
+    expect(requests("GET").filter((r) => r.path === COMPONENT_PATH)).toHaveLength(2);
     expect(emulator.redeployCount(COMPONENT_ID)).toBe(2); // the create, then this change once
     expect(out.properties).toMatchObject({ jobId: lastJobId(), jobStatus: "SUCCEEDED" });
     expect(retries()[0]).toContain("not valid JSON");
@@ -215,8 +216,8 @@ describe("transient failures are retried and the update lands once", () => {
         .map((r) => r.status)
         .slice(0, 3),
     ).toEqual([429, 429, 200]);
-    // A 429 was refused by the gateway: no need to look for a job before retrying.
-    expect(requests("GET").filter((r) => r.path === COMPONENT_PATH)).toHaveLength(0);
+    // A 429 was refused by the gateway: no need to look for a job before retrying (only the look before the redeploy).
+    expect(requests("GET").filter((r) => r.path === COMPONENT_PATH)).toHaveLength(1);
     expect(emulator.redeployCount(COMPONENT_ID)).toBe(2); // the create, then this change once
     expect(out.properties).toMatchObject({ jobId: lastJobId(), jobStatus: "SUCCEEDED", version: "2025.0601.1" });
     expect(retries()).toHaveLength(5);
@@ -231,7 +232,7 @@ describe("transient failures are retried and the update lands once", () => {
     expect(message).toMatch(REQUEST_ID);
     expect(message).toContain("after 6 attempts");
     expect(requests("PUT")).toHaveLength(6);
-    expect(requests()).toHaveLength(6);
+    expect(requests()).toHaveLength(7); // the look before the redeploy, then the PUTs
     expect(retries()).toHaveLength(5);
     expect(emulator.redeployCount(COMPONENT_ID)).toBe(1);
   });
@@ -244,7 +245,8 @@ describe("transient failures are retried and the update lands once", () => {
     const trace = requests().map(
       (r) => `${r.method} ${r.path.startsWith(JOBS_PATH) ? "job" : r.path === COMPONENT_PATH ? "component" : "redeploy"} ${r.status}`,
     );
-    expect(trace.slice(0, 7)).toEqual([
+    expect(trace.slice(0, 8)).toEqual([
+      "GET component 200",
       "PUT redeploy 500",
       "GET component 200",
       "PUT redeploy 502",
@@ -324,7 +326,7 @@ describe("failures are reported clearly and not retried", () => {
     const { emulator } = await begin();
     emulator.revokeToken();
     const message = await updateFails();
-    expect(message).toContain(`PUT ${REDEPLOY_PATH} failed, HTTP 401: APIG.0307: "The token must be updated"`);
+    expect(message).toContain(`GET ${COMPONENT_PATH} failed, HTTP 401: APIG.0307: "The token must be updated"`);
     expect(message).toMatch(REQUEST_ID);
     expect(requests().map((r) => r.status)).toEqual([401]);
     expect(retries()).toHaveLength(0);
@@ -434,16 +436,16 @@ describe("a job started outside Pulumi is never taken for ours", () => {
     return jobId;
   };
 
-  test("a foreign redeploy, then every redeploy answered 500: the update fails naming the other job, starts no job, keeps what was deployed", async () => {
+  test("a foreign redeploy, then every redeploy answered 500: each retry checked (no new job), the update fails, starts no job, keeps what was deployed", async () => {
     const { emulator, deployed } = await begin();
     const foreign = await foreignRedeploy("2025.0999.1");
     emulator.injectFault({ method: "PUT", kind: "status", status: 500, times: 10 });
     const message = await updateFails();
     expect(message).toContain("SVCSTG.00100500");
-    expect(message).toContain(`its last job is ${foreign}`);
-    expect(message).toMatch(/changed outside Pulumi/);
-    expect(message).toMatch(/next `pulumi up` will try again/);
+    expect(message).toContain("after 6 attempts");
     expect(message).not.toContain("adopted");
+    // Read before the redeploy, the foreign job is known: it is never taken for ours, and each 500 left it the last job.
+    expect(requests("GET", COMPONENT_PATH).filter((r) => r.path === COMPONENT_PATH)).toHaveLength(6);
     expect(emulator.redeployCount(COMPONENT_ID)).toBe(2); // ours at create, and the foreign one
     expect(emulator.getComponent(APP_ID, COMPONENT_ID)?.spec.version).toBe("2025.0999.1");
     expect(deployed?.properties.jobId).not.toBe(foreign);
@@ -461,14 +463,15 @@ describe("a job started outside Pulumi is never taken for ours", () => {
     expect(newLogs().join("\n")).toContain(`adopted the job already started by a redeploy whose answer was lost, job ${lastJobId()}`);
   });
 
-  test("a foreign redeploy, then our redeploy refused before reaching ServiceStage (reset): fails without a second attempt, no job started", async () => {
+  test("a foreign redeploy, then our redeploy refused before reaching ServiceStage (reset): retried once, our job recorded, not the foreign one", async () => {
     const { emulator } = await begin();
     const foreign = await foreignRedeploy("2025.0999.1");
-    emulator.injectFault({ method: "PUT", kind: "reset", times: 10 });
-    const message = await updateFails();
-    expect(message).toContain(`its last job is ${foreign}`);
-    expect(emulator.redeployCount(COMPONENT_ID)).toBe(2);
-    expect(requests("PUT")).toHaveLength(1);
+    emulator.injectFault({ method: "PUT", kind: "reset" });
+    const out = await update();
+    expect(requests("PUT").map((r) => r.status)).toEqual([0, 200]);
+    expect(emulator.redeployCount(COMPONENT_ID)).toBe(3);
+    expect(out.properties.jobId).toBe(lastJobId());
+    expect(out.properties.jobId).not.toBe(foreign);
   });
 });
 
