@@ -11,12 +11,13 @@
  * (a preview that calls ServiceStage, a version change that is not exactly one redeploy).
  * Needs `pulumi`, `pulumi-language-nodejs` and the dynamic-provider plugin on PATH:
  * `npm run demo` sources scripts/pulumi-env.sh, which provisions them. The stack lives in a
- * temporary local backend and its config file is removed at the end.
+ * temporary local backend (scripts/offline-env.js) and its config file is removed at the end.
  */
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { offlineEnv } = require("./offline-env");
 
 const repo = path.resolve(__dirname, "..");
 const exampleDir = path.join(repo, "examples", "job-component");
@@ -102,16 +103,10 @@ async function main() {
   const emulator = await startEmulator();
   say(`emulator: ${emulator}`);
 
-  // A throw-away local backend, unless the caller chose one.
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-demo-state-"));
-  cleanups.push(() => fs.rmSync(stateDir, { recursive: true, force: true }));
-  const env = {
-    ...process.env,
-    PULUMI_BACKEND_URL: `file://${stateDir}`,
-    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE || "servicestage-demo-passphrase",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-  };
+  // A throw-away local backend and Pulumi home: the demo never touches the caller's stacks.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-demo-"));
+  cleanups.push(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const env = { ...process.env, ...offlineEnv(scratch) };
   // The stack's settings file lands in the example folder, as for any user; remove it after.
   const stackFile = path.join(exampleDir, `Pulumi.${stackName}.yaml`);
   cleanups.push(() => fs.rmSync(stackFile, { force: true }));

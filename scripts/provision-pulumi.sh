@@ -20,10 +20,31 @@
 # to prepend to PATH, joined by ':'.
 #
 # Usage: PATH="$(scripts/provision-pulumi.sh):$PATH"   (scripts/pulumi-env.sh does this)
+#        scripts/provision-pulumi.sh --check-host <path>  exits 0 if <path> is a language host
+#                                                         that starts, 1 if not (test/provision.test.ts)
+#
+# Never pipe a program into `grep -q`, `head` or the like here: under pipefail the reader
+# leaves at its first match, the writer dies of SIGPIPE and the pipeline fails at random.
+# Capture the output, then match it.
 set -euo pipefail
 
 log() { printf 'provision-pulumi: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+# True if $1 is a language host that starts: it prints its flag usage for -help. The exit
+# status of -help is not the signal (Go's flag package exits 0 for -help, 2 for other usage
+# errors, and either could change); a host that starts lists its -tracing flag.
+host_runs() {
+  [ -x "$1" ] || return 1
+  local usage
+  usage="$("$1" -help 2>&1)" || true
+  [[ $usage == *-tracing* ]]
+}
+
+if [ "${1-}" = "--check-host" ]; then
+  [ $# -eq 2 ] || die "usage: $0 --check-host <path>"
+  if host_runs "$2"; then exit 0; else exit 1; fi
+fi
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 TOOLS_BIN="$REPO_ROOT/.tools/bin"
@@ -39,7 +60,8 @@ VERSION_VAR="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 export PULUMI_SKIP_UPDATE_CHECK=true
 
 [ -f "$PKG_ROOT/package.json" ] || die "$PKG_ROOT/package.json not found; run 'npm ci' first"
-WANTED="v$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$PKG_ROOT/package.json" | head -n1)"
+# The first "version" line, read by sed alone (`q` after it): no pipe into `head`.
+WANTED="v$(sed -n '/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/{s//\1/p;q;}' "$PKG_ROOT/package.json")"
 [ "$WANTED" != "v" ] || die "cannot read the version of @pulumi/pulumi from $PKG_ROOT/package.json"
 
 # The version a go.mod requires of a module.
@@ -50,10 +72,11 @@ HOST_WANTED="$(pinned_version "$HOST_MOD/go.mod" github.com/pulumi/pulumi/sdk/v3
 [ -n "$HOST_WANTED" ] || die "$HOST_MOD/go.mod does not pin github.com/pulumi/pulumi/sdk/v3"
 
 # Prints the version reported by a pulumi binary, or nothing if it does not run.
-cli_version() { "$1" version 2>/dev/null | tr -d '[:space:]' || true; }
-
-# True if $1 is a language host that starts: it prints its flag usage for -help.
-host_runs() { [ -x "$1" ] && "$1" -help 2>&1 | grep -q -- '-tracing'; }
+cli_version() {
+  local out
+  out="$("$1" version 2>/dev/null)" || true
+  printf '%s' "${out//[[:space:]]/}"
+}
 
 # True if $1 is our own .tools/bin copy of the file named like it.
 is_ours() { [ "$(readlink -f "$1")" = "$(readlink -f "$TOOLS_BIN/$(basename "$1")" 2>/dev/null || echo -)" ]; }

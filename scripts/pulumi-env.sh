@@ -1,10 +1,10 @@
 # shellcheck shell=bash
 # Source this file (bash or zsh) to run the Pulumi CLI offline against a local
-# file backend:
+# file backend (needs node):
 #
 #   . scripts/pulumi-env.sh
 #
-# Values already set in the environment are kept. The CLI is provisioned by
+# A backend, a Pulumi home or a passphrase already set is kept. The CLI is provisioned by
 # scripts/provision-pulumi.sh (which may build it from source on first use).
 
 if [ -n "${BASH_SOURCE:-}" ]; then
@@ -16,19 +16,17 @@ else
   _pulumi_env_dir="$(cd "$(dirname "$0")" && pwd -P)"
 fi
 
-if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
-  _pulumi_state_dir="$(mktemp -d "${TMPDIR:-/tmp}/pulumi-state.XXXXXX")"
-  export PULUMI_BACKEND_URL="file://$_pulumi_state_dir"
-  unset _pulumi_state_dir
+# The offline settings (scripts/offline-env.js, their one home): a local file backend and
+# a Pulumi home in a temporary folder unless already set, a passphrase unless already set,
+# no update check, no plugin downloads.
+if _pulumi_offline="$(node "$_pulumi_env_dir/offline-env.js" --shell)"; then
+  eval "$_pulumi_offline"
+  unset _pulumi_offline
+else
+  unset _pulumi_offline _pulumi_env_dir
+  echo "pulumi-env.sh: node scripts/offline-env.js --shell failed (see above)" >&2
+  return 1 2>/dev/null || false
 fi
-if [ -z "${PULUMI_HOME:-}" ]; then
-  PULUMI_HOME="$(mktemp -d "${TMPDIR:-/tmp}/pulumi-home.XXXXXX")"
-  export PULUMI_HOME
-fi
-# A fixed, public demo passphrase: it only protects throw-away local stacks.
-export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-servicestage-demo-passphrase}"
-export PULUMI_SKIP_UPDATE_CHECK=true
-export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 
 if _pulumi_bin="$("$_pulumi_env_dir/provision-pulumi.sh")"; then
   case ":$PATH:" in

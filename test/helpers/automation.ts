@@ -1,13 +1,15 @@
 /**
- * Pulumi's Automation API driving an inline program with the real `pulumi` CLI, offline (a
- * local file backend, no update checks, no plugin downloads). Only for what is about
- * Automation API users (test/automation.test.ts) and the benchmark's side-by-side engine
- * runs; the user's path, the CLI in a program folder, is test/helpers/cli.ts.
+ * Pulumi's Automation API driving an inline program with the real `pulumi` CLI, offline
+ * (scripts/offline-env.js: a local file backend, no update checks, no plugin downloads).
+ * Only for what is about Automation API users (test/automation.test.ts) and the benchmark's
+ * side-by-side engine runs; the user's path, the CLI in a program folder, is
+ * test/helpers/cli.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { repo } from "./cli";
+import { offlineEnv, repo } from "./cli";
 
 export { repo };
 
@@ -27,14 +29,10 @@ export const newStack = async (projectName: string, program: PulumiFn, config: R
   const base = path.join(repo, ".tools", "work");
   fs.mkdirSync(base, { recursive: true });
   const workDir = fs.mkdtempSync(path.join(base, `${projectName}-`));
-  const stateDir = fs.mkdtempSync(path.join(base, `${projectName}-state-`));
-  const home = fs.mkdtempSync(path.join(base, `${projectName}-home-`));
+  const scratch = fs.mkdtempSync(path.join(base, `${projectName}-offline-`));
+  const offline = offlineEnv(scratch);
   const envVars = {
-    PULUMI_BACKEND_URL: `file://${stateDir}`,
-    PULUMI_CONFIG_PASSPHRASE: "servicestage-test-passphrase",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_HOME: home,
+    ...offline,
     // Configuration must come from the stack config in these tests, never from the test's environment.
     HW_AUTH_TOKEN: "",
     HW_ACCESS_KEY: "",
@@ -44,15 +42,20 @@ export const newStack = async (projectName: string, program: PulumiFn, config: R
   };
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: "test", projectName, program },
-    { workDir, pulumiHome: home, envVars, projectSettings: { name: projectName, runtime: "nodejs", backend: { url: `file://${stateDir}` } } },
+    {
+      workDir,
+      pulumiHome: offline.PULUMI_HOME,
+      envVars,
+      projectSettings: { name: projectName, runtime: "nodejs", backend: { url: offline.PULUMI_BACKEND_URL } },
+    },
   );
   await stack.setAllConfig(config);
   return {
     stack,
     workDir,
-    stateDir,
+    stateDir: fileURLToPath(offline.PULUMI_BACKEND_URL),
     async dispose() {
-      for (const dir of [workDir, stateDir, home]) fs.rmSync(dir, { recursive: true, force: true });
+      for (const dir of [workDir, scratch]) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 };

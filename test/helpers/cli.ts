@@ -4,7 +4,7 @@
  * scripts/pulumi-env.sh first, which puts the CLI, the language host and the
  * dynamic-provider plugin on PATH (building them where they cannot be downloaded).
  */
-import { spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -17,6 +17,13 @@ export const repo = ((): string => {
   }
   throw new Error(`no pulumi-servicestage package.json above ${__dirname}`);
 })();
+
+/**
+ * The offline Pulumi settings (scripts/offline-env.js, their one home). Required from the
+ * repository root rather than imported by a relative path, because the benchmark runs a
+ * compiled copy of these helpers from .tools/bench-build.
+ */
+export const { offlineEnv } = require(path.join(repo, "scripts", "offline-env.js")) as typeof import("../../scripts/offline-env");
 
 /** What `pulumi ... --json` reports for an update, a refresh or a destroy. */
 export interface Summary {
@@ -53,17 +60,7 @@ export class ProgramStack {
     env: Env = {},
     readonly name = `t${process.pid}x${++counter}`,
   ) {
-    fs.mkdirSync(path.join(this.scratch, "state"));
-    fs.mkdirSync(path.join(this.scratch, "home"));
-    this.env = {
-      ...baseEnv(),
-      PULUMI_BACKEND_URL: `file://${path.join(this.scratch, "state")}`,
-      PULUMI_HOME: path.join(this.scratch, "home"),
-      PULUMI_CONFIG_PASSPHRASE: "servicestage-test-passphrase",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      ...env,
-    };
+    this.env = { ...baseEnv(), ...offlineEnv(this.scratch), ...env };
   }
 
   /** `pulumi <args> --stack <this> --non-interactive` in the program folder; never throws. */
@@ -80,6 +77,14 @@ export class ProgramStack {
       child.on("error", (e) => reject(new Error(`cannot run pulumi (${e.message}): run the tests with \`npm test\`, which provisions it`)));
       child.on("exit", (code) => resolve({ code: code ?? -1, output }));
     });
+  }
+
+  /**
+   * `pulumi <args>` started in a process group of its own and not waited for, so that a
+   * test can kill the CLI as a closed terminal or a cancelled CI runner does.
+   */
+  start(args: string[]): ChildProcess {
+    return spawn("pulumi", [...args, "--stack", this.name, "--non-interactive"], { cwd: this.dir, env: this.env, stdio: "ignore", detached: true });
   }
 
   /** Like run, but a non-zero exit is an error carrying the CLI's output. */
