@@ -6,6 +6,8 @@
  *   versions          JSON object: a version per component id, over `version`
  *   httpPassword      (secret) deploy from an http package source with this password
  *   releasePlanId     also declare the release task of that id (two batches)
+ *   parallelism       their taskSetting.parallelism (default 1), a field the GET does not return
+ *   jobTimeoutSeconds how long each update waits for its job (default the resource's)
  */
 import * as pulumi from "@pulumi/pulumi";
 import { JobComponent, ReleasePlan } from "pulumi-servicestage";
@@ -16,6 +18,8 @@ const version = config.get("version") ?? "2025.0323.15181";
 const versions = config.getObject<Record<string, string>>("versions") ?? {};
 const httpPassword = config.getSecret("httpPassword");
 const releasePlanId = config.get("releasePlanId");
+const parallelism = config.getNumber("parallelism") ?? 1;
+const jobTimeoutSeconds = config.getNumber("jobTimeoutSeconds");
 
 const source = httpPassword
   ? ({
@@ -39,8 +43,9 @@ const jobs = Array.from({ length: count }, (_, i) => {
     runtimeStack: { name: "OpenJDK8", version: "1.1.1", type: "Java", deployMode: "virtualmachine" } as const,
     source,
     referResources: [{ id: "67835bb3-1235-4cc9-be71-becbb2b4ca0d", type: "ecs" } as const],
-    taskSetting: { parallelism: 1, completionMode: "Indexed", suspend: false } as const,
+    taskSetting: { parallelism, completionMode: "Indexed", suspend: false } as const,
     replica: 1,
+    jobTimeoutSeconds,
   });
 });
 
