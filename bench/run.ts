@@ -48,10 +48,30 @@ const record = (metric: string, value: string, goal: string, met: boolean | null
   log(`${metric}: ${value} (goal ${goal})`);
 };
 
-/** A dynamic provider that does nothing: the floor of the engine and host. */
+/**
+ * Structural equality of two JSON values, whatever the key order (the engine does not keep
+ * it): the no-op's diff, kept self-contained so that the no-op's serialized provider stays small.
+ */
+const sameJson = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const bo = b as Record<string, unknown>;
+  return ka.length === Object.keys(bo).length && ka.every((k) => Object.hasOwn(bo, k) && sameJson((a as Record<string, unknown>)[k], bo[k]));
+};
+
+/**
+ * A dynamic provider that does nothing: the floor of the engine and host. Its diff reports
+ * a change when an input other than `__provider` differs, so that its update is the floor
+ * of an update.
+ */
 const noopProvider: pulumi.dynamic.ResourceProvider = {
   check: async (_olds, news) => ({ inputs: news }),
-  diff: async () => ({ changes: false }),
+  diff: async (_id, olds, news) => {
+    const { __provider: _oldProvider, ...oldProps } = olds as Record<string, unknown>;
+    const { __provider: _newProvider, ...newProps } = news as Record<string, unknown>;
+    return { changes: !sameJson(oldProps, newProps) };
+  },
   create: async (inputs) => ({ id: `noop-${Math.random().toString(36).slice(2)}`, outs: inputs }),
   update: async (_id, _olds, news) => ({ outs: news }),
   read: async (id, props) => ({ id, props }),
@@ -173,12 +193,25 @@ const throughputOf = async (label: string, spec: JobComponentInputs) => {
   );
 };
 
-/** Wall time of preview and up for N resources: ours against the emulator, and no-op. */
+/**
+ * Wall time of preview and up for N resources from an empty stack, then (beyond one
+ * resource) of an up that changes every resource's version: ours against the emulator,
+ * and no-op.
+ */
 const benchEngine = async () => {
   const engine: Record<string, unknown> = {};
   for (const n of SIZES) {
     const components = Array.from({ length: n }, (_, i) => `comp-${String(i).padStart(3, "0")}`);
-    const times = { oursPreview: [] as number[], noopPreview: [] as number[], oursUp: [] as number[], noopUp: [] as number[] };
+    // The update's cost (issue 14: one GET of the component before each redeploy) is measured where it adds up.
+    const measureUpdate = n > 1;
+    const times = {
+      oursPreview: [] as number[],
+      noopPreview: [] as number[],
+      oursUp: [] as number[],
+      noopUp: [] as number[],
+      oursUpdate: [] as number[],
+      noopUpdate: [] as number[],
+    };
     let calls: Record<string, number> = {};
     let peakRssMb = 0;
     for (let run = 0; run < ENGINE_RUNS; run++) {
@@ -186,12 +219,17 @@ const benchEngine = async () => {
         const s = seed();
         s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: { ...jobPageExampleWire(), name: `job-${componentId}` } }));
         const emulator = await startEmulator({ seed: s, token: TOKEN, jobDurationMs: 0 });
+        let version = "2025.0323.15181";
         const program = async () => {
           if (kind === "ours")
             components.forEach(
-              (componentId) => new JobComponent(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}` }) } as never),
+              (componentId) =>
+                new JobComponent(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}`, version }) } as never),
             );
-          else components.forEach((componentId) => new Noop(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}` }) }));
+          else
+            components.forEach(
+              (componentId) => new Noop(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}`, version }) }),
+            );
         };
         const env = await newStack(`bench-${kind}-${n}`, program, {
           "servicestage:endpoint": { value: emulator.url },
@@ -208,9 +246,20 @@ const benchEngine = async () => {
           await env.stack.up();
           times[`${kind}Up`].push(performance.now() - t0);
           if (stopRss !== undefined) peakRssMb = Math.max(peakRssMb, stopRss());
+          const upRequests = emulator.requests();
+          emulator.clearRequests();
+          // Before the refresh below, so that ours and the no-op update from the same state.
+          if (measureUpdate) {
+            version = "2025.0601.1";
+            t0 = performance.now();
+            const update = await env.stack.up();
+            times[`${kind}Update`].push(performance.now() - t0);
+            const updated = update.summary.resourceChanges?.update ?? 0;
+            if (updated !== n) throw new Error(`the ${kind} update phase updated ${updated} of ${n} resources: not the cost of ${n} updates`);
+          }
+          const updateRequests = emulator.requests();
+          emulator.clearRequests();
           if (kind === "ours" && run === 0) {
-            const upRequests = emulator.requests();
-            emulator.clearRequests();
             await env.stack.refresh();
             const refreshRequests = emulator.requests();
             calls = {
@@ -218,6 +267,9 @@ const benchEngine = async () => {
               upPut: upRequests.filter((r) => r.method === "PUT").length,
               upComponentGet: upRequests.filter((r) => r.method === "GET" && r.path.includes("/components/")).length,
               upJobPolls: upRequests.filter((r) => r.path.includes("/jobs/")).length,
+              updateComponentGet: updateRequests.filter((r) => r.method === "GET" && r.path.includes("/components/")).length,
+              updatePut: updateRequests.filter((r) => r.method === "PUT").length,
+              updateJobPolls: updateRequests.filter((r) => r.path.includes("/jobs/")).length,
               refreshGet: refreshRequests.filter((r) => r.method === "GET").length,
               refreshOther: refreshRequests.filter((r) => r.method !== "GET").length,
             };
@@ -244,11 +296,24 @@ const benchEngine = async () => {
       upRatio <= 1.25,
       times,
     );
-    const minimal = calls.preview === 0 && calls.upPut === n && calls.refreshGet === n && calls.refreshOther === 0;
+    if (measureUpdate) {
+      const updateRatio = median(times.oursUpdate) / median(times.noopUpdate);
+      record(
+        `pulumi up, ${n} changed JobComponents (ours / no-op)`,
+        `${round(median(times.oursUpdate) / 1000)} s / ${round(median(times.noopUpdate) / 1000)} s = ${round(updateRatio)}x`,
+        "<= 1.30x",
+        updateRatio <= 1.3,
+        times,
+      );
+    }
+    // An update looks at the component exactly once (issue 14) and redeploys once.
+    const updateMinimal = !measureUpdate || (calls.updateComponentGet === n && calls.updatePut === n);
+    const minimal = calls.preview === 0 && calls.upPut === n && calls.refreshGet === n && calls.refreshOther === 0 && updateMinimal;
+    const updateCalls = measureUpdate ? `; update ${calls.updateComponentGet} GET (the look) + ${calls.updatePut} PUT + ${calls.updateJobPolls} job polls` : "";
     record(
       `HTTP calls, ${n} JobComponents`,
-      `preview ${calls.preview}; up ${calls.upPut} PUT + ${calls.upComponentGet} GET (adoption) + ${calls.upJobPolls} job polls; refresh ${calls.refreshGet} GET`,
-      `preview 0; up ${n} PUT + polls; refresh ${n} GET`,
+      `preview ${calls.preview}; up ${calls.upPut} PUT + ${calls.upComponentGet} GET (adoption) + ${calls.upJobPolls} job polls${updateCalls}; refresh ${calls.refreshGet} GET`,
+      `preview 0; up ${n} PUT + polls${measureUpdate ? `; update ${n} GET + ${n} PUT + polls` : ""}; refresh ${n} GET`,
       minimal,
       calls,
     );
