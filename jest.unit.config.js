@@ -4,6 +4,9 @@ const base = require("./jest.config.js");
 
 module.exports = {
   ...base,
-  testPathIgnorePatterns: ["/node_modules/", "/(engine|pack|workflow|automation|reliability|fuzz|host|contract|provision|rootProject|interrupted)\\.test\\.ts$"],
+  testPathIgnorePatterns: [
+    "/node_modules/",
+    "/(engine|pack|workflow|automation|reliability|fuzz|host|contract|provision|rootProject|interrupted)\\.test\\.ts$",
+  ],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json", isolatedModules: true, diagnostics: false }] },
 };

@@ -165,7 +165,10 @@ class EmulatorServer {
 
   private serviceStageReply(req: IncomingMessage, method: string, url: ParsedUrl, body: Buffer): Reply {
     if (url.segments === undefined) return errorReply(400, "SVCSTG.00100400", "path is not valid percent-encoding");
-    const matched = matchRoute(this.routes, method, url.segments);
+    // An endpoint may carry a path prefix (a gateway serving regions as `https://host/{region}`):
+    // one segment before `v3` is accepted, and the recorded path shows it.
+    const prefixed = url.segments[0] !== "v3" && url.segments[1] === "v3" ? 1 : 0;
+    const matched = matchRoute(this.routes, method, url.segments.slice(prefixed));
     if (!matched) return noSuchRoute();
     const request = { method, headers: req.headers, path: "/" + url.segments.join("/"), rawQuery: url.rawQuery, body };
     const denied = authenticate(request, this.parts.credentials, Date.now());

@@ -10,7 +10,7 @@ import type { Lookup } from "./client";
 import { jobCarryingSpec, lostAnswerVerdict, showsChanges } from "./adoption";
 import { toWire } from "./codecs/casing";
 import { InputError, JobFailedError } from "./errors";
-import { Props, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
+import { Props, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
 import { JOB_COMPONENT_DEFAULTS, JobComponentInputs, JobComponentProps, JobComponentState } from "./resourceProps";
 import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS } from "./ownKeys";
 import { cancellable, clientFor, reportProgress } from "./runtime";
@@ -18,7 +18,7 @@ import { carries, sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
 import { containsUnknown } from "./unknown";
 
-const REPLACE_KEYS = ["projectId", "applicationId", "componentId"];
+const REPLACE_KEYS = ["projectId", "region", "applicationId", "componentId"];
 
 /** The redeploy page: name and runtime_stack "cannot be modified". */
 const IMMUTABLE: ReadonlyArray<{ key: string; what: string }> = [
@@ -77,7 +77,7 @@ type JobOutputs = Required<Pick<JobComponentState, "jobId" | "jobStatus">>;
 const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | undefined, recognisable: boolean): Promise<JobOutputs> => {
   const status = seen?.job.execution_status;
   if (p.waitForJob === false || status === "SUCCEEDED") return { jobId, jobStatus: status ?? "SUBMITTED" };
-  const client = clientFor(p.projectId);
+  const client = clientFor(p);
   const job = await cancellable((signal) =>
     waitForJob(jobId, (id) => client.getJob(id), {
       timeoutMs: (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000,
@@ -109,7 +109,7 @@ const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | 
 const deploy = async (p: JobComponentInputs, spec: Props, deployed: Props | undefined): Promise<JobOutputs> => {
   const body = decodeBody(spec);
   const sent = RedeployJobComponentBody.encode(body);
-  const client = clientFor(p.projectId);
+  const client = clientFor(p);
   const live = checkIdentity(p, body, await client.getComponent(p));
   const before = deployed === undefined ? undefined : toWire(RedeployJobComponentBody, deployed, []);
   const label = `servicestage: component ${componentLabel(p)}`;
@@ -141,6 +141,7 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
   async check(olds, news): Promise<dynamic.CheckResult<JobComponentInputs>> {
     const { own: ownProps, spec } = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     const issues = [...validate(JobComponentProps, ownProps, RedeployJobComponentBody, spec), ...immutabilityIssues(olds, news)];
+    assertReachable(issues, ownProps);
     // Written as a literal, not `{ ...DEFAULTS, ...news }`: V8 copies that form ~40x slower
     // (measured), and check runs for every resource of every preview. Spread (not
     // Object.assign) keeps a `__proto__` key a plain key.
@@ -171,7 +172,7 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
     // `pulumi import` gives the id alone: "application/component".
     const [applicationId, componentId] = id.split("/");
     const p: JobComponentState = { ...props, applicationId: props?.applicationId ?? applicationId, componentId: props?.componentId ?? componentId };
-    const live = await clientFor(p.projectId).getComponent(p);
+    const live = await clientFor(p).getComponent(p);
     if (!live.found) return {}; // gone: Pulumi drops it from the stack
     const { own: ownProps, spec } = split(p, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     const refreshed = refreshedSpec(RedeployJobComponentBody, spec, live.value);

@@ -11,6 +11,8 @@ import { PROVIDER_KEY } from "./ownKeys";
 import { changedKeys, projectOnto } from "./compare";
 import { decodeSpec } from "./codecs/decode";
 import { containsUnknown } from "./unknown";
+import { settingsIssue } from "./runtime";
+import { SettingsError } from "./errors";
 
 export type Props = Record<string, unknown>;
 
@@ -32,6 +34,17 @@ export const validate = <A>(ownCodec: t.Mixed, own: Props, specCodec: t.Type<A, 
   const ownIssues = ownResult._tag === "Left" ? issuesOf(ownResult.left) : [];
   const specResult = decodeSpec(specCodec, spec);
   return [...ownIssues, ...(specResult.ok ? [] : specResult.issues)];
+};
+
+/**
+ * Check's last step: when the properties are valid, the settings an update will need must
+ * resolve too (project, region or endpoint, credentials), so that a green preview never
+ * hides an up that fails for want of them. Same message as the up would give; no HTTP.
+ */
+export const assertReachable = (issues: readonly Issue[], own: Props): void => {
+  if (issues.length > 0) return;
+  const unreachable = settingsIssue(own);
+  if (unreachable !== undefined) throw new SettingsError(unreachable);
 };
 
 /** The diff both resources report: replace on identity keys, change on anything else. */

@@ -5,8 +5,8 @@
  * expose them as outputs). No imports: programs load this file at start-up and must not
  * pay for io-ts; resourceProps.ts checks at compile time that the lists match the codecs.
  */
-export const JOB_COMPONENT_OWN_KEYS = ["applicationId", "componentId", "projectId", "waitForJob", "jobTimeoutSeconds"] as const;
-export const RELEASE_PLAN_OWN_KEYS = ["releasePlanId", "projectId"] as const;
+export const JOB_COMPONENT_OWN_KEYS = ["applicationId", "componentId", "projectId", "region", "waitForJob", "jobTimeoutSeconds"] as const;
+export const RELEASE_PLAN_OWN_KEYS = ["releasePlanId", "projectId", "region"] as const;
 /** Outputs a JobComponent adds to its inputs. */
 export const JOB_OUTPUT_KEYS = ["jobId", "jobStatus"] as const;
 /** The serialized provider a dynamic resource carries among its properties. */

@@ -5,7 +5,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { EditReleasePlanBody } from "./codecs/editReleasePlan";
-import { Props, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
+import { Props, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
 import { ReleasePlanInputs, ReleasePlanProps } from "./resourceProps";
 import { RELEASE_PLAN_OWN_KEYS } from "./ownKeys";
 import { clientFor, reportProgress } from "./runtime";
@@ -13,7 +13,7 @@ import { sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
 import { InputError } from "./errors";
 
-const REPLACE_KEYS = ["projectId", "releasePlanId"];
+const REPLACE_KEYS = ["projectId", "region", "releasePlanId"];
 
 const decodeBody = (spec: Props) => {
   const decoded = decodeSpec(EditReleasePlanBody, spec);
@@ -22,14 +22,16 @@ const decodeBody = (spec: Props) => {
 };
 
 const edit = async (p: ReleasePlanInputs, body: EditReleasePlanBody): Promise<void> => {
-  await clientFor(p.projectId).editReleasePlan(p.releasePlanId, body);
+  await clientFor(p).editReleasePlan(p.releasePlanId, body);
   reportProgress(`servicestage: release task ${p.releasePlanId} updated`);
 };
 
 export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<ReleasePlanInputs, ReleasePlanInputs>, "configure">> = {
   async check(_olds, news): Promise<dynamic.CheckResult<ReleasePlanInputs>> {
     const { own: ownProps, spec } = split(news, RELEASE_PLAN_OWN_KEYS);
-    return { inputs: news, failures: toFailures(validate(ReleasePlanProps, ownProps, EditReleasePlanBody, spec)) };
+    const issues = validate(ReleasePlanProps, ownProps, EditReleasePlanBody, spec);
+    assertReachable(issues, ownProps);
+    return { inputs: news, failures: toFailures(issues) };
   },
 
   async diff(_id, olds, news): Promise<dynamic.DiffResult> {
@@ -40,7 +42,7 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<Release
     const p = inputs;
     const { spec } = split(inputs, RELEASE_PLAN_OWN_KEYS);
     const body = decodeBody(spec);
-    const live = await clientFor(p.projectId).getReleasePlan(p.releasePlanId);
+    const live = await clientFor(p).getReleasePlan(p.releasePlanId);
     if (!live.found)
       throw new Error(
         `release task ${p.releasePlanId} was not found (HTTP ${live.status} ${live.errorCode}). ` +
@@ -61,7 +63,7 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<Release
   async read(id, props): Promise<dynamic.ReadResult<ReleasePlanInputs>> {
     // `pulumi import` gives the id alone: the release task id.
     const p: ReleasePlanInputs = { ...props, releasePlanId: props?.releasePlanId ?? id };
-    const live = await clientFor(p.projectId).getReleasePlan(p.releasePlanId);
+    const live = await clientFor(p).getReleasePlan(p.releasePlanId);
     if (!live.found) return {};
     const { own: ownProps, spec } = split(p, RELEASE_PLAN_OWN_KEYS);
     const inputs = { ...ownProps, ...refreshedSpec(EditReleasePlanBody, spec, live.value) } as ReleasePlanInputs;

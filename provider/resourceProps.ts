@@ -17,12 +17,12 @@ const positiveInt = new t.Type<number, number, unknown>(
 export const JobComponentProps = obj(
   "JobComponentProps",
   { applicationId: nonEmpty, componentId: nonEmpty },
-  { projectId: nonEmpty, waitForJob: bool, jobTimeoutSeconds: positiveInt },
+  { projectId: nonEmpty, region: nonEmpty, waitForJob: bool, jobTimeoutSeconds: positiveInt },
 );
 export type JobComponentProps = t.TypeOf<typeof JobComponentProps>;
 export const JOB_COMPONENT_DEFAULTS = { waitForJob: true, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS } as const;
 
-export const ReleasePlanProps = obj("ReleasePlanProps", { releasePlanId: nonEmpty }, { projectId: nonEmpty });
+export const ReleasePlanProps = obj("ReleasePlanProps", { releasePlanId: nonEmpty }, { projectId: nonEmpty, region: nonEmpty });
 export type ReleasePlanProps = t.TypeOf<typeof ReleasePlanProps>;
 
 /** True when the listed keys are exactly the codec's. */

@@ -6,7 +6,9 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ServiceStageClient } from "./client";
 import { reportProgress } from "./progress";
-import { RawSettings, readEnvironment, readStackConfig, resolveClientOptions } from "./settings";
+import { RawSettings, ResourceTarget, readEnvironment, readStackConfig, resolveClientOptions } from "./settings";
+import { containsUnknown } from "./unknown";
+import { SettingsError } from "./errors";
 
 let stackSettings: RawSettings = {};
 const clients = new Map<string, ServiceStageClient>();
@@ -24,11 +26,12 @@ export const setStackSettings = (settings: RawSettings): void => {
   clients.clear();
 };
 
-export const clientFor = (resourceProjectId?: string): ServiceStageClient => {
-  const key = resourceProjectId ?? "";
+/** The client for a resource: one per project and region, so that a program can reach several. */
+export const clientFor = (target: ResourceTarget): ServiceStageClient => {
+  const key = `${target.projectId ?? ""}\u0000${target.region ?? ""}`;
   let client = clients.get(key);
   if (client === undefined) {
-    const options = resolveClientOptions(stackSettings, readEnvironment(process.env), resourceProjectId);
+    const options = resolveClientOptions(stackSettings, readEnvironment(process.env), target);
     // Loaded on first use: preview (check and diff) never needs the HTTP stack, and axios
     // is most of this package's start-up time in the provider host.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -41,6 +44,23 @@ export const clientFor = (resourceProjectId?: string): ServiceStageClient => {
     clients.set(key, client);
   }
   return client;
+};
+
+/**
+ * Check's look at the settings an update will need (project, region or endpoint,
+ * credentials), without HTTP: a preview fails when the up would. Skipped while the
+ * resource's own projectId or region is still unknown; the up then judges.
+ */
+export const settingsIssue = (target: { projectId?: unknown; region?: unknown }): string | undefined => {
+  if (containsUnknown(target.projectId) || containsUnknown(target.region)) return undefined;
+  const known = (v: unknown) => (typeof v === "string" ? v : undefined);
+  try {
+    resolveClientOptions(stackSettings, readEnvironment(process.env), { projectId: known(target.projectId), region: known(target.region) });
+    return undefined;
+  } catch (e) {
+    if (e instanceof SettingsError) return e.message;
+    throw e;
+  }
 };
 
 /** Runs a job wait that `cancelInFlight` can end. */

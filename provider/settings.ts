@@ -66,12 +66,44 @@ const credentialsFrom = (s: RawSettings): Credentials | undefined => {
   return undefined;
 };
 
-export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resourceProjectId?: string): ClientOptions => {
+/** What a resource itself says about where it lives: its own `projectId` and `region` win over config and environment. */
+export interface ResourceTarget {
+  projectId?: string;
+  region?: string;
+}
+
+/** `{region}` in an endpoint stands for the region, so that one endpoint setting serves several regions. */
+const REGION_PLACEHOLDER = "{region}";
+
+const resolveEndpoint = (stack: RawSettings, env: RawSettings, resourceRegion: string | undefined): string => {
   const pick = (k: Key) => stack[k] ?? env[k];
-  const projectId = nonEmpty(resourceProjectId) ?? pick("projectId");
+  const region = resourceRegion ?? pick("region");
+  const endpoint = pick("endpoint");
+  if (endpoint === undefined) {
+    if (region === undefined) throw new SettingsError(`no ServiceStage region: ${howToSet("region")} (or an endpoint URL: ${howToSet("endpoint")})`);
+    return endpointForRegion(region);
+  }
+  if (endpoint.includes(REGION_PLACEHOLDER)) {
+    if (region === undefined)
+      throw new SettingsError(
+        `the ServiceStage endpoint ${endpoint} needs a region for ${REGION_PLACEHOLDER}: ${howToSet("region")}, or the resource's region`,
+      );
+    return endpoint.split(REGION_PLACEHOLDER).join(region);
+  }
+  // A fixed URL serves one region: a resource in another one would silently reach the wrong place.
+  if (resourceRegion !== undefined && resourceRegion !== pick("region"))
+    throw new SettingsError(
+      `the resource's region ${resourceRegion} cannot be reached through the fixed ServiceStage endpoint ${endpoint}: ` +
+        `write ${REGION_PLACEHOLDER} in the endpoint (${howToSet("endpoint")}), or drop the endpoint setting`,
+    );
+  return endpoint;
+};
+
+export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resource: ResourceTarget = {}): ClientOptions => {
+  const pick = (k: Key) => stack[k] ?? env[k];
+  const projectId = nonEmpty(resource.projectId) ?? pick("projectId");
   if (projectId === undefined) throw new SettingsError(`no ServiceStage project id: set the resource's projectId, or ${howToSet("projectId")}`);
-  const endpoint = pick("endpoint") ?? (pick("region") !== undefined ? endpointForRegion(pick("region") as string) : undefined);
-  if (endpoint === undefined) throw new SettingsError(`no ServiceStage region: ${howToSet("region")} (or an endpoint URL: ${howToSet("endpoint")})`);
+  const endpoint = resolveEndpoint(stack, env, nonEmpty(resource.region));
   const credentials = credentialsFrom(stack) ?? credentialsFrom(env);
   if (credentials === undefined)
     throw new SettingsError(

@@ -57,6 +57,12 @@ export type JobComponentArgs = Inputs<JobComponentSpec> & {
   componentId: pulumi.Input<string>;
   /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. Changing it replaces the resource. */
   projectId?: pulumi.Input<string>;
+  /**
+   * Region (e.g. cn-north-4), for a program that reaches several; defaults to stack config servicestage:region,
+   * then HW_REGION_NAME. A fixed servicestage:endpoint serves only its own region: write {region} in it to serve others.
+   * Changing it replaces the resource.
+   */
+  region?: pulumi.Input<string>;
   /** Wait for the redeploy job to finish (default true). */
   waitForJob?: pulumi.Input<boolean>;
   /** How long to wait for the job, in seconds (default 1200). */
@@ -69,4 +75,10 @@ export type ReleasePlanArgs = Inputs<ReleasePlanSpec> & {
   releasePlanId: pulumi.Input<string>;
   /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. Changing it replaces the resource. */
   projectId?: pulumi.Input<string>;
+  /**
+   * Region (e.g. cn-north-4), for a program that reaches several; defaults to stack config servicestage:region,
+   * then HW_REGION_NAME. A fixed servicestage:endpoint serves only its own region: write {region} in it to serve others.
+   * Changing it replaces the resource.
+   */
+  region?: pulumi.Input<string>;
 };

@@ -250,6 +250,41 @@ describe("settings", () => {
     );
   });
 
+  test("missing settings fail check (so the preview), with the up's message naming both ways to set them; no HTTP", async () => {
+    const saved = { ...process.env };
+    for (const key of ["HW_PROJECT_ID", "HW_REGION_NAME", "HW_AUTH_TOKEN", "HW_ACCESS_KEY", "HW_SECRET_KEY", "SERVICESTAGE_ENDPOINT"]) delete process.env[key];
+    try {
+      setStackSettings({ endpoint: emulator.url, authToken: TOKEN });
+      await expect(jobComponentProvider.check({}, jobComponentInputs())).rejects.toThrow(
+        "no ServiceStage project id: set the resource's projectId, or set stack config servicestage:projectId (pulumi config set servicestage:projectId ...) or the environment variable HW_PROJECT_ID",
+      );
+      await expect(releasePlanProvider.check({}, releasePlanInputs())).rejects.toThrow(/no ServiceStage project id.*HW_PROJECT_ID/);
+      setStackSettings({ projectId: PROJECT_ID, authToken: TOKEN });
+      await expect(jobComponentProvider.check({}, jobComponentInputs())).rejects.toThrow(/no ServiceStage region: .*servicestage:region.*HW_REGION_NAME/);
+      setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID });
+      await expect(releasePlanProvider.check({}, releasePlanInputs())).rejects.toThrow(/no ServiceStage credentials: .*servicestage:authToken.*HW_AUTH_TOKEN/);
+      // A projectId still unknown during preview is judged at the up; a property failure is reported first.
+      setStackSettings({ endpoint: emulator.url, authToken: TOKEN });
+      expect((await jobComponentProvider.check({}, jobComponentInputs({ projectId: UNKNOWN }))).failures).toEqual([]);
+      expect((await jobComponentProvider.check({}, jobComponentInputs({ version: "v1" }))).failures).toHaveLength(1);
+      expect(emulator.requests()).toHaveLength(0);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test("a resource's region: {region} in the endpoint reaches it; a fixed endpoint of another region is refused at check", async () => {
+    setStackSettings({ endpoint: `${emulator.url}/{region}`, region: "cn-north-4", projectId: PROJECT_ID, authToken: TOKEN });
+    await expect(jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs({ region: "ap-southeast-1" }))).resolves.toBeDefined();
+    expect(emulator.requests().map((r) => r.path)).toEqual([`/ap-southeast-1/v3/${PROJECT_ID}/cas/applications/${APP_ID}/components/${COMPONENT_ID}`]);
+    setStackSettings({ endpoint: emulator.url, region: "cn-north-4", projectId: PROJECT_ID, authToken: TOKEN });
+    expect((await jobComponentProvider.check({}, jobComponentInputs({ region: "cn-north-4" }))).failures).toEqual([]);
+    await expect(jobComponentProvider.check({}, jobComponentInputs({ region: "ap-southeast-1" }))).rejects.toThrow(
+      /region ap-southeast-1 cannot be reached through the fixed ServiceStage endpoint .*write \{region\} in the endpoint/,
+    );
+    expect((await jobComponentProvider.diff("x", jobComponentInputs(), jobComponentInputs({ region: "ap-southeast-1" }))).replaces).toEqual(["region"]);
+  });
+
   test("stack config wins over the environment; the resource's projectId wins over both", async () => {
     const saved = { ...process.env };
     process.env.HW_AUTH_TOKEN = "env-token-wrong";
