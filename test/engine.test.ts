@@ -194,7 +194,7 @@ test("a stack of 50 JobComponents where 5 change makes exactly those 5 redeploys
   ).toEqual(changed);
 });
 
-test("a redeploy made outside Pulumi, then ServiceStage failing every redeploy: up fails naming the other job, the state keeps what Pulumi deployed, the next up redeploys", async () => {
+test("a redeploy made outside Pulumi, then ServiceStage failing every redeploy: the other job is never taken, up fails, the state keeps what Pulumi deployed, the next up redeploys", async () => {
   emulator = await startEmulator({ seed: fleetSeed(1), token: TOKEN, jobDurationMs: 50 });
   stack = new ProgramStack(fleetDir);
   await stack.init(tokenConfig(), { "servicestage:authToken": TOKEN });
@@ -217,8 +217,9 @@ test("a redeploy made outside Pulumi, then ServiceStage failing every redeploy: 
   const failed = await stack.run(["up", "--yes", "--skip-preview"]);
   expect(failed.code).not.toBe(0);
   expect(failed.output).toContain("SVCSTG.00100500");
-  expect(failed.output).toContain(`its last job is ${foreign}`);
-  expect(failed.output).toMatch(/the next `pulumi up` will try again/);
+  // Read just before the redeploy, the foreign job is known: each 500 is checked, nothing was started, the PUT is retried.
+  expect(failed.output).toContain("after 6 attempts");
+  expect(failed.output).not.toContain(foreign);
   expect(the().redeployCount("comp-00")).toBe(2); // Pulumi's first, and the foreign one
   const [after] = await exported(JOB_TYPE);
   expect(after.outputs).toMatchObject({ version: before.outputs.version, jobId: before.outputs.jobId });
@@ -228,4 +229,30 @@ test("a redeploy made outside Pulumi, then ServiceStage failing every redeploy: 
   expect((await stack.up()).resourceChanges).toMatchObject({ update: 1 });
   expect(calls("PUT")).toHaveLength(1);
   expect((await exported(JOB_TYPE))[0].outputs).toMatchObject({ version: "2025.0402.1", jobId: the().getComponent("app-demo", "comp-00")?.status.last_job_id });
+});
+
+test("one TypeScript program reaches two regions: each JobComponent's region through {region} in the endpoint", async () => {
+  emulator = await startEmulator({ seed: fleetSeed(2), token: TOKEN, jobDurationMs: 50 });
+  stack = new ProgramStack(fleetDir);
+  await stack.init(
+    {
+      ...tokenConfig(),
+      "servicestage:endpoint": `${the().url}/{region}`,
+      "servicestage:region": "cn-north-4",
+      count: "2",
+      regions: '{"comp-01":"ap-southeast-1"}',
+    },
+    { "servicestage:authToken": TOKEN },
+  );
+  expect(await stack.preview()).toEqual({ create: 3 });
+  expect(calls()).toHaveLength(0);
+  await stack.up();
+  const redeploy = (component: string) => `/v3/${PROJECT_ID}/cas/applications/app-demo/components/${component}/redeployment`;
+  expect(
+    calls("PUT")
+      .map((r) => r.path)
+      .sort(),
+  ).toEqual([`/ap-southeast-1${redeploy("comp-01")}`, `/cn-north-4${redeploy("comp-00")}`]);
+  const jobs = await exported(JOB_TYPE);
+  expect(jobs.map((j) => j.outputs.region).sort()).toEqual(["ap-southeast-1", undefined]);
 });

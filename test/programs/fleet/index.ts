@@ -8,6 +8,7 @@
  *   releasePlanId     also declare the release task of that id (two batches)
  *   parallelism       their taskSetting.parallelism (default 1), a field the GET does not return
  *   jobTimeoutSeconds how long each update waits for its job (default the resource's)
+ *   regions           JSON object: a region per component id (default the provider's)
  */
 import * as pulumi from "@pulumi/pulumi";
 import { JobComponent, ReleasePlan } from "pulumi-servicestage";
@@ -20,6 +21,7 @@ const httpPassword = config.getSecret("httpPassword");
 const releasePlanId = config.get("releasePlanId");
 const parallelism = config.getNumber("parallelism") ?? 1;
 const jobTimeoutSeconds = config.getNumber("jobTimeoutSeconds");
+const regions = config.getObject<Record<string, string>>("regions") ?? {};
 
 const source = httpPassword
   ? ({
@@ -46,6 +48,7 @@ const jobs = Array.from({ length: count }, (_, i) => {
     taskSetting: { parallelism, completionMode: "Indexed", suspend: false } as const,
     replica: 1,
     jobTimeoutSeconds,
+    region: regions[componentId],
   });
 });
 
