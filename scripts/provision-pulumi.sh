@@ -2,17 +2,20 @@
 # Provision what plain `pulumi preview` / `pulumi up` in a program folder needs:
 #
 #   pulumi                         the CLI, matching the installed @pulumi/pulumi version;
-#   pulumi-language-nodejs         the Node.js language host that runs the program folder;
-#   pulumi-resource-pulumi-nodejs  the dynamic-provider plugin shipped by @pulumi/pulumi.
+#   pulumi-language-nodejs         the Node.js language host that runs a TypeScript program folder;
+#   pulumi-language-yaml           the YAML language host that runs a Pulumi YAML program folder;
+#   pulumi-resource-pulumi-nodejs  the dynamic-provider plugin shipped by @pulumi/pulumi;
+#   pulumi-resource-servicestage   this package's native plugin (bin/), for Go and YAML programs.
 #
 # Each one, in order of preference:
-#   1. a working copy already on PATH (for the CLI and the language host also one next
+#   1. a working copy already on PATH (for the CLI and the language hosts also one next
 #      to the CLI, where a normal Pulumi installation keeps it);
 #   2. a copy in <repo>/.tools/bin built earlier for the pinned version;
 #   3. a build from its Go module (needs `go` and a Go module proxy):
 #        scripts/go/pulumi-cli             CLI, pinned to the lockfile's @pulumi/pulumi;
-#        scripts/go/pulumi-language-nodejs language host, pinned (and why) in its go.mod.
-#      Cold builds on 2 cores: the CLI about 6.5 minutes, the language host about 1 to 2
+#        scripts/go/pulumi-language-nodejs Node.js host, pinned (and why) in its go.mod;
+#        scripts/go/pulumi-language-yaml   YAML host, pinned (and why) in its go.mod.
+#      Cold builds on 2 cores: the CLI about 6.5 minutes, each language host about 1 to 2
 #      minutes. Builds run under one lock, so concurrent callers do not build twice, and
 #      are skipped when a copy of the pinned version is there (a re-run takes under 1 s).
 #
@@ -49,12 +52,9 @@ fi
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 TOOLS_BIN="$REPO_ROOT/.tools/bin"
 CLI_MOD="$REPO_ROOT/scripts/go/pulumi-cli"
-HOST_MOD="$REPO_ROOT/scripts/go/pulumi-language-nodejs"
 PKG_ROOT="$REPO_ROOT/node_modules/@pulumi/pulumi"
 PLUGIN_NAME="pulumi-resource-pulumi-nodejs"
-HOST_NAME="pulumi-language-nodejs"
 CLI_PKG="github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-HOST_PKG="github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"
 VERSION_VAR="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 
 export PULUMI_SKIP_UPDATE_CHECK=true
@@ -68,8 +68,6 @@ WANTED="v$(sed -n '/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/{s//\1/p;q;
 pinned_version() { # $1 = go.mod, $2 = module path
   awk -v m="$2" '$1 == m { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$1"
 }
-HOST_WANTED="$(pinned_version "$HOST_MOD/go.mod" github.com/pulumi/pulumi/sdk/v3)"
-[ -n "$HOST_WANTED" ] || die "$HOST_MOD/go.mod does not pin github.com/pulumi/pulumi/sdk/v3"
 
 # Prints the version reported by a pulumi binary, or nothing if it does not run.
 cli_version() {
@@ -154,27 +152,35 @@ if [ -z "$cli" ]; then
   add_dir "$TOOLS_BIN"
 fi
 
-# ---- the Node.js language host ---------------------------------------------------------------
-host=""
-for candidate in "$(dirname "$cli")/$HOST_NAME" "$(command -v "$HOST_NAME" 2>/dev/null || true)"; do
-  if [ -n "$candidate" ] && [ -e "$candidate" ] && ! is_ours "$candidate" && host_runs "$candidate"; then
-    host="$candidate"
-    log "using $HOST_NAME from $candidate"
-    add_dir "$(cd "$(dirname "$candidate")" && pwd -P)"
-    break
-  fi
-done
-if [ -z "$host" ]; then
-  stamp="$TOOLS_BIN/$HOST_NAME.version"
-  if host_runs "$TOOLS_BIN/$HOST_NAME" && [ "$(cat "$stamp" 2>/dev/null)" = "$HOST_WANTED" ]; then
-    log "reusing $TOOLS_BIN/$HOST_NAME ($HOST_WANTED)"
+# ---- the language hosts ----------------------------------------------------------------------
+# A language host: one next to the CLI or on PATH when it starts, else our .tools/bin copy of
+# the pinned version, else a build from its wrapper module (the pin is the version that
+# wrapper requires of the module named in $4, stamped beside the binary).
+provide_host() { # $1 = name, $2 = wrapper module dir, $3 = go package, $4 = pinned module
+  local name="$1" mod="$2" pkg="$3" wanted candidate stamp
+  wanted="$(pinned_version "$mod/go.mod" "$4")"
+  [ -n "$wanted" ] || die "$mod/go.mod does not pin $4"
+  for candidate in "$(dirname "$cli")/$name" "$(command -v "$name" 2>/dev/null || true)"; do
+    if [ -n "$candidate" ] && [ -e "$candidate" ] && ! is_ours "$candidate" && host_runs "$candidate"; then
+      log "using $name from $candidate"
+      add_dir "$(cd "$(dirname "$candidate")" && pwd -P)"
+      return 0
+    fi
+  done
+  stamp="$TOOLS_BIN/$name.version"
+  if host_runs "$TOOLS_BIN/$name" && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then
+    log "reusing $TOOLS_BIN/$name ($wanted)"
   else
-    go_build "$HOST_MOD" "$HOST_PKG"
-    host_runs "$TOOLS_BIN/$HOST_NAME" || die "the built $TOOLS_BIN/$HOST_NAME does not start"
-    printf '%s\n' "$HOST_WANTED" >"$stamp"
+    go_build "$mod" "$pkg"
+    host_runs "$TOOLS_BIN/$name" || die "the built $TOOLS_BIN/$name does not start"
+    printf '%s\n' "$wanted" >"$stamp"
   fi
   add_dir "$TOOLS_BIN"
-fi
+}
+provide_host pulumi-language-nodejs "$REPO_ROOT/scripts/go/pulumi-language-nodejs" \
+  github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3
+provide_host pulumi-language-yaml "$REPO_ROOT/scripts/go/pulumi-language-yaml" \
+  github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml github.com/pulumi/pulumi-yaml
 
 # ---- the dynamic-provider plugin ---------------------------------------------------------------
 if { ! is_ours "$cli" && [ -x "$(dirname "$cli")/$PLUGIN_NAME" ]; } || { p="$(command -v "$PLUGIN_NAME" 2>/dev/null)" && ! is_ours "$p"; }; then
@@ -188,5 +194,17 @@ else
   fi
   add_dir "$TOOLS_BIN"
 fi
+
+# ---- this package's native plugin -------------------------------------------------------------
+# pulumi-resource-servicestage, for Go, YAML and Python programs in any folder: this checkout's
+# bin/ script (it runs dist/, which `npm ci` builds), linked where the other tools are.
+OWN_PLUGIN="pulumi-resource-servicestage"
+own_src="$REPO_ROOT/bin/$OWN_PLUGIN"
+[ -x "$own_src" ] || die "$own_src not found or not executable"
+if [ "$(readlink "$TOOLS_BIN/$OWN_PLUGIN" 2>/dev/null || true)" != "$own_src" ]; then
+  ln -sfn "$own_src" "$TOOLS_BIN/$OWN_PLUGIN"
+  log "linked $TOOLS_BIN/$OWN_PLUGIN -> $own_src"
+fi
+add_dir "$TOOLS_BIN"
 
 (IFS=:; printf '%s\n' "${DIRS[*]}")

@@ -1,0 +1,497 @@
+#!/usr/bin/env node
+/**
+ * Generates provider/plugin/schema.json: the Pulumi package schema of the native plugin
+ * (pulumi-resource-servicestage), from which Pulumi YAML type-checks programs and part 2
+ * generates the Go and Python SDKs. Nothing in it is written by hand that the code
+ * already says:
+ *
+ * - the properties, their required-ness, kinds (integer, number, string, boolean, lists,
+ *   maps, number-or-string) and enums are read off the codecs themselves, loaded at run
+ *   time (transpiled in memory, as scripts/gen-types.js evaluates spellings.ts);
+ * - every description is the TSDoc of the codec property (the page's text), or of the
+ *   resource classes and their args in sdk/, read with the TypeScript checker;
+ * - the names are camelCase through `camelKey` (provider/codecs/spellings.ts); config keys
+ *   and their environment fallbacks come from provider/settings.ts, defaults from
+ *   provider/resourceProps.ts, the version from package.json.
+ *
+ * What only the schema says lives below: which properties are secret, the provider
+ * config's descriptions, the names of the object types, the language settings.
+ * test/schema.test.ts compares the schema with the codecs field by field.
+ *
+ *   node scripts/gen-schema.js          write provider/plugin/schema.json
+ *   node scripts/gen-schema.js --check  exit 1 if it is out of date (writes nothing)
+ */
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const ts = require("typescript");
+
+const repo = path.resolve(__dirname, "..");
+const out = path.join(repo, "provider", "plugin", "schema.json");
+const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
+
+/**
+ * Loads a TypeScript module of this repository at run time: transpiled in memory, its
+ * relative imports loaded the same way, packages from node_modules. Nothing is written,
+ * no global hook installed.
+ */
+const loadTs = (() => {
+  const cache = new Map();
+  const resolveTs = (base) => [`${base}.ts`, path.join(base, "index.ts")].find((f) => fs.existsSync(f));
+  const load = (file) => {
+    const cached = cache.get(file);
+    if (cached !== undefined) return cached.exports;
+    const module = { exports: {} };
+    cache.set(file, module);
+    const { outputText } = ts.transpileModule(fs.readFileSync(file, "utf8"), {
+      fileName: file,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    });
+    const localRequire = (specifier) => {
+      if (!specifier.startsWith(".")) return require(specifier);
+      const resolved = resolveTs(path.resolve(path.dirname(file), specifier));
+      if (resolved === undefined) throw new Error(`gen-schema: cannot resolve ${specifier} from ${file}`);
+      return load(resolved);
+    };
+    new Function("exports", "require", "module", "__filename", "__dirname", outputText)(module.exports, localRequire, module, file, path.dirname(file));
+    return module.exports;
+  };
+  return (relative) => load(path.join(repo, relative));
+})();
+
+const { camelKey } = loadTs("provider/codecs/spellings.ts");
+const { RedeployJobComponentBody } = loadTs("provider/codecs/redeployJobComponent.ts");
+const { EditReleasePlanBody } = loadTs("provider/codecs/editReleasePlan.ts");
+const { JobComponentProps, ReleasePlanProps, JOB_COMPONENT_DEFAULTS } = loadTs("provider/resourceProps.ts");
+const { JOB_OUTPUT_KEYS } = loadTs("provider/ownKeys.ts");
+const { CONFIG_KEYS, ENV_KEYS } = loadTs("provider/settings.ts");
+
+const PACKAGE = "servicestage";
+const token = (name) => `${PACKAGE}:index:${name}`;
+
+// ---------------------------------------------------------------------------------------
+// What only the schema says.
+
+/**
+ * Secret wherever they occur: the same properties the TypeScript resources mark secret
+ * (sdk/jobComponent.ts, sdk/releasePlan.ts), and every http_password (a source's or a
+ * template's password, which the codecs document as "Kept secret in Pulumi state").
+ */
+const SECRET_RESOURCE_PROPERTIES = { JobComponent: ["source", "templateSource"], ReleasePlan: ["components"] };
+const SECRET_WIRE_FIELDS = ["http_password"];
+
+/** The provider's configuration: what each key means; the environment fallback is appended from settings.ts. */
+const CONFIG_DESCRIPTIONS = {
+  region: "Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`.",
+  projectId: "Project ID for the resources that set no `projectId` of their own.",
+  endpoint: "ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator).",
+  authToken: "IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source.",
+  accessKey: "Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it.",
+  secretKey: "Secret access key of an AK/SK pair (with `accessKey`).",
+  securityToken: "Security token of temporary AK/SK credentials.",
+  requestTimeoutSeconds: "Timeout of one HTTP request to ServiceStage, in seconds (a positive number).",
+};
+const SECRET_CONFIG_KEYS = ["authToken", "secretKey", "securityToken"];
+const CONFIG_TYPES = { requestTimeoutSeconds: "number" };
+
+/** Names of object types whose property name says little (gen-types.js names the TypeScript interfaces the same way). */
+const TYPE_NAMES = {
+  livenessProbe: "Probe",
+  readinessProbe: "Probe",
+  startupProbe: "Probe",
+  postStart: "Lifecycle",
+  preStop: "Lifecycle",
+  antiAffinity: "Affinity",
+  appHome: "VmappDirectory",
+  logHome: "VmappDirectory",
+  rules: "GrayRule",
+  components: "ReleasePlanComponent",
+};
+/** Property names too generic to name a type alone: the owner's name goes first (storages[].parameters -> StorageParameters). */
+const GENERIC = new Set(["parameters", "options", "configs"]);
+
+// ---------------------------------------------------------------------------------------
+// Descriptions: the TSDoc of the codecs' properties and of sdk/'s resources, by path.
+
+const readDocs = () => {
+  const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-schema-"));
+  const probe = path.join(probeDir, "probe.ts");
+  const from = (relative) => JSON.stringify(path.join(repo, relative));
+  fs.writeFileSync(
+    probe,
+    [
+      `import type { RedeployJobComponentBody } from ${from("provider/codecs/redeployJobComponent")};`,
+      `import type { EditReleasePlanBody } from ${from("provider/codecs/editReleasePlan")};`,
+      `import type { JobComponentArgs, ReleasePlanArgs, JobComponentResult } from ${from("sdk/types")};`,
+      `export type Job = RedeployJobComponentBody;`,
+      `export type Release = EditReleasePlanBody;`,
+      `export type JobArgs = JobComponentArgs;`,
+      `export type ReleaseArgs = ReleasePlanArgs;`,
+      `export type Result = JobComponentResult;`,
+      `export { JobComponent } from ${from("sdk/jobComponent")};`,
+      `export { ReleasePlan } from ${from("sdk/releasePlan")};`,
+      "",
+    ].join("\n"),
+  );
+  try {
+    const program = ts.createProgram([probe], {
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      baseUrl: repo,
+      paths: { "pulumi-servicestage": ["./sdk/index.ts"] },
+    });
+    const checker = program.getTypeChecker();
+    const sf = program.getSourceFile(probe);
+    // One paragraph per paragraph: the line breaks of a TSDoc block are only its layout.
+    const flow = (text) => text.trim().replace(/([^\n])\n(?!\n)\s*/g, "$1 ");
+    const doc = (symbol) => flow(ts.displayPartsToString(symbol.getDocumentationComment(checker)));
+    const aliased = (name) => {
+      const statement = sf.statements.find((s) => ts.isTypeAliasDeclaration(s) && s.name.text === name);
+      return checker.getTypeAtLocation(statement.name);
+    };
+
+    /** path (wire keys, `[]` for list items, `{}` for map values) -> description */
+    const wireDocs = (type) => {
+      const docs = new Map();
+      const walk = (t, at) => {
+        t = checker.getNonNullableType(t);
+        if (t.isUnion()) return t.types.forEach((m) => walk(m, at));
+        if (checker.isArrayType(t)) return walk(checker.getTypeArguments(t)[0], `${at}[]`);
+        if (t.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Unknown | ts.TypeFlags.Never)) return;
+        for (const p of checker.getPropertiesOfType(t)) {
+          const d = doc(p);
+          const key = at === "" ? p.name : `${at}.${p.name}`;
+          if (d !== "") docs.set(key, d);
+          walk(checker.getTypeOfSymbolAtLocation(p, sf), key);
+        }
+        const index = checker.getIndexInfoOfType(t, ts.IndexKind.String);
+        if (index !== undefined) walk(index.type, `${at}{}`);
+      };
+      walk(type, "");
+      return docs;
+    };
+    const memberDocs = (type) => new Map(checker.getPropertiesOfType(type).map((p) => [p.name, doc(p)]));
+    /** The TSDoc of an exported class (not of the interface merged into it). */
+    const classDoc = (name) => {
+      const symbol = checker.getAliasedSymbol(checker.getExportsOfModule(checker.getSymbolAtLocation(sf)).find((s) => s.name === name));
+      const declaration = symbol.declarations.find(ts.isClassDeclaration);
+      return flow(
+        ts
+          .getJSDocCommentsAndTags(declaration)
+          .map((d) => ts.getTextOfJSDocComment(d.comment) ?? "")
+          .join("\n\n"),
+      );
+    };
+    return {
+      job: wireDocs(aliased("Job")),
+      release: wireDocs(aliased("Release")),
+      jobArgs: memberDocs(aliased("JobArgs")),
+      releaseArgs: memberDocs(aliased("ReleaseArgs")),
+      result: memberDocs(aliased("Result")),
+      jobComponent: classDoc("JobComponent"),
+      releasePlan: classDoc("ReleasePlan"),
+    };
+  } finally {
+    fs.rmSync(probeDir, { recursive: true, force: true });
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+// Types: the codecs walked at run time.
+
+/** Leaf codecs (primitives.ts, resourceProps.ts) by name: their schema type. */
+const leafType = (codec) => {
+  const name = codec.name;
+  const integerOrString = { oneOf: [{ type: "integer" }, { type: "string" }] };
+  if (["integer or string of digits", "integer or percentage", "port number or name"].includes(name)) return integerOrString;
+  if (["integer", "non-negative integer", "port", "positive integer"].includes(name)) return { type: "integer" };
+  if (name === "number") return { type: "number" };
+  if (name === "boolean") return { type: "boolean" };
+  if (name === "string" || name === "non-empty string" || name.startsWith("string ")) return { type: "string" };
+  // oneOf / oneOfInt (primitives.ts) are named by their values, joined with " | ": read back, each one checked.
+  const parts = name.split(" | ");
+  if (parts.every((v) => codec.is(v))) return { enum: { kind: "string", values: parts } };
+  if (parts.every((v) => /^-?\d+$/.test(v) && codec.is(Number(v)))) return { enum: { kind: "integer", values: parts.map(Number) } };
+  throw new Error(`gen-schema: no schema type for codec "${name}": teach leafType about it`);
+};
+
+/** A codec without the wrappers that add rules but not structure. */
+const peel = (codec) => {
+  switch (codec._tag) {
+    case "Checked":
+      return peel(codec.inner);
+    case "ExactType":
+    case "RefinementType":
+    case "ReadonlyType":
+      return peel(codec.type);
+    default:
+      return codec;
+  }
+};
+
+/** Declared properties of an object codec: [wireKey, codec, required]. */
+const fieldsOf = (codec) => {
+  const c = peel(codec);
+  if (c._tag === "ObjectCodec")
+    return [...Object.entries(c.required).map(([k, v]) => [k, v, true]), ...Object.entries(c.optional).map(([k, v]) => [k, v, false])];
+  if (c._tag === "InterfaceType") return Object.entries(c.props).map(([k, v]) => [k, v, true]);
+  if (c._tag === "PartialType") return Object.entries(c.props).map(([k, v]) => [k, v, false]);
+  return undefined;
+};
+
+/** A property the page leaves out on purpose (the release page's affinity topology_key): nothing may be set, so no property. */
+const isAbsentOnly = (codec) => peel(codec).name === "absent";
+
+const pascal = (key) => key.replace(/^./, (c) => c.toUpperCase());
+const singular = (key) => (/(alias|access)es$/i.test(key) ? key.slice(0, -2) : /[^s]s$/.test(key) ? key.slice(0, -1) : key);
+
+const build = () => {
+  /** canonical JSON of an object type -> its entry; names are chosen once all are known. */
+  const objects = new Map();
+  /** Enums found under each owner (object canonical or resource name): owner -> Map(prop -> enum). */
+  const enumsByOwner = new Map();
+
+  /**
+   * The schema type of a codec at a wire path. Objects become references to named types
+   * (placeholders `@object:N` until named); enums stay inline markers until their owner
+   * (the object holding the property) is known.
+   */
+  const typeOf = (codec, ctx) => {
+    const c = peel(codec);
+    switch (c._tag) {
+      case "ArrayType":
+        return { type: "array", items: typeOf(c.type, { ...ctx, path: `${ctx.path}[]`, item: true }) };
+      case "DictionaryType":
+        return { type: "object", additionalProperties: typeOf(c.codomain, { ...ctx, path: `${ctx.path}{}`, item: false }) };
+      case "UnionType":
+        return { oneOf: c.types.map((m) => typeOf(m, ctx)) };
+      case "OpenObject": {
+        // Documented keys are typed and renamed, any other key passes verbatim: a map, with the documented keys described.
+        const known = Object.keys(c.props)
+          .map((k) => [camelKey(k), ctx.docs.get(`${ctx.path}.${k}`)])
+          .map(([k, d]) => `\`${k}\`${d !== undefined ? ` (${d.replace(/\.$/, "")})` : ""}`)
+          .join(", ");
+        return { type: "object", additionalProperties: { $ref: "pulumi.json#/Any" }, openObjectKeys: known };
+      }
+      default: {
+        const fields = fieldsOf(c);
+        if (fields === undefined) return leafType(c);
+        const { properties, required, enums } = propertiesOf(fields, ctx.path, ctx.prefix, ctx.docs);
+        const spec = { type: "object", properties, ...(required.length > 0 ? { required } : {}) };
+        // The enums' values belong to the shape: the two pages' runtime stacks differ only in which types they allow.
+        const canonical = JSON.stringify([spec, [...enums]]);
+        let entry = objects.get(canonical);
+        if (entry === undefined) {
+          const base =
+            TYPE_NAMES[ctx.key] ??
+            `${GENERIC.has(ctx.key) && ctx.parent !== undefined ? pascal(singular(ctx.parent)) : ""}${pascal(ctx.item ? singular(ctx.key) : ctx.key)}`;
+          entry = { id: objects.size, spec, base, prefix: ctx.prefix };
+          objects.set(canonical, entry);
+          enumsByOwner.set(`@object:${entry.id}`, enums);
+        }
+        return { $ref: `@object:${entry.id}` };
+      }
+    }
+  };
+
+  /** Properties of an object, camelCase, with descriptions, secrets and enum markers lifted out. */
+  const propertiesOf = (fields, at, prefix, docs) => {
+    const properties = {};
+    const required = [];
+    const enums = new Map();
+    for (const [wireKey, codec, isRequired] of fields) {
+      if (isAbsentOnly(codec)) continue;
+      const key = camelKey(wireKey);
+      const path = at === "" ? wireKey : `${at}.${wireKey}`;
+      const parent =
+        at === ""
+          ? undefined
+          : camelKey(
+              at
+                .split(".")
+                .pop()
+                .replace(/\[\]|\{\}/g, ""),
+            );
+      const type = liftEnums(typeOf(codec, { path, key, parent, item: false, prefix, docs }), key, enums);
+      const description = docs.get(path);
+      properties[key] = {
+        ...type,
+        ...(description !== undefined || type.openObjectKeys !== undefined ? { description: describeWith(description, type.openObjectKeys) } : {}),
+        ...(SECRET_WIRE_FIELDS.includes(wireKey) ? { secret: true } : {}),
+      };
+      delete properties[key].openObjectKeys;
+      if (isRequired) required.push(key);
+    }
+    return { properties, required, enums };
+  };
+
+  const describeWith = (description, openObjectKeys) =>
+    openObjectKeys === undefined
+      ? description
+      : `${description ?? ""}${description ? " " : ""}Documented keys: ${openObjectKeys}; any other key passes verbatim.`;
+
+  /** Replaces enum markers (at the property, or in its list items or map values) by `@enum:<prop>` references the owner resolves. */
+  const liftEnums = (type, key, enums) => {
+    if (type.enum !== undefined) {
+      enums.set(key, type.enum);
+      return { $ref: `@enum:${key}` };
+    }
+    if (type.items !== undefined) return { ...type, items: liftEnums(type.items, key, enums) };
+    if (type.additionalProperties !== undefined) return { ...type, additionalProperties: liftEnums(type.additionalProperties, key, enums) };
+    if (type.oneOf !== undefined) return { ...type, oneOf: type.oneOf.map((member) => liftEnums(member, key, enums)) };
+    return type;
+  };
+
+  return { objects, enumsByOwner, propertiesOf };
+};
+
+/** Names for the object types: a name shared by different shapes gets the resource's prefix (JobDeployStrategy, ReleasePlanDeployStrategy). */
+const nameObjects = (objects) => {
+  const byBase = new Map();
+  for (const entry of objects.values()) byBase.set(entry.base, [...(byBase.get(entry.base) ?? []), entry]);
+  const names = new Map();
+  const taken = new Set();
+  for (const [base, entries] of byBase) {
+    for (const entry of entries) {
+      const wanted = entries.length === 1 ? base : `${entry.prefix}${base}`;
+      let name = wanted;
+      for (let n = 2; taken.has(name); n++) name = `${wanted}${n}`;
+      taken.add(name);
+      names.set(entry.id, name);
+    }
+  }
+  return names;
+};
+
+/** github.com/owner/name, from package.json's repository. */
+const repositoryPath = pkg.repository.url.replace(/^git\+https:\/\//, "").replace(/\.git$/, "");
+
+const generate = (docs) => {
+  const { objects, enumsByOwner, propertiesOf } = build();
+
+  /** `wireDocs`: the descriptions of this resource's page, by wire path; `argsDocs`: of its own props, by name (sdk/types.ts). */
+  const resource = (name, prefix, description, ownCodec, bodyCodec, wireDocs, argsDocs, outputs) => {
+    const own = propertiesOf(fieldsOf(ownCodec), "", prefix, new Map());
+    for (const [key, d] of Object.entries(own.properties)) if (argsDocs.get(key)) d.description = argsDocs.get(key);
+    if (name === "JobComponent")
+      for (const [key, value] of Object.entries(JOB_COMPONENT_DEFAULTS)) own.properties[key] = { ...own.properties[key], default: value };
+    const body = propertiesOf(fieldsOf(bodyCodec), "", prefix, wireDocs);
+    const inputProperties = { ...own.properties, ...body.properties };
+    for (const key of SECRET_RESOURCE_PROPERTIES[name]) inputProperties[key] = { ...inputProperties[key], secret: true };
+    const requiredInputs = [...own.required, ...body.required];
+    enumsByOwner.set(name, new Map([...own.enums, ...body.enums]));
+    return {
+      description,
+      properties: { ...inputProperties, ...outputs },
+      // What a resource always has: its required inputs, and the defaults check fills in.
+      required: [...requiredInputs, ...(name === "JobComponent" ? Object.keys(JOB_COMPONENT_DEFAULTS) : [])],
+      inputProperties,
+      requiredInputs,
+    };
+  };
+
+  const jobOutputs = Object.fromEntries(JOB_OUTPUT_KEYS.map((k) => [k, { type: "string", description: docs.result.get(k) }]));
+  const resources = {
+    [token("JobComponent")]: resource(
+      "JobComponent",
+      "Job",
+      docs.jobComponent,
+      JobComponentProps,
+      RedeployJobComponentBody,
+      docs.job,
+      docs.jobArgs,
+      jobOutputs,
+    ),
+    [token("ReleasePlan")]: resource("ReleasePlan", "ReleasePlan", docs.releasePlan, ReleasePlanProps, EditReleasePlanBody, docs.release, docs.releaseArgs, {}),
+  };
+
+  const objectNames = nameObjects(objects);
+  const types = {};
+  const enumName = (owner, prop) => `${owner.startsWith("@object:") ? objectNames.get(Number(owner.slice(8))) : owner}${pascal(prop)}`;
+  for (const entry of objects.values()) types[objectNames.get(entry.id)] = { ...entry.spec, __owner: `@object:${entry.id}` };
+  for (const [owner, enums] of enumsByOwner)
+    for (const [prop, { kind, values }] of enums) {
+      const name = enumName(owner, prop);
+      if (types[name] !== undefined) throw new Error(`gen-schema: type name ${name} is used twice`);
+      types[name] = { type: kind, enum: values.map((value) => ({ value })) };
+    }
+  for (const name of Object.keys(types)) if (Object.keys(resources).includes(token(name))) throw new Error(`gen-schema: type ${name} shadows a resource`);
+
+  /** Placeholders to `#/types/servicestage:index:<Name>`; an enum reference resolves against the object (or resource) holding it. */
+  const resolve = (value, owner) => {
+    if (Array.isArray(value)) return value.map((v) => resolve(v, owner));
+    if (value === null || typeof value !== "object") return value;
+    const result = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "__owner") continue;
+      if (k === "$ref" && v.startsWith("@object:")) result[k] = `#/types/${token(objectNames.get(Number(v.slice(8))))}`;
+      else if (k === "$ref" && v.startsWith("@enum:")) result[k] = `#/types/${token(enumName(owner, v.slice(6)))}`;
+      else result[k] = resolve(v, owner);
+    }
+    return result;
+  };
+  const sortedTypes = Object.fromEntries(
+    Object.keys(types)
+      .sort()
+      .map((name) => [token(name), resolve(types[name], types[name].__owner)]),
+  );
+  const resolvedResources = Object.fromEntries(Object.entries(resources).map(([tok, r]) => [tok, resolve(r, tok.split(":")[2])]));
+
+  const configVariables = Object.fromEntries(
+    Object.keys(CONFIG_KEYS).map((key) => {
+      if (CONFIG_DESCRIPTIONS[key] === undefined) throw new Error(`gen-schema: describe the config key ${key} in CONFIG_DESCRIPTIONS`);
+      const description =
+        `${CONFIG_DESCRIPTIONS[key]} Stack config \`${CONFIG_KEYS[key]}\`; when it is not set, the environment variable \`${ENV_KEYS[key]}\`.` +
+        (["authToken", "accessKey", "secretKey", "securityToken"].includes(key)
+          ? " Credentials come whole from one source: the provider's configuration first, then the environment."
+          : "");
+      return [key, { type: CONFIG_TYPES[key] ?? "string", description, ...(SECRET_CONFIG_KEYS.includes(key) ? { secret: true } : {}) }];
+    }),
+  );
+
+  return {
+    name: PACKAGE,
+    displayName: "Huawei Cloud ServiceStage",
+    version: pkg.version,
+    description: "Huawei Cloud ServiceStage v3: job component redeployment and release tasks, for every Pulumi language.",
+    keywords: ["pulumi", "huaweicloud", "servicestage", "category/cloud", "kind/native"],
+    homepage: pkg.homepage,
+    license: pkg.license,
+    repository: `https://${repositoryPath}`,
+    publisher: "pulumi-servicestage",
+    meta: { moduleFormat: "(.*)", supportPack: true },
+    config: { variables: configVariables },
+    provider: {
+      description: "The ServiceStage provider: where the resources' ServiceStage is, and the credentials to reach it.",
+      inputProperties: configVariables,
+    },
+    resources: resolvedResources,
+    types: sortedTypes,
+    language: {
+      go: { importBasePath: `${repositoryPath}/sdk/go/${PACKAGE}`, respectSchemaVersion: true },
+      python: { packageName: "pulumi_servicestage", respectSchemaVersion: true },
+    },
+  };
+};
+
+const main = async () => {
+  const schema = generate(readDocs());
+  const prettier = require("prettier");
+  const options = (await prettier.resolveConfig(out)) ?? {};
+  const text = await prettier.format(JSON.stringify(schema), { ...options, filepath: out });
+  if (process.argv.includes("--check")) {
+    const current = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
+    if (current !== text) {
+      process.stderr.write(`${path.relative(repo, out)} is out of date: run node scripts/gen-schema.js\n`);
+      process.exit(1);
+    }
+  } else fs.writeFileSync(out, text);
+};
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(1);
+});
