@@ -22,9 +22,10 @@
  *   node scripts/gen-schema.js --check  exit 1 if it is out of date (writes nothing)
  */
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
 const ts = require("typescript");
+const { withProbe } = require("./lib/probe");
+const { TYPE_NAMES: SHARED_TYPE_NAMES } = require("./lib/typeNames");
 
 const repo = path.resolve(__dirname, "..");
 const out = path.join(repo, "provider", "plugin", "schema.json");
@@ -63,7 +64,7 @@ const { camelKey } = loadTs("provider/codecs/spellings.ts");
 const { RedeployJobComponentBody } = loadTs("provider/codecs/redeployJobComponent.ts");
 const { EditReleasePlanBody } = loadTs("provider/codecs/editReleasePlan.ts");
 const { JobComponentProps, ReleasePlanProps, JOB_COMPONENT_DEFAULTS } = loadTs("provider/resourceProps.ts");
-const { JOB_OUTPUT_KEYS } = loadTs("provider/ownKeys.ts");
+const { JOB_OUTPUT_KEYS, JOB_COMPONENT_SECRET_KEYS, RELEASE_PLAN_SECRET_KEYS } = loadTs("provider/ownKeys.ts");
 const { CONFIG_KEYS, ENV_KEYS } = loadTs("provider/settings.ts");
 
 const PACKAGE = "servicestage";
@@ -73,18 +74,19 @@ const token = (name) => `${PACKAGE}:index:${name}`;
 // What only the schema says.
 
 /**
- * Secret wherever they occur: the same properties the TypeScript resources mark secret
- * (sdk/jobComponent.ts, sdk/releasePlan.ts), and every http_password (a source's or a
- * template's password, which the codecs document as "Kept secret in Pulumi state").
+ * Secret wherever they occur: the properties the TypeScript resources mark secret too
+ * (provider/ownKeys.ts), and every http_password (a source's or a template's password,
+ * which the codecs document as "Kept secret in Pulumi state").
  */
-const SECRET_RESOURCE_PROPERTIES = { JobComponent: ["source", "templateSource"], ReleasePlan: ["components"] };
+const SECRET_RESOURCE_PROPERTIES = { JobComponent: JOB_COMPONENT_SECRET_KEYS, ReleasePlan: RELEASE_PLAN_SECRET_KEYS };
 const SECRET_WIRE_FIELDS = ["http_password"];
 
 /** The provider's configuration: what each key means; the environment fallback is appended from settings.ts. */
 const CONFIG_DESCRIPTIONS = {
   region: "Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`.",
   projectId: "Project ID for the resources that set no `projectId` of their own.",
-  endpoint: "ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator).",
+  endpoint:
+    "ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions.",
   authToken: "IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source.",
   accessKey: "Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it.",
   secretKey: "Secret access key of an AK/SK pair (with `accessKey`).",
@@ -94,14 +96,9 @@ const CONFIG_DESCRIPTIONS = {
 const SECRET_CONFIG_KEYS = ["authToken", "secretKey", "securityToken"];
 const CONFIG_TYPES = { requestTimeoutSeconds: "number" };
 
-/** Names of object types whose property name says little (gen-types.js names the TypeScript interfaces the same way). */
+/** Names of object types whose property name says little: the TypeScript interfaces' names, and more. */
 const TYPE_NAMES = {
-  livenessProbe: "Probe",
-  readinessProbe: "Probe",
-  startupProbe: "Probe",
-  postStart: "Lifecycle",
-  preStop: "Lifecycle",
-  antiAffinity: "Affinity",
+  ...SHARED_TYPE_NAMES,
   appHome: "VmappDirectory",
   logHome: "VmappDirectory",
   rules: "GrayRule",
@@ -114,37 +111,21 @@ const GENERIC = new Set(["parameters", "options", "configs"]);
 // Descriptions: the TSDoc of the codecs' properties and of sdk/'s resources, by path.
 
 const readDocs = () => {
-  const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-schema-"));
-  const probe = path.join(probeDir, "probe.ts");
   const from = (relative) => JSON.stringify(path.join(repo, relative));
-  fs.writeFileSync(
-    probe,
-    [
-      `import type { RedeployJobComponentBody } from ${from("provider/codecs/redeployJobComponent")};`,
-      `import type { EditReleasePlanBody } from ${from("provider/codecs/editReleasePlan")};`,
-      `import type { JobComponentArgs, ReleasePlanArgs, JobComponentResult } from ${from("sdk/types")};`,
-      `export type Job = RedeployJobComponentBody;`,
-      `export type Release = EditReleasePlanBody;`,
-      `export type JobArgs = JobComponentArgs;`,
-      `export type ReleaseArgs = ReleasePlanArgs;`,
-      `export type Result = JobComponentResult;`,
-      `export { JobComponent } from ${from("sdk/jobComponent")};`,
-      `export { ReleasePlan } from ${from("sdk/releasePlan")};`,
-      "",
-    ].join("\n"),
-  );
-  try {
-    const program = ts.createProgram([probe], {
-      strict: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.CommonJS,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      baseUrl: repo,
-      paths: { "pulumi-servicestage": ["./sdk/index.ts"] },
-    });
-    const checker = program.getTypeChecker();
-    const sf = program.getSourceFile(probe);
+  const source = [
+    `import type { RedeployJobComponentBody } from ${from("provider/codecs/redeployJobComponent")};`,
+    `import type { EditReleasePlanBody } from ${from("provider/codecs/editReleasePlan")};`,
+    `import type { JobComponentArgs, ReleasePlanArgs, JobComponentResult } from ${from("sdk/types")};`,
+    `export type Job = RedeployJobComponentBody;`,
+    `export type Release = EditReleasePlanBody;`,
+    `export type JobArgs = JobComponentArgs;`,
+    `export type ReleaseArgs = ReleasePlanArgs;`,
+    `export type Result = JobComponentResult;`,
+    `export { JobComponent } from ${from("sdk/jobComponent")};`,
+    `export { ReleasePlan } from ${from("sdk/releasePlan")};`,
+    "",
+  ].join("\n");
+  return withProbe(source, (checker, sf) => {
     // One paragraph per paragraph: the line breaks of a TSDoc block are only its layout.
     const flow = (text) => text.trim().replace(/([^\n])\n(?!\n)\s*/g, "$1 ");
     const doc = (symbol) => flow(ts.displayPartsToString(symbol.getDocumentationComment(checker)));
@@ -194,9 +175,7 @@ const readDocs = () => {
       jobComponent: classDoc("JobComponent"),
       releasePlan: classDoc("ReleasePlan"),
     };
-  } finally {
-    fs.rmSync(probeDir, { recursive: true, force: true });
-  }
+  });
 };
 
 // ---------------------------------------------------------------------------------------

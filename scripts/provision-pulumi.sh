@@ -182,29 +182,27 @@ provide_host pulumi-language-nodejs "$REPO_ROOT/scripts/go/pulumi-language-nodej
 provide_host pulumi-language-yaml "$REPO_ROOT/scripts/go/pulumi-language-yaml" \
   github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml github.com/pulumi/pulumi-yaml
 
+# Links $2 into .tools/bin as $1 (unless that link is there already) and puts .tools/bin on PATH.
+link_tool() { # $1 = name, $2 = source
+  if [ "$(readlink "$TOOLS_BIN/$1" 2>/dev/null || true)" != "$2" ]; then
+    ln -sfn "$2" "$TOOLS_BIN/$1"
+    log "linked $TOOLS_BIN/$1 -> $2"
+  fi
+  add_dir "$TOOLS_BIN"
+}
+
 # ---- the dynamic-provider plugin ---------------------------------------------------------------
 if { ! is_ours "$cli" && [ -x "$(dirname "$cli")/$PLUGIN_NAME" ]; } || { p="$(command -v "$PLUGIN_NAME" 2>/dev/null)" && ! is_ours "$p"; }; then
   log "using the $PLUGIN_NAME found with the CLI or on PATH"
 else
-  src="$PKG_ROOT/$PLUGIN_NAME"
-  [ -x "$src" ] || die "$src not found or not executable (expected at the @pulumi/pulumi package root)"
-  if [ "$(readlink "$TOOLS_BIN/$PLUGIN_NAME" 2>/dev/null || true)" != "$src" ]; then
-    ln -sfn "$src" "$TOOLS_BIN/$PLUGIN_NAME"
-    log "linked $TOOLS_BIN/$PLUGIN_NAME -> $src"
-  fi
-  add_dir "$TOOLS_BIN"
+  [ -x "$PKG_ROOT/$PLUGIN_NAME" ] || die "$PKG_ROOT/$PLUGIN_NAME not found or not executable (expected at the @pulumi/pulumi package root)"
+  link_tool "$PLUGIN_NAME" "$PKG_ROOT/$PLUGIN_NAME"
 fi
 
 # ---- this package's native plugin -------------------------------------------------------------
 # pulumi-resource-servicestage, for Go, YAML and Python programs in any folder: this checkout's
 # bin/ script (it runs dist/, which `npm ci` builds), linked where the other tools are.
-OWN_PLUGIN="pulumi-resource-servicestage"
-own_src="$REPO_ROOT/bin/$OWN_PLUGIN"
-[ -x "$own_src" ] || die "$own_src not found or not executable"
-if [ "$(readlink "$TOOLS_BIN/$OWN_PLUGIN" 2>/dev/null || true)" != "$own_src" ]; then
-  ln -sfn "$own_src" "$TOOLS_BIN/$OWN_PLUGIN"
-  log "linked $TOOLS_BIN/$OWN_PLUGIN -> $own_src"
-fi
-add_dir "$TOOLS_BIN"
+[ -x "$REPO_ROOT/bin/pulumi-resource-servicestage" ] || die "$REPO_ROOT/bin/pulumi-resource-servicestage not found or not executable"
+link_tool pulumi-resource-servicestage "$REPO_ROOT/bin/pulumi-resource-servicestage"
 
 (IFS=:; printf '%s\n' "${DIRS[*]}")

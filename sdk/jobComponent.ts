@@ -3,7 +3,7 @@ import { jobComponentShim } from "./shim";
 import { jobComponentSpecKeys } from "./generated";
 import { declareSpecOutputs, secretIfSet, withOutputsFor } from "./props";
 import type { JobComponentArgs, JobComponentOutputs } from "./types";
-import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS } from "../provider/ownKeys";
+import { JOB_COMPONENT_OWN_KEYS, JOB_COMPONENT_SECRET_KEYS, JOB_OUTPUT_KEYS } from "../provider/ownKeys";
 
 /**
  * Every argument is also a typed output (`job.envs`, `job.deployStrategy`, ...), and
@@ -27,8 +27,8 @@ export class JobComponent extends pulumi.dynamic.Resource {
       name,
       // Secret as inputs too, not only as outputs: Pulumi stores inputs in state, and a
       // source can carry httpPassword.
-      { ...withOutputsFor([JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS], args), ...secretIfSet(args, "source", "templateSource") },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "source", "templateSource"] },
+      { ...withOutputsFor([JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS], args), ...secretIfSet(args, ...JOB_COMPONENT_SECRET_KEYS) },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...JOB_COMPONENT_SECRET_KEYS] },
       "servicestage",
       "JobComponent",
     );
