@@ -222,15 +222,16 @@ describe("through the JobComponent lifecycle", () => {
   });
 
   test("Cancel ends a job wait promptly, naming the running job; the next update waits for that job", async () => {
-    await start(3_000);
+    await start(30);
     const first = await created({ jobTimeoutSeconds: 60 });
+    emulator.setJobDuration({ ms: 10_000 });
     const news = { ...first, version: "2025.0501.1" };
     const update = failureOf(jobComponentProvider.update(ID, first, news));
     while (redeploys() < 2) await new Promise((r) => setTimeout(r, 10));
     const cancelledAt = Date.now();
     cancelInFlight();
     const e = await update;
-    expect(Date.now() - cancelledAt).toBeLessThan(500);
+    expect(Date.now() - cancelledAt).toBeLessThan(5_000); // far below the job's 10 s, loose enough for a loaded machine
     const running = lastJobId();
     expect(e.message).toMatch(/still (RUNNING|running) when the wait was cancelled/);
     expect(e.message).toContain(`Job ${running} is still running in ServiceStage; the next \`pulumi up\` will wait for it instead of starting another`);

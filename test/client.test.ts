@@ -258,11 +258,12 @@ describe("retries", () => {
   });
 
   it("gives up on a response slower than the timeout and retries", async () => {
-    emu.injectFault({ method: "GET", kind: "delay", delayMs: 1500 });
+    emu.injectFault({ method: "GET", kind: "delay", delayMs: 5000 });
     const reasons: string[] = [];
     const started = Date.now();
     expect(await clientFor({ timeoutMs: 300, onRetry: (e) => reasons.push(e.reason) }).getReleasePlan(RELEASE_PLAN_ID)).toMatchObject({ found: true });
-    expect(Date.now() - started).toBeLessThan(1200);
+    // Well before the slow answer: bounds on wall time stay loose, so that a loaded machine does not fail them.
+    expect(Date.now() - started).toBeLessThan(4000);
     expect(received("GET", PLAN_PATH)).toHaveLength(2);
     expect(reasons).toEqual([expect.stringContaining("no answer within 300 ms")]);
   });
@@ -398,7 +399,7 @@ describe("bounds", () => {
     expect(e.attempts).toBeGreaterThanOrEqual(2);
     expect(e.attempts).toBeLessThan(6);
     expect(received("GET", PLAN_PATH)).toHaveLength(e.attempts);
-    expect(Date.now() - started).toBeLessThan(400);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it("does not wait out a Retry-After longer than the budget", async () => {
@@ -406,7 +407,7 @@ describe("bounds", () => {
     const started = Date.now();
     const e = await failureOf(clientFor({ retry: { ...FAST, budgetMs: 1000 } }).getReleasePlan(RELEASE_PLAN_ID));
     expect(e).toMatchObject({ status: 429, errorCode: "APIG.0308", attempts: 1 });
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(4000); // not the 5 s Retry-After
   });
 });
 

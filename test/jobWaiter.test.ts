@@ -200,9 +200,10 @@ describe("waitForJob against the emulator", () => {
     const at = jobPolls(jobId).map((r) => r.at);
     const intervals = at.slice(1).map((t, i) => t - at[i]);
     expect(intervals.length).toBeGreaterThanOrEqual(3);
-    // 20, 40, 40, ...: each at least the planned delay, and never planned beyond maxPollMs.
+    // 20, 40, 40, ...: each at least the planned delay. That no delay is planned beyond
+    // maxPollMs is asserted exactly on the fake clock above: a wall-clock upper bound here
+    // would fail on a loaded machine.
     intervals.forEach((interval, i) => expect(interval).toBeGreaterThanOrEqual(Math.min(40, 10 * 2 ** (i + 1)) - 1));
-    expect(intervals.slice(2).every((interval) => interval < 40 + 35)).toBe(true);
     expect(onStatus.mock.calls.map(([s]) => s)).toEqual(["RUNNING", "SUCCEEDED"]);
   });
 
@@ -231,6 +232,6 @@ describe("waitForJob against the emulator", () => {
     expect(error).toMatchObject({ jobId, status: "TIMED_OUT" });
     expect((error as Error).message).toContain(`job ${jobId} still RUNNING`);
     expect(elapsed).toBeGreaterThanOrEqual(300);
-    expect(elapsed).toBeLessThan(800);
+    expect(elapsed).toBeLessThan(5000); // loose: only "it stopped waiting", robust on a loaded machine
   });
 });

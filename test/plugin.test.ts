@@ -416,7 +416,7 @@ describe("JobComponent", () => {
     const cancelledAt = Date.now();
     await cancel();
     const error = await pending;
-    expect(Date.now() - cancelledAt).toBeLessThan(1_000);
+    expect(Date.now() - cancelledAt).toBeLessThan(10_000); // far below the job's 60 s, loose enough for a loaded machine
     expect(error?.details).toMatch(
       /did not finish: job \S+ still RUNNING when the wait was cancelled\. Job \S+ is still running in ServiceStage; the next `pulumi up` will wait for it/,
     );
