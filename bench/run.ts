@@ -9,9 +9,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
+import { stringify as toYaml } from "yaml";
 import { startEmulator } from "../emulator/server";
+import type { RecordedRequest } from "../emulator/http";
 import { JobComponent, ReleasePlan } from "../sdk";
 import { jobMaximal, jobPageExample } from "../test/fixtures/specs";
 import { captureInputs, unwrapSecrets } from "../test/helpers/captureInputs";
@@ -21,11 +23,15 @@ import type { JobComponentInputs } from "../provider/resourceProps";
 import { startProviderHost } from "../test/helpers/providerHost";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, fleetSeed, jobSpec, releaseSpec, seed } from "../test/helpers/world";
 import { jobPageExampleWire } from "../test/fixtures/wire";
+import { NOOP_PACKAGE, NOOP_TYPE, noopSchema } from "./noopPlugin";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const RUNS = QUICK ? 2 : 5;
 const ENGINE_RUNS = QUICK ? 1 : 3;
 const SIZES = QUICK ? [1, 10] : [1, 50, 200];
+/** The stack size of the native plugin's figures: one of SIZES, so that the dynamic resources' figures at the same size come from this run too. */
+const PLUGIN_SIZE = QUICK ? 10 : 50;
+const COLD_START_RUNS = QUICK ? 3 : 9;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -46,6 +52,18 @@ const record = (metric: string, value: string, goal: string, met: boolean | null
   rows.push({ metric, value, goal, met });
   results[metric] = raw;
   log(`${metric}: ${value} (goal ${goal})`);
+};
+
+/** A row comparing the medians of two series of wall times (ms), ours first: `a s / b s = r x`. */
+const recordRatio = (metric: string, ours: number[], floor: number[], limit: number | null, raw: unknown) => {
+  const ratio = median(ours) / median(floor);
+  record(
+    metric,
+    `${round(median(ours) / 1000)} s / ${round(median(floor) / 1000)} s = ${round(ratio)}x`,
+    limit === null ? "(information)" : `<= ${limit.toFixed(2)}x`,
+    limit === null ? null : ratio <= limit,
+    raw,
+  );
 };
 
 /**
@@ -101,7 +119,8 @@ const benchColdStart = async (ourInputs: Record<string, unknown>, noopInputs: Re
     const t0 = process.hrtime.bigint();
     const host = await startProviderHost(repo, { HW_AUTH_TOKEN: "" });
     try {
-      await host.configure({});
+      // Check refuses a resource it could not reach (no project, credentials or endpoint), as the up would; it calls nothing.
+      await host.configure({ "servicestage:endpoint": "http://127.0.0.1:9", "servicestage:projectId": PROJECT_ID, "servicestage:authToken": TOKEN });
       await host.check({}, unwrapSecrets(inputs));
       return Number(process.hrtime.bigint() - t0) / 1e6;
     } finally {
@@ -162,6 +181,9 @@ const benchThroughput = async () => {
 
 const throughputOf = async (label: string, spec: JobComponentInputs) => {
   const { jobComponentProvider } = require(path.join(repo, "dist", "provider", "jobComponent.js")) as typeof import("../provider/jobComponent");
+  const { setStackSettings } = require(path.join(repo, "dist", "provider", "runtime.js")) as typeof import("../provider/runtime");
+  // Check refuses a resource it could not reach, as the up would; it calls nothing.
+  setStackSettings({ endpoint: "http://127.0.0.1:9", projectId: PROJECT_ID, authToken: TOKEN });
   const fields = countFields(spec);
   const olds = {
     ...(await jobComponentProvider.check(spec, spec)).inputs,
@@ -193,43 +215,55 @@ const throughputOf = async (label: string, spec: JobComponentInputs) => {
   );
 };
 
+/** N job components' ids: comp-000, comp-001, ... */
+const componentIds = (n: number): string[] => Array.from({ length: n }, (_, i) => `comp-${String(i).padStart(3, "0")}`);
+
+/** The emulator's world with these job components, each named job-<componentId> as the bench's programs declare it. */
+const componentsSeed = (components: readonly string[]) => {
+  const s = seed();
+  s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: { ...jobPageExampleWire(), name: `job-${componentId}` } }));
+  return s;
+};
+
+/** What a bench program declares for a component: the same inputs for ours and the no-op. */
+const componentInputs = (componentId: string, version: string) => ({ applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}`, version }) });
+
+const FIRST_VERSION = "2025.0323.15181";
+const CHANGED_VERSION = "2025.0601.1";
+
+/** Wall times (ms) of each phase, ours and the no-op, one entry per run. */
+interface EngineTimes {
+  oursPreview: number[];
+  noopPreview: number[];
+  oursUp: number[];
+  noopUp: number[];
+  oursUpdate: number[];
+  noopUpdate: number[];
+}
+
 /**
  * Wall time of preview and up for N resources from an empty stack, then (beyond one
  * resource) of an up that changes every resource's version: ours against the emulator,
- * and no-op.
+ * and no-op. Returns the times by N.
  */
-const benchEngine = async () => {
+const benchEngine = async (): Promise<Map<number, EngineTimes>> => {
   const engine: Record<string, unknown> = {};
+  const timesBySize = new Map<number, EngineTimes>();
   for (const n of SIZES) {
-    const components = Array.from({ length: n }, (_, i) => `comp-${String(i).padStart(3, "0")}`);
+    const components = componentIds(n);
     // The update's cost (issue 14: one GET of the component before each redeploy) is measured where it adds up.
     const measureUpdate = n > 1;
-    const times = {
-      oursPreview: [] as number[],
-      noopPreview: [] as number[],
-      oursUp: [] as number[],
-      noopUp: [] as number[],
-      oursUpdate: [] as number[],
-      noopUpdate: [] as number[],
-    };
+    const times: EngineTimes = { oursPreview: [], noopPreview: [], oursUp: [], noopUp: [], oursUpdate: [], noopUpdate: [] };
+    timesBySize.set(n, times);
     let calls: Record<string, number> = {};
     let peakRssMb = 0;
     for (let run = 0; run < ENGINE_RUNS; run++) {
       for (const kind of ["ours", "noop"] as const) {
-        const s = seed();
-        s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: { ...jobPageExampleWire(), name: `job-${componentId}` } }));
-        const emulator = await startEmulator({ seed: s, token: TOKEN, jobDurationMs: 0 });
-        let version = "2025.0323.15181";
+        const emulator = await startEmulator({ seed: componentsSeed(components), token: TOKEN, jobDurationMs: 0 });
+        let version = FIRST_VERSION;
         const program = async () => {
-          if (kind === "ours")
-            components.forEach(
-              (componentId) =>
-                new JobComponent(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}`, version }) } as never),
-            );
-          else
-            components.forEach(
-              (componentId) => new Noop(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}`, version }) }),
-            );
+          if (kind === "ours") components.forEach((componentId) => new JobComponent(componentId, componentInputs(componentId, version) as never));
+          else components.forEach((componentId) => new Noop(componentId, componentInputs(componentId, version)));
         };
         const env = await newStack(`bench-${kind}-${n}`, program, {
           "servicestage:endpoint": { value: emulator.url },
@@ -250,7 +284,7 @@ const benchEngine = async () => {
           emulator.clearRequests();
           // Before the refresh below, so that ours and the no-op update from the same state.
           if (measureUpdate) {
-            version = "2025.0601.1";
+            version = CHANGED_VERSION;
             t0 = performance.now();
             const update = await env.stack.up();
             times[`${kind}Update`].push(performance.now() - t0);
@@ -263,13 +297,7 @@ const benchEngine = async () => {
             await env.stack.refresh();
             const refreshRequests = emulator.requests();
             calls = {
-              preview: previewCalls,
-              upPut: upRequests.filter((r) => r.method === "PUT").length,
-              upComponentGet: upRequests.filter((r) => r.method === "GET" && r.path.includes("/components/")).length,
-              upJobPolls: upRequests.filter((r) => r.path.includes("/jobs/")).length,
-              updateComponentGet: updateRequests.filter((r) => r.method === "GET" && r.path.includes("/components/")).length,
-              updatePut: updateRequests.filter((r) => r.method === "PUT").length,
-              updateJobPolls: updateRequests.filter((r) => r.path.includes("/jobs/")).length,
+              ...callCounts(previewCalls, upRequests, updateRequests),
               refreshGet: refreshRequests.filter((r) => r.method === "GET").length,
               refreshOther: refreshRequests.filter((r) => r.method !== "GET").length,
             };
@@ -280,39 +308,15 @@ const benchEngine = async () => {
         }
       }
     }
-    const previewRatio = median(times.oursPreview) / median(times.noopPreview);
-    const upRatio = median(times.oursUp) / median(times.noopUp);
-    record(
-      `pulumi preview, ${n} JobComponents (ours / no-op)`,
-      `${round(median(times.oursPreview) / 1000)} s / ${round(median(times.noopPreview) / 1000)} s = ${round(previewRatio)}x`,
-      "<= 1.10x",
-      previewRatio <= 1.1,
-      times,
-    );
-    record(
-      `pulumi up, ${n} JobComponents (ours / no-op)`,
-      `${round(median(times.oursUp) / 1000)} s / ${round(median(times.noopUp) / 1000)} s = ${round(upRatio)}x`,
-      "<= 1.25x",
-      upRatio <= 1.25,
-      times,
-    );
-    if (measureUpdate) {
-      const updateRatio = median(times.oursUpdate) / median(times.noopUpdate);
-      record(
-        `pulumi up, ${n} changed JobComponents (ours / no-op)`,
-        `${round(median(times.oursUpdate) / 1000)} s / ${round(median(times.noopUpdate) / 1000)} s = ${round(updateRatio)}x`,
-        "<= 1.30x",
-        updateRatio <= 1.3,
-        times,
-      );
-    }
+    recordRatio(`pulumi preview, ${n} JobComponents (ours / no-op)`, times.oursPreview, times.noopPreview, 1.1, times);
+    recordRatio(`pulumi up, ${n} JobComponents (ours / no-op)`, times.oursUp, times.noopUp, 1.25, times);
+    if (measureUpdate) recordRatio(`pulumi up, ${n} changed JobComponents (ours / no-op)`, times.oursUpdate, times.noopUpdate, 1.3, times);
     // An update looks at the component exactly once (issue 14) and redeploys once.
     const updateMinimal = !measureUpdate || (calls.updateComponentGet === n && calls.updatePut === n);
     const minimal = calls.preview === 0 && calls.upPut === n && calls.refreshGet === n && calls.refreshOther === 0 && updateMinimal;
-    const updateCalls = measureUpdate ? `; update ${calls.updateComponentGet} GET (the look) + ${calls.updatePut} PUT + ${calls.updateJobPolls} job polls` : "";
     record(
       `HTTP calls, ${n} JobComponents`,
-      `preview ${calls.preview}; up ${calls.upPut} PUT + ${calls.upComponentGet} GET (adoption) + ${calls.upJobPolls} job polls${updateCalls}; refresh ${calls.refreshGet} GET`,
+      `${describeCalls(calls, measureUpdate)}; refresh ${calls.refreshGet} GET`,
       `preview 0; up ${n} PUT + polls${measureUpdate ? `; update ${n} GET + ${n} PUT + polls` : ""}; refresh ${n} GET`,
       minimal,
       calls,
@@ -320,7 +324,22 @@ const benchEngine = async () => {
     if (peakRssMb > 0) engine[`peakRss${n}`] = peakRssMb;
     if (n === Math.max(...SIZES)) record(`peak RSS of the provider host, ${n} resources`, `${round(peakRssMb, 0)} MB`, "< 200 MB", peakRssMb < 200, peakRssMb);
   }
+  return timesBySize;
 };
+
+/** The ServiceStage calls of a preview (their count), an up from an empty stack and an up changing every component. */
+const callCounts = (previewCalls: number, upRequests: RecordedRequest[], updateRequests: RecordedRequest[]) => ({
+  preview: previewCalls,
+  upPut: upRequests.filter((r) => r.method === "PUT").length,
+  upComponentGet: upRequests.filter((r) => r.method === "GET" && r.path.includes("/components/")).length,
+  upJobPolls: upRequests.filter((r) => r.path.includes("/jobs/")).length,
+  updateComponentGet: updateRequests.filter((r) => r.method === "GET" && r.path.includes("/components/")).length,
+  updatePut: updateRequests.filter((r) => r.method === "PUT").length,
+  updateJobPolls: updateRequests.filter((r) => r.path.includes("/jobs/")).length,
+});
+const describeCalls = (calls: Record<string, number>, withUpdate: boolean): string =>
+  `preview ${calls.preview}; up ${calls.upPut} PUT + ${calls.upComponentGet} GET (adoption) + ${calls.upJobPolls} job polls` +
+  (withUpdate ? `; update ${calls.updateComponentGet} GET (the look) + ${calls.updatePut} PUT + ${calls.updateJobPolls} job polls` : "");
 
 /** Polls the dynamic-provider host processes' peak RSS (VmHWM) while an operation runs. */
 const watchProviderHostRss = (): (() => number) => {
@@ -345,19 +364,185 @@ const watchProviderHostRss = (): (() => number) => {
   };
 };
 
+// ---------------------------------------------------------------------------------------
+// The native plugin (pulumi-resource-servicestage): a Pulumi YAML program run with the plain
+// CLI in a folder of its own, against the same program shape on a no-op plugin (bench/noopPlugin.ts).
+
+/** The two plugins a YAML program of the bench uses: the package (its stack config namespace) and the resource type. */
+const PLUGINS = {
+  ours: { pkg: "servicestage", type: "servicestage:index:JobComponent" },
+  noop: { pkg: NOOP_PACKAGE, type: NOOP_TYPE },
+} as const;
+
+/**
+ * Writes pulumi-resource-benchnoop into `dir`/bin: an executable node script, as
+ * bin/pulumi-resource-servicestage is, so that both plugins start the same way, and the
+ * schema it serves, declaring the properties the bench's programs set. Returns the folder.
+ */
+const writeNoopPlugin = (dir: string): string => {
+  const binDir = path.join(dir, "bin");
+  fs.mkdirSync(binDir);
+  const schemaPath = path.join(binDir, "schema.json");
+  fs.writeFileSync(schemaPath, JSON.stringify(noopSchema(Object.keys(componentInputs(COMPONENT_ID, FIRST_VERSION)))));
+  const script = `#!/usr/bin/env node\nrequire(${JSON.stringify(path.join(__dirname, "noopPlugin.js"))}).main(${JSON.stringify(schemaPath)});\n`;
+  fs.writeFileSync(path.join(binDir, `pulumi-resource-${NOOP_PACKAGE}`), script, { mode: 0o755 });
+  return binDir;
+};
+
+/** Pulumi.yaml declaring one resource of `type` per component, with the inputs the dynamic resources' program gives them. */
+const writeYamlProgram = (dir: string, type: string, components: readonly string[], version: string) =>
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    toYaml({
+      name: "bench-plugin",
+      runtime: "yaml",
+      resources: Object.fromEntries(components.map((componentId) => [componentId, { type, properties: componentInputs(componentId, version) }])),
+    }),
+  );
+
+/**
+ * Milliseconds from exec to the port on the plugin's stdout (the engine's handshake), the
+ * plugin found on PATH as the engine finds it; resolves once the killed process has ended,
+ * so that runs do not overlap. The argument stands for the engine's address, which the
+ * engine passes: nothing dials it before the port is printed.
+ */
+const pluginStartMs = (command: string, env: NodeJS.ProcessEnv): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(command, ["127.0.0.1:1"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    let ms: number | undefined;
+    child.stderr.on("data", (d) => (err += d));
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (ms === undefined && out.includes("\n")) {
+        ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        child.kill("SIGKILL");
+      }
+    });
+    child.on("error", reject);
+    child.on("exit", (code, signal) =>
+      ms !== undefined ? resolve(ms) : reject(new Error(`${command} ended (${code ?? signal}) before printing its port: ${err}`)),
+    );
+  });
+
+const benchPluginColdStart = async (env: NodeJS.ProcessEnv) => {
+  const ours: number[] = [];
+  const noop: number[] = [];
+  for (let i = 0; i < COLD_START_RUNS + 1; i++) {
+    // Alternate, and drop the first pair (file-system cache warm-up).
+    const a = await pluginStartMs(`pulumi-resource-${PLUGINS.ours.pkg}`, env);
+    const b = await pluginStartMs(`pulumi-resource-${PLUGINS.noop.pkg}`, env);
+    if (i > 0) {
+      ours.push(a);
+      noop.push(b);
+    }
+  }
+  const ratio = median(ours) / median(noop);
+  record(
+    "plugin cold start, exec to port printed (ours / no-op plugin)",
+    `${round(median(ours), 0)} ms / ${round(median(noop), 0)} ms = ${round(ratio)}x`,
+    "(information)",
+    null,
+    { oursMs: ours, noopMs: noop, ratio },
+  );
+};
+
+/**
+ * Preview, up from an empty stack, and an up changing every component's version, of a YAML
+ * program declaring PLUGIN_SIZE JobComponents through pulumi-resource-servicestage against
+ * the emulator, and of the same program on the no-op plugin, alternating in each run. Then
+ * the same against the dynamic resources at the same size, measured by benchEngine in this
+ * run (a TypeScript program, through the Automation API): what the language and the front
+ * door change for a user, not a goal.
+ */
+const benchPlugin = async (dynamic: EngineTimes | undefined) => {
+  const n = PLUGIN_SIZE;
+  const components = componentIds(n);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-bench-plugin-"));
+  try {
+    // The no-op plugin on PATH, before the folder where scripts/pulumi-env.sh put ours.
+    const PATH = `${writeNoopPlugin(scratch)}${path.delimiter}${process.env.PATH ?? ""}`;
+    await benchPluginColdStart(Object.fromEntries([...Object.entries(process.env), ["PATH", PATH]].filter(([k]) => !/^(HW_|SERVICESTAGE_)/.test(k))));
+
+    const times: EngineTimes = { oursPreview: [], noopPreview: [], oursUp: [], noopUp: [], oursUpdate: [], noopUpdate: [] };
+    let calls: Record<string, number> = {};
+    for (let run = 0; run < ENGINE_RUNS; run++) {
+      for (const kind of ["ours", "noop"] as const) {
+        const { pkg, type } = PLUGINS[kind];
+        const emulator = await startEmulator({ seed: componentsSeed(components), token: TOKEN, jobDurationMs: 0 });
+        const dir = fs.mkdtempSync(path.join(scratch, `${kind}-`));
+        writeYamlProgram(dir, type, components, FIRST_VERSION);
+        const stack = new ProgramStack(dir, { PATH });
+        try {
+          await stack.init({ [`${pkg}:endpoint`]: emulator.url, [`${pkg}:projectId`]: PROJECT_ID }, { [`${pkg}:authToken`]: TOKEN });
+          // Every phase must do the work it is timed for (the stack itself is created with the resources).
+          const expect = (phase: string, changes: Record<string, number>, change: string, count: number) => {
+            if ((changes[change] ?? 0) !== count) throw new Error(`the ${kind} plugin's ${phase} had ${JSON.stringify(changes)}, not ${count} ${change}s`);
+          };
+          let t0 = performance.now();
+          const preview = await stack.preview();
+          times[`${kind}Preview`].push(performance.now() - t0);
+          expect("preview", preview, "create", n + 1);
+          const previewCalls = emulator.requests().length;
+          t0 = performance.now();
+          const up = await stack.up();
+          times[`${kind}Up`].push(performance.now() - t0);
+          expect("up", up.resourceChanges, "create", n + 1);
+          const upRequests = emulator.requests();
+          emulator.clearRequests();
+          writeYamlProgram(dir, type, components, CHANGED_VERSION);
+          t0 = performance.now();
+          const update = await stack.up();
+          times[`${kind}Update`].push(performance.now() - t0);
+          expect("update", update.resourceChanges, "update", n);
+          if (kind === "ours" && run === 0) calls = callCounts(previewCalls, upRequests, emulator.requests());
+        } finally {
+          await stack.dispose();
+          await emulator.close();
+        }
+      }
+    }
+    recordRatio(`pulumi preview, ${n} JobComponents via the plugin (ours / no-op plugin)`, times.oursPreview, times.noopPreview, 1.1, times);
+    recordRatio(`pulumi up, ${n} JobComponents via the plugin (ours / no-op plugin)`, times.oursUp, times.noopUp, 1.3, times);
+    recordRatio(`pulumi up, ${n} changed JobComponents via the plugin (ours / no-op plugin)`, times.oursUpdate, times.noopUpdate, 1.3, times);
+    record(
+      `HTTP calls, ${n} JobComponents via the plugin`,
+      describeCalls(calls, true),
+      `preview 0; up ${n} PUT + polls; update ${n} GET + ${n} PUT + polls`,
+      calls.preview === 0 && calls.upPut === n && calls.updateComponentGet === n && calls.updatePut === n,
+      calls,
+    );
+    if (dynamic !== undefined) {
+      const compare = (phase: string, plugin: number[], dynamicPhase: number[]) =>
+        `${phase} ${round(median(plugin) / 1000)} s / ${round(median(dynamicPhase) / 1000)} s = ${round(median(plugin) / median(dynamicPhase))}x`;
+      record(
+        `${n} JobComponents, a YAML program via the plugin / a TypeScript program via the dynamic resources`,
+        [
+          compare("preview", times.oursPreview, dynamic.oursPreview),
+          compare("up", times.oursUp, dynamic.oursUp),
+          compare("update", times.oursUpdate, dynamic.oursUpdate),
+        ].join("; "),
+        "(information)",
+        null,
+        { plugin: times, dynamic },
+      );
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+};
+
 /** 100 changed components against an emulator limited to 10 requests/s. */
 const benchThrottling = async () => {
   const n = QUICK ? 20 : 100;
   const rps = 10;
-  const components = Array.from({ length: n }, (_, i) => `comp-${String(i).padStart(3, "0")}`);
-  const s = seed();
-  s.components = components.map((componentId) => ({ applicationId: APP_ID, componentId, spec: { ...jobPageExampleWire(), name: `job-${componentId}` } }));
-  const emulator = await startEmulator({ seed: s, token: TOKEN, jobDurationMs: 0 });
-  let version = "2025.0323.15181";
+  const components = componentIds(n);
+  const emulator = await startEmulator({ seed: componentsSeed(components), token: TOKEN, jobDurationMs: 0 });
+  let version = FIRST_VERSION;
   const program = async () => {
-    components.forEach(
-      (componentId) => new JobComponent(componentId, { applicationId: APP_ID, componentId, ...jobSpec({ name: `job-${componentId}`, version }) } as never),
-    );
+    components.forEach((componentId) => new JobComponent(componentId, componentInputs(componentId, version) as never));
   };
   const env = await newStack("bench-throttle", program, {
     "servicestage:endpoint": { value: emulator.url },
@@ -366,7 +551,7 @@ const benchThrottling = async () => {
   });
   try {
     await env.stack.up();
-    version = "2025.0601.1";
+    version = CHANGED_VERSION;
     emulator.clearRequests();
     emulator.setRateLimit(rps);
     const t0 = performance.now();
@@ -442,7 +627,8 @@ const main = async () => {
   const noopRegistered = await captureInputs(() => [new Noop("noop", { a: 1 })]);
   await benchColdStart(registered[0].inputs, noopRegistered[0].inputs);
   await benchThroughput();
-  await benchEngine();
+  const engineTimes = await benchEngine();
+  await benchPlugin(engineTimes.get(PLUGIN_SIZE));
   await benchThrottling();
   await benchParallelism();
   const machine = {
