@@ -4,6 +4,7 @@
 #   pulumi                         the CLI, matching the installed @pulumi/pulumi version;
 #   pulumi-language-nodejs         the Node.js language host that runs a TypeScript program folder;
 #   pulumi-language-yaml           the YAML language host that runs a Pulumi YAML program folder;
+#   pulumi-language-go             the Go language host that builds and runs a Go program folder;
 #   pulumi-resource-pulumi-nodejs  the dynamic-provider plugin shipped by @pulumi/pulumi;
 #   pulumi-resource-servicestage   this package's native plugin (bin/), for Go and YAML programs.
 #
@@ -14,7 +15,8 @@
 #   3. a build from its Go module (needs `go` and a Go module proxy):
 #        scripts/go/pulumi-cli             CLI, pinned to the lockfile's @pulumi/pulumi;
 #        scripts/go/pulumi-language-nodejs Node.js host, pinned (and why) in its go.mod;
-#        scripts/go/pulumi-language-yaml   YAML host, pinned (and why) in its go.mod.
+#        scripts/go/pulumi-language-yaml   YAML host, pinned (and why) in its go.mod;
+#        scripts/go/pulumi-language-go     Go host, pinned (and why) in its go.mod.
 #      Cold builds on 2 cores: the CLI about 6.5 minutes, each language host about 1 to 2
 #      minutes. Builds run under one lock, so concurrent callers do not build twice, and
 #      are skipped when a copy of the pinned version is there (a re-run takes under 1 s).
@@ -181,6 +183,8 @@ provide_host pulumi-language-nodejs "$REPO_ROOT/scripts/go/pulumi-language-nodej
   github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3
 provide_host pulumi-language-yaml "$REPO_ROOT/scripts/go/pulumi-language-yaml" \
   github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml github.com/pulumi/pulumi-yaml
+provide_host pulumi-language-go "$REPO_ROOT/scripts/go/pulumi-language-go" \
+  github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go github.com/pulumi/pulumi/sdk/v3
 
 # Links $2 into .tools/bin as $1 (unless that link is there already) and puts .tools/bin on PATH.
 link_tool() { # $1 = name, $2 = source

@@ -81,10 +81,16 @@ export class ProgramStack {
 
   /**
    * `pulumi <args>` started in a process group of its own and not waited for, so that a
-   * test can kill the CLI as a closed terminal or a cancelled CI runner does.
+   * test can kill the CLI as a closed terminal or a cancelled CI runner does. With
+   * `pipeOutput`, the child's stdout and stderr are pipes, which the caller must read.
    */
-  start(args: string[]): ChildProcess {
-    return spawn("pulumi", [...args, "--stack", this.name, "--non-interactive"], { cwd: this.dir, env: this.env, stdio: "ignore", detached: true });
+  start(args: string[], options: { pipeOutput?: boolean } = {}): ChildProcess {
+    return spawn("pulumi", [...args, "--stack", this.name, "--non-interactive"], {
+      cwd: this.dir,
+      env: this.env,
+      stdio: options.pipeOutput === true ? ["ignore", "pipe", "pipe"] : "ignore",
+      detached: true,
+    });
   }
 
   /** Like run, but a non-zero exit is an error carrying the CLI's output. */
