@@ -88,13 +88,15 @@ describe.each(job.strategy.matrix.example)("the workflow's commands for examples
 
     stack = new ProgramStack(dirOf(previewStep), { ...env, SERVICESTAGE_ENDPOINT: emulator.url }, stackName);
     await stack.pulumi(["stack", "init"]);
+    // The stack and its resources: one in each TypeScript example, both in the YAML one.
+    const resources = example === "yaml" ? 2 : 1;
     const preview = await stack.pulumi(commandOf(previewStep));
-    expect(preview).toMatch(/\+ 2 to create/);
+    expect(preview).toMatch(new RegExp(`\\+ ${resources + 1} to create`));
     expect(emulator.requests()).toHaveLength(0);
 
     const up = await stack.pulumi(commandOf(upStep));
-    expect(up).toMatch(/\+ 2 created/);
-    expect(emulator.requests().filter((r) => r.method === "PUT")).toHaveLength(1);
+    expect(up).toMatch(new RegExp(`\\+ ${resources + 1} created`));
+    expect(emulator.requests().filter((r) => r.method === "PUT")).toHaveLength(resources);
     expect(emulator.requests().every((r) => r.auth === "aksk" && r.status === 200)).toBe(true);
     expect(await stack.exportState()).not.toContain("workflow-secret-key");
   });
