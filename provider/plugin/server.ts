@@ -34,14 +34,21 @@ type Props = Record<string, unknown>;
 
 // The stubs require @grpc/grpc-js and google-protobuf from @pulumi/pulumi's folder; the
 // server must use those very modules (grpc-js checks its credentials with instanceof).
-const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+// The bundled plugin (scripts/pack-plugin.js) defines SERVICESTAGE_PLUGIN_BUNDLE: it has no
+// node_modules, and its bundler resolves the plain requires to the one copy the stubs use.
+declare const SERVICESTAGE_PLUGIN_BUNDLE: boolean | undefined;
+const bundled = typeof SERVICESTAGE_PLUGIN_BUNDLE !== "undefined" && SERVICESTAGE_PLUGIN_BUNDLE;
+const pulumiDir = bundled ? "" : path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const fromPulumi = (id: string): string => require.resolve(id, { paths: [pulumiDir] });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const grpcJs = require(fromPulumi("@grpc/grpc-js")) as typeof grpc;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Struct } = require(fromPulumi("google-protobuf/google/protobuf/struct_pb")) as typeof structpb;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Empty } = require(fromPulumi("google-protobuf/google/protobuf/empty_pb")) as typeof emptypb;
+/* eslint-disable @typescript-eslint/no-require-imports */
+const grpcJs = (bundled ? require("@grpc/grpc-js") : require(fromPulumi("@grpc/grpc-js"))) as typeof grpc;
+const { Struct } = (
+  bundled ? require("google-protobuf/google/protobuf/struct_pb") : require(fromPulumi("google-protobuf/google/protobuf/struct_pb"))
+) as typeof structpb;
+const { Empty } = (
+  bundled ? require("google-protobuf/google/protobuf/empty_pb") : require(fromPulumi("google-protobuf/google/protobuf/empty_pb"))
+) as typeof emptypb;
+/* eslint-enable @typescript-eslint/no-require-imports */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ResourceProviderService } = require("@pulumi/pulumi/proto/provider_grpc_pb") as typeof import("@pulumi/pulumi/proto/provider_grpc_pb");
 
