@@ -6,7 +6,7 @@ module.exports = {
   ...base,
   testPathIgnorePatterns: [
     "/node_modules/",
-    "/(engine|pack|workflow|automation|reliability|fuzz|host|contract|provision|rootProject|interrupted|plugin|yaml|go|install)\\.test\\.ts$",
+    "/(engine|pack|workflow|automation|reliability|fuzz|host|contract|provision|rootProject|interrupted|plugin|yaml|go|install|sdks)\\.test\\.ts$",
   ],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json", isolatedModules: true, diagnostics: false }] },
 };
