@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { execFileSync, spawn } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify as toYaml } from "yaml";
-import { startEmulator } from "../emulator/server";
+import { startEmulator, type Emulator } from "../emulator/server";
 import type { RecordedRequest } from "../emulator/http";
 import { JobComponent, ReleasePlan } from "../sdk";
 import { jobMaximal, jobPageExample } from "../test/fixtures/specs";
@@ -240,6 +240,7 @@ interface EngineTimes {
   oursUpdate: number[];
   noopUpdate: number[];
 }
+const emptyTimes = (): EngineTimes => ({ oursPreview: [], noopPreview: [], oursUp: [], noopUp: [], oursUpdate: [], noopUpdate: [] });
 
 /**
  * Wall time of preview and up for N resources from an empty stack, then (beyond one
@@ -253,7 +254,7 @@ const benchEngine = async (): Promise<Map<number, EngineTimes>> => {
     const components = componentIds(n);
     // The update's cost (issue 14: one GET of the component before each redeploy) is measured where it adds up.
     const measureUpdate = n > 1;
-    const times: EngineTimes = { oursPreview: [], noopPreview: [], oursUp: [], noopUp: [], oursUpdate: [], noopUpdate: [] };
+    const times = emptyTimes();
     timesBySize.set(n, times);
     let calls: Record<string, number> = {};
     let peakRssMb = 0;
@@ -449,6 +450,86 @@ const benchPluginColdStart = async (env: NodeJS.ProcessEnv) => {
   );
 };
 
+/** PATH with the no-op plugin written into `scratch` first, before the folder where scripts/pulumi-env.sh put ours. */
+const pathWithNoopPlugin = (scratch: string): string => `${writeNoopPlugin(scratch)}${path.delimiter}${process.env.PATH ?? ""}`;
+
+/**
+ * Runs `body` on a new stack of the program in `dir` (the plain CLI, with `PATH`) whose
+ * plugin is configured for a new emulator holding `components`; `programConfig` is the
+ * program's own stack config. Removes the stack and stops the emulator afterwards.
+ */
+const withPluginStack = async <T>(
+  kind: keyof typeof PLUGINS,
+  components: readonly string[],
+  dir: string,
+  PATH: string,
+  programConfig: Record<string, string>,
+  body: (stack: ProgramStack, emulator: Emulator) => Promise<T>,
+): Promise<T> => {
+  const { pkg } = PLUGINS[kind];
+  const emulator = await startEmulator({ seed: componentsSeed(components), token: TOKEN, jobDurationMs: 0 });
+  const stack = new ProgramStack(dir, { PATH });
+  try {
+    await stack.init({ [`${pkg}:endpoint`]: emulator.url, [`${pkg}:projectId`]: PROJECT_ID, ...programConfig }, { [`${pkg}:authToken`]: TOKEN });
+    return await body(stack, emulator);
+  } finally {
+    await stack.dispose();
+    await emulator.close();
+  }
+};
+
+/**
+ * Times, on a new stack of a program declaring `n` resources of the `kind` plugin: a preview,
+ * an up from the empty stack, then `changeVersion` (untimed; it changes every component's
+ * version) and an up, each checked to do the work it is timed for. Appends the times to
+ * `times`; returns the ServiceStage calls the three made.
+ */
+const timePluginPhases = async (
+  kind: keyof typeof PLUGINS,
+  n: number,
+  stack: ProgramStack,
+  emulator: Emulator,
+  times: EngineTimes,
+  changeVersion: () => Promise<unknown>,
+): Promise<Record<string, number>> => {
+  // The stack itself is created with the resources.
+  const expect = (phase: string, changes: Record<string, number>, change: string, count: number) => {
+    if ((changes[change] ?? 0) !== count) throw new Error(`the ${kind} plugin's ${phase} had ${JSON.stringify(changes)}, not ${count} ${change}s`);
+  };
+  let t0 = performance.now();
+  const preview = await stack.preview();
+  times[`${kind}Preview`].push(performance.now() - t0);
+  expect("preview", preview, "create", n + 1);
+  const previewCalls = emulator.requests().length;
+  t0 = performance.now();
+  const up = await stack.up();
+  times[`${kind}Up`].push(performance.now() - t0);
+  expect("up", up.resourceChanges, "create", n + 1);
+  const upRequests = emulator.requests();
+  emulator.clearRequests();
+  await changeVersion();
+  t0 = performance.now();
+  const update = await stack.up();
+  times[`${kind}Update`].push(performance.now() - t0);
+  expect("update", update.resourceChanges, "update", n);
+  return callCounts(previewCalls, upRequests, emulator.requests());
+};
+
+/** The rows of a plugin figure: preview, up and update ratios, and ours' HTTP calls. `program` names the program's language in the metric ("" for YAML, the first measured). */
+const recordPluginRows = (program: string, n: number, times: EngineTimes, calls: Record<string, number>) => {
+  const of = `${n} JobComponents${program} via the plugin`;
+  recordRatio(`pulumi preview, ${of} (ours / no-op plugin)`, times.oursPreview, times.noopPreview, 1.1, times);
+  recordRatio(`pulumi up, ${of} (ours / no-op plugin)`, times.oursUp, times.noopUp, 1.3, times);
+  recordRatio(`pulumi up, ${n} changed JobComponents${program} via the plugin (ours / no-op plugin)`, times.oursUpdate, times.noopUpdate, 1.3, times);
+  record(
+    `HTTP calls, ${of}`,
+    describeCalls(calls, true),
+    `preview 0; up ${n} PUT + polls; update ${n} GET + ${n} PUT + polls`,
+    calls.preview === 0 && calls.upPut === n && calls.updateComponentGet === n && calls.updatePut === n,
+    calls,
+  );
+};
+
 /**
  * Preview, up from an empty stack, and an up changing every component's version, of a YAML
  * program declaring PLUGIN_SIZE JobComponents through pulumi-resource-servicestage against
@@ -462,58 +543,24 @@ const benchPlugin = async (dynamic: EngineTimes | undefined) => {
   const components = componentIds(n);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-bench-plugin-"));
   try {
-    // The no-op plugin on PATH, before the folder where scripts/pulumi-env.sh put ours.
-    const PATH = `${writeNoopPlugin(scratch)}${path.delimiter}${process.env.PATH ?? ""}`;
+    const PATH = pathWithNoopPlugin(scratch);
     await benchPluginColdStart(Object.fromEntries([...Object.entries(process.env), ["PATH", PATH]].filter(([k]) => !/^(HW_|SERVICESTAGE_)/.test(k))));
 
-    const times: EngineTimes = { oursPreview: [], noopPreview: [], oursUp: [], noopUp: [], oursUpdate: [], noopUpdate: [] };
+    const times = emptyTimes();
     let calls: Record<string, number> = {};
     for (let run = 0; run < ENGINE_RUNS; run++) {
       for (const kind of ["ours", "noop"] as const) {
-        const { pkg, type } = PLUGINS[kind];
-        const emulator = await startEmulator({ seed: componentsSeed(components), token: TOKEN, jobDurationMs: 0 });
+        const { type } = PLUGINS[kind];
+        // A folder per stack: the update rewrites the program.
         const dir = fs.mkdtempSync(path.join(scratch, `${kind}-`));
         writeYamlProgram(dir, type, components, FIRST_VERSION);
-        const stack = new ProgramStack(dir, { PATH });
-        try {
-          await stack.init({ [`${pkg}:endpoint`]: emulator.url, [`${pkg}:projectId`]: PROJECT_ID }, { [`${pkg}:authToken`]: TOKEN });
-          // Every phase must do the work it is timed for (the stack itself is created with the resources).
-          const expect = (phase: string, changes: Record<string, number>, change: string, count: number) => {
-            if ((changes[change] ?? 0) !== count) throw new Error(`the ${kind} plugin's ${phase} had ${JSON.stringify(changes)}, not ${count} ${change}s`);
-          };
-          let t0 = performance.now();
-          const preview = await stack.preview();
-          times[`${kind}Preview`].push(performance.now() - t0);
-          expect("preview", preview, "create", n + 1);
-          const previewCalls = emulator.requests().length;
-          t0 = performance.now();
-          const up = await stack.up();
-          times[`${kind}Up`].push(performance.now() - t0);
-          expect("up", up.resourceChanges, "create", n + 1);
-          const upRequests = emulator.requests();
-          emulator.clearRequests();
-          writeYamlProgram(dir, type, components, CHANGED_VERSION);
-          t0 = performance.now();
-          const update = await stack.up();
-          times[`${kind}Update`].push(performance.now() - t0);
-          expect("update", update.resourceChanges, "update", n);
-          if (kind === "ours" && run === 0) calls = callCounts(previewCalls, upRequests, emulator.requests());
-        } finally {
-          await stack.dispose();
-          await emulator.close();
-        }
+        const runCalls = await withPluginStack(kind, components, dir, PATH, {}, (stack, emulator) =>
+          timePluginPhases(kind, n, stack, emulator, times, async () => writeYamlProgram(dir, type, components, CHANGED_VERSION)),
+        );
+        if (kind === "ours" && run === 0) calls = runCalls;
       }
     }
-    recordRatio(`pulumi preview, ${n} JobComponents via the plugin (ours / no-op plugin)`, times.oursPreview, times.noopPreview, 1.1, times);
-    recordRatio(`pulumi up, ${n} JobComponents via the plugin (ours / no-op plugin)`, times.oursUp, times.noopUp, 1.3, times);
-    recordRatio(`pulumi up, ${n} changed JobComponents via the plugin (ours / no-op plugin)`, times.oursUpdate, times.noopUpdate, 1.3, times);
-    record(
-      `HTTP calls, ${n} JobComponents via the plugin`,
-      describeCalls(calls, true),
-      `preview 0; up ${n} PUT + polls; update ${n} GET + ${n} PUT + polls`,
-      calls.preview === 0 && calls.upPut === n && calls.updateComponentGet === n && calls.updatePut === n,
-      calls,
-    );
+    recordPluginRows("", n, times, calls);
     if (dynamic !== undefined) {
       const compare = (phase: string, plugin: number[], dynamicPhase: number[]) =>
         `${phase} ${round(median(plugin) / 1000)} s / ${round(median(dynamicPhase) / 1000)} s = ${round(median(plugin) / median(dynamicPhase))}x`;
@@ -529,6 +576,92 @@ const benchPlugin = async (dynamic: EngineTimes | undefined) => {
         { plugin: times, dynamic },
       );
     }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+// The native plugin from a Go program: bench/go/ours (the generated Go SDK, sdk/go) and
+// bench/go/noop (the same program registering benchnoop:index:Thing), each run with the
+// plain CLI and pulumi-language-go in a copy of its folder.
+
+/** The project both Go programs are run as: `count` and `version` are its stack config. */
+const GO_PROJECT = "bench-go";
+
+/**
+ * Copies bench/go/`kind` (main.go, go.mod, go.sum) into `dir` with a Pulumi.yaml, each
+ * relative `replace` target of its go.mod (ours: the repository's sdk/go) made absolute,
+ * resolved against the committed folder, so that the copy builds where it is. Returns `dir`.
+ */
+const copyGoProgram = (kind: keyof typeof PLUGINS, dir: string): string => {
+  const source = path.join(repo, "bench", "go", kind);
+  fs.mkdirSync(dir);
+  for (const file of ["main.go", "go.sum"]) fs.copyFileSync(path.join(source, file), path.join(dir, file));
+  const goMod = fs.readFileSync(path.join(source, "go.mod"), "utf8").replace(/(=>\s*)(\.{1,2}\/\S*)/g, (_, arrow: string, target: string) => {
+    const absolute = path.resolve(source, target);
+    if (!fs.existsSync(path.join(absolute, "go.mod"))) throw new Error(`bench/go/${kind}/go.mod replaces a module with ${target}, which holds no go.mod`);
+    return `${arrow}${absolute}`;
+  });
+  fs.writeFileSync(path.join(dir, "go.mod"), goMod);
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), toYaml({ name: GO_PROJECT, runtime: "go" }));
+  return dir;
+};
+
+/**
+ * Preview, up from an empty stack, and an up changing every component's version (a config
+ * change: the program is not rebuilt for it) of a Go program declaring PLUGIN_SIZE
+ * JobComponents through the Go SDK and pulumi-resource-servicestage against the emulator,
+ * and of the same program on the no-op plugin, alternating in each run. The Go host runs
+ * `go build` before every operation (a link, once the build cache holds the program), so
+ * that every figure includes it, on both sides. A program's first build compiles it: it is
+ * timed apart (information), and an untimed preview of each program precedes the timed ones.
+ */
+const benchGoPlugin = async () => {
+  const n = PLUGIN_SIZE;
+  const components = componentIds(n);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-bench-go-"));
+  try {
+    const PATH = pathWithNoopPlugin(scratch);
+    const dirs = { ours: copyGoProgram("ours", path.join(scratch, "ours")), noop: copyGoProgram("noop", path.join(scratch, "noop")) };
+    const programConfig = { [`${GO_PROJECT}:count`]: String(n), [`${GO_PROJECT}:version`]: FIRST_VERSION };
+    const changeVersion = (stack: ProgramStack) => () => stack.pulumi(["config", "set", `${GO_PROJECT}:version`, CHANGED_VERSION]);
+
+    // What the Go host's `go build` costs each program: once in its new folder (compiling
+    // it, and whatever the build cache lacks), then again, a link, as before every operation.
+    // Each into a new file, as the host builds: go build skips the link when the file it
+    // would write is up to date.
+    let builds = 0;
+    const build = (kind: keyof typeof PLUGINS) => {
+      const t0 = performance.now();
+      execFileSync("go", ["build", "-o", path.join(scratch, `program-${++builds}`)], { cwd: dirs[kind], stdio: ["ignore", "ignore", "pipe"] });
+      return performance.now() - t0;
+    };
+    const buildMs = { ours: { first: build("ours"), again: build("ours") }, noop: { first: build("noop"), again: build("noop") } };
+    // The warm-up: each program's first preview, untimed, so that every timed one is warm.
+    for (const kind of ["ours", "noop"] as const) await withPluginStack(kind, components, dirs[kind], PATH, programConfig, (stack) => stack.preview());
+
+    const times = emptyTimes();
+    let calls: Record<string, number> = {};
+    for (let run = 0; run < ENGINE_RUNS; run++) {
+      for (const kind of ["ours", "noop"] as const) {
+        const runCalls = await withPluginStack(kind, components, dirs[kind], PATH, programConfig, (stack, emulator) =>
+          timePluginPhases(kind, n, stack, emulator, times, changeVersion(stack)),
+        );
+        if (kind === "ours" && run === 0) calls = runCalls;
+      }
+    }
+    recordPluginRows(" from Go", n, times, calls);
+    const seconds = (ms: number) => `${round(ms / 1000, 1)} s`;
+    record(
+      `go build of the Go program, ${n} JobComponents (ours; no-op plugin), with the Go build cache as found`,
+      (["ours", "noop"] as const)
+        .map((kind) => `${kind === "ours" ? "ours" : "no-op plugin"}: first ${seconds(buildMs[kind].first)}, again ${seconds(buildMs[kind].again)}`)
+        .join("; ") + " (every operation above runs the second kind)",
+      "(information)",
+      null,
+      buildMs,
+    );
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -629,6 +762,7 @@ const main = async () => {
   await benchThroughput();
   const engineTimes = await benchEngine();
   await benchPlugin(engineTimes.get(PLUGIN_SIZE));
+  await benchGoPlugin();
   await benchThrottling();
   await benchParallelism();
   const machine = {
