@@ -1,6 +1,8 @@
 /**
  * JobComponent: owns the deployed spec of an existing ServiceStage job component.
- * A change is one PUT .../redeployment and a wait for the job it returns.
+ * A change reads the component, then is one PUT .../redeployment and a wait for the job it
+ * returns, unless the component's last job already carries the spec (adoption.ts): then
+ * that job is waited for or taken, so that no job runs twice.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { RedeployJobComponentBody } from "./codecs/redeployJobComponent";
