@@ -693,7 +693,9 @@ const benchThrottling = async () => {
     const requests = emulator.requests();
     const throttled = requests.filter((r) => r.status === 429).length;
     const admitted = requests.length - throttled;
-    const floor = (2 * n) / rps; // at least one PUT and one job poll per component
+    // At least three requests per component: the look before the redeploy (no job runs
+    // twice), the PUT, and one job poll.
+    const floor = (3 * n) / rps;
     // Two redeploys each: the adoption at the first up, and this change.
     const allOnce = components.every((c) => emulator.redeployCount(c) === 2);
     const ratio = seconds / floor;

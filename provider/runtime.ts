@@ -12,23 +12,28 @@ import { SettingsError } from "./errors";
 
 let stackSettings: RawSettings = {};
 const clients = new Map<string, ServiceStageClient>();
+/** settingsIssue's answer per target, until the settings change: check runs for every resource of every preview. */
+const settingsIssues = new Map<string, string | undefined>();
+const targetKey = (projectId: string | undefined, region: string | undefined) => `${projectId ?? ""}\u0000${region ?? ""}`;
 /** Job waits in flight, so that Cancel can end them (and only them: later work of this process goes on). */
 const waits = new Set<AbortController>();
 
 export const configure = async (req: dynamic.ConfigureRequest): Promise<void> => {
   stackSettings = readStackConfig((key) => req.config.get(key));
   clients.clear();
+  settingsIssues.clear();
 };
 
 /** For tests and programs that drive the provider in-process. */
 export const setStackSettings = (settings: RawSettings): void => {
   stackSettings = settings;
   clients.clear();
+  settingsIssues.clear();
 };
 
 /** The client for a resource: one per project and region, so that a program can reach several. */
 export const clientFor = (target: ResourceTarget): ServiceStageClient => {
-  const key = `${target.projectId ?? ""}\u0000${target.region ?? ""}`;
+  const key = targetKey(target.projectId, target.region);
   let client = clients.get(key);
   if (client === undefined) {
     const options = resolveClientOptions(stackSettings, readEnvironment(process.env), target);
@@ -54,13 +59,19 @@ export const clientFor = (target: ResourceTarget): ServiceStageClient => {
 export const settingsIssue = (target: { projectId?: unknown; region?: unknown }): string | undefined => {
   if (containsUnknown(target.projectId) || containsUnknown(target.region)) return undefined;
   const known = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const projectId = known(target.projectId);
+  const region = known(target.region);
+  const key = targetKey(projectId, region);
+  if (settingsIssues.has(key)) return settingsIssues.get(key);
+  let issue: string | undefined;
   try {
-    resolveClientOptions(stackSettings, readEnvironment(process.env), { projectId: known(target.projectId), region: known(target.region) });
-    return undefined;
+    resolveClientOptions(stackSettings, readEnvironment(process.env), { projectId, region });
   } catch (e) {
-    if (e instanceof SettingsError) return e.message;
-    throw e;
+    if (!(e instanceof SettingsError)) throw e;
+    issue = e.message;
   }
+  settingsIssues.set(key, issue);
+  return issue;
 };
 
 /** Runs a job wait that `cancelInFlight` can end. */
