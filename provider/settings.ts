@@ -31,7 +31,8 @@ export const ENV_KEYS = {
   requestTimeoutSeconds: "SERVICESTAGE_REQUEST_TIMEOUT_SECONDS",
 } as const;
 
-type Key = keyof typeof CONFIG_KEYS;
+export type SettingKey = keyof typeof CONFIG_KEYS;
+type Key = SettingKey;
 export type RawSettings = Partial<Record<Key, string>>;
 
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
@@ -53,14 +54,40 @@ export const readEnvironment = (env: NodeJS.ProcessEnv): RawSettings =>
 const howToSet = (k: Key, extra = ""): string =>
   `set stack config ${CONFIG_KEYS[k]} (pulumi config set${extra} ${CONFIG_KEYS[k]} ...) or the environment variable ${ENV_KEYS[k]}`;
 
+/** A number printed as written, anything else quoted: `got -1`, `got "soon"`. */
+const shown = (value: string): string => (/^[-+]?[\d.]+$/.test(value) ? value : JSON.stringify(value));
+
+/**
+ * The rules a value that is set must keep, in one source (stack config, a provider's
+ * arguments or the environment): a request timeout that is a positive number, and an AK/SK
+ * pair that is whole unless a token is set (credentials come whole from one source). What
+ * is missing is judged where it is needed. The plugin's CheckConfig applies the same rules.
+ */
+export const settingProblems = (s: RawSettings): Array<{ key: SettingKey; rule: string }> => {
+  const problems: Array<{ key: SettingKey; rule: string }> = [];
+  const timeout = s.requestTimeoutSeconds;
+  if (timeout !== undefined && !(Number(timeout) > 0 && Number.isFinite(Number(timeout))))
+    problems.push({ key: "requestTimeoutSeconds", rule: `requestTimeoutSeconds must be a positive number of seconds, got ${shown(timeout)}` });
+  if (s.authToken === undefined && (s.accessKey === undefined) !== (s.secretKey === undefined)) {
+    const lacks = s.accessKey === undefined ? "accessKey" : "secretKey";
+    problems.push({ key: lacks, rule: `${lacks} is missing: ServiceStage AK/SK credentials need both an access key and a secret key` });
+  }
+  return problems;
+};
+
+const SECRET_KEYS: ReadonlySet<SettingKey> = new Set(["authToken", "secretKey", "securityToken"]);
+
+/** The first problem of a source, as the error that names both ways to set the value. */
+const assertSound = (s: RawSettings): void => {
+  const [problem] = settingProblems(s);
+  if (problem !== undefined) throw new SettingsError(`${problem.rule}: ${howToSet(problem.key, SECRET_KEYS.has(problem.key) ? " --secret" : "")}`);
+};
+
 /** Credentials come as a whole from one source, stack config first, so that sources never mix. */
 const credentialsFrom = (s: RawSettings): Credentials | undefined => {
   if (s.authToken !== undefined) return { kind: "token", token: s.authToken };
   if (s.accessKey !== undefined || s.secretKey !== undefined) {
-    if (s.accessKey === undefined || s.secretKey === undefined)
-      throw new SettingsError(
-        `ServiceStage AK/SK credentials need both an access key and a secret key: ${howToSet(s.accessKey === undefined ? "accessKey" : "secretKey", s.accessKey === undefined ? "" : " --secret")}`,
-      );
+    if (s.accessKey === undefined || s.secretKey === undefined) return undefined; // refused by assertSound
     return { kind: "aksk", accessKey: s.accessKey, secretKey: s.secretKey, ...(s.securityToken !== undefined ? { securityToken: s.securityToken } : {}) };
   }
   return undefined;
@@ -104,6 +131,10 @@ export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resou
   const projectId = nonEmpty(resource.projectId) ?? pick("projectId");
   if (projectId === undefined) throw new SettingsError(`no ServiceStage project id: set the resource's projectId, or ${howToSet("projectId")}`);
   const endpoint = resolveEndpoint(stack, env, nonEmpty(resource.region));
+  // Judged on what is used: the credentials of the first source that has any, and the timeout picked.
+  const credentialSource = [stack.authToken, stack.accessKey, stack.secretKey].some((v) => v !== undefined) ? stack : env;
+  const { authToken, accessKey, secretKey } = credentialSource;
+  assertSound({ authToken, accessKey, secretKey });
   const credentials = credentialsFrom(stack) ?? credentialsFrom(env);
   if (credentials === undefined)
     throw new SettingsError(
@@ -111,7 +142,6 @@ export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resou
         `${CONFIG_KEYS.accessKey} and ${CONFIG_KEYS.secretKey} (--secret), or ${ENV_KEYS.accessKey} and ${ENV_KEYS.secretKey}`,
     );
   const timeout = pick("requestTimeoutSeconds");
-  if (timeout !== undefined && !(Number(timeout) > 0))
-    throw new SettingsError(`request timeout must be a positive number of seconds, got ${JSON.stringify(timeout)}: ${howToSet("requestTimeoutSeconds")}`);
+  assertSound({ requestTimeoutSeconds: timeout });
   return { endpoint, projectId, credentials, ...(timeout !== undefined ? { timeoutMs: Number(timeout) * 1000 } : {}) };
 };

@@ -14,3 +14,12 @@ export const containsUnknown = (value: unknown): boolean => {
   if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
   return false;
 };
+
+/**
+ * How a secret travels in a provider's property bags when the provider accepts secrets: an
+ * object `{ [SECRET_SIG_KEY]: SECRET_SIG, value }` (@pulumi/pulumi `runtime/rpc`:
+ * specialSigKey, specialSecretSig). Copied by value, as UNKNOWN is, so that the provider
+ * loads none of Pulumi's runtime; test/sdk.test.ts asserts all three against Pulumi's own.
+ */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

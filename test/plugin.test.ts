@@ -17,7 +17,7 @@ import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_
 import type * as enginegrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as engineproto from "@pulumi/pulumi/proto/engine_pb";
 import { Emulator, startEmulator } from "../emulator/server";
-import { UNKNOWN } from "../provider/unknown";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../provider/unknown";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, jobComponentInputs, releasePlanInputs, seed } from "./helpers/world";
 
 const repo = path.resolve(__dirname, "..");
@@ -29,10 +29,8 @@ const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty
 const { ResourceProviderClient: Client } = require("@pulumi/pulumi/proto/provider_grpc_pb") as typeof import("@pulumi/pulumi/proto/provider_grpc_pb");
 const { EngineService } = require("@pulumi/pulumi/proto/engine_grpc_pb") as typeof enginegrpc;
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
-const isSecret = (v: unknown): boolean => typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+const secret = (value: unknown) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value });
+const isSecret = (v: unknown): boolean => typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
 
 const JOB = "servicestage:index:JobComponent";
 const RELEASE = "servicestage:index:ReleasePlan";

@@ -23,12 +23,12 @@ import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import { jobComponentProvider, releasePlanProvider } from "../index";
 import { cancelInFlight, setStackSettings } from "../runtime";
 import { setProgressSink } from "../progress";
-import { CONFIG_KEYS, ENV_KEYS, RawSettings, readEnvironment, readStackConfig } from "../settings";
+import { CONFIG_KEYS, ENV_KEYS, RawSettings, readEnvironment, readStackConfig, settingProblems } from "../settings";
 import { redact } from "../errors";
 import { changedKeys, sameValue } from "../compare";
 import { split } from "../lifecycle";
 import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS, RELEASE_PLAN_OWN_KEYS } from "../ownKeys";
-import { UNKNOWN } from "../unknown";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../unknown";
 
 type Props = Record<string, unknown>;
 
@@ -51,13 +51,6 @@ const { Empty } = (
 /* eslint-enable @typescript-eslint/no-require-imports */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ResourceProviderService } = require("@pulumi/pulumi/proto/provider_grpc_pb") as typeof import("@pulumi/pulumi/proto/provider_grpc_pb");
-
-/**
- * How a secret travels in a Struct when the provider accepts secrets: an object marked
- * with Pulumi's signature key (@pulumi/pulumi `runtime/rpc`: specialSigKey, specialSecretSig).
- */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** The package root: package.json (the plugin's version) and the schema, from dist/provider/plugin or provider/plugin alike. */
 const packageRoot = (() => {
@@ -106,8 +99,8 @@ const schema = () => {
 // Values: Struct <-> plain property bags, secrets unwrapped and marked again.
 
 const isObject = (v: unknown): v is Props => v !== null && typeof v === "object" && !Array.isArray(v);
-const isSecret = (v: unknown): v is { value?: unknown } => isObject(v) && v[SIG_KEY] === SECRET_SIG;
-const secret = (value: unknown): Props => ({ [SIG_KEY]: SECRET_SIG, value });
+const isSecret = (v: unknown): v is { value?: unknown } => isObject(v) && v[SECRET_SIG_KEY] === SECRET_SIG;
+const secret = (value: unknown): Props => ({ [SECRET_SIG_KEY]: SECRET_SIG, value });
 
 const unwrap = (v: unknown): unknown => {
   if (isSecret(v)) return unwrap(v.value);
@@ -233,36 +226,25 @@ interface ConfigReview {
   ignored: string[];
 }
 
-/** Checks the values given (unknown ones wait for the update); what is not given may still come from the environment. */
+/**
+ * Checks the values given, by the rules of provider/settings.ts (`settingProblems`): unknown
+ * values wait for the update (an unknown half of an AK/SK pair counts as given), and what is
+ * not given may still come from the environment.
+ */
 const reviewConfig = (bag: Props): ConfigReview => {
   const failures: ConfigReview["failures"] = [];
   const ignored: string[] = [];
-  const given = new Map<ConfigKey, unknown>();
   for (const [key, value] of Object.entries(bag)) {
     const name = configName(key);
     if (ENGINE_KEYS.has(name)) continue;
-    if (!isConfigKey(name)) {
-      ignored.push(key);
-      continue;
-    }
-    if (value === undefined || value === null || value === UNKNOWN) continue;
-    given.set(name, value);
-    if (name === "requestTimeoutSeconds") {
-      const seconds = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
-      if (!(seconds > 0) || !Number.isFinite(seconds))
-        failures.push({ property: key, reason: `${name} must be a positive number of seconds, got ${JSON.stringify(value)}: fix ${howToSet(name)}` });
-    } else if (typeof value !== "string") failures.push({ property: key, reason: `${name} must be a string, got ${JSON.stringify(value)}` });
+    if (!isConfigKey(name)) ignored.push(key);
+    else if (value !== undefined && value !== null && typeof value !== "string" && !(name === "requestTimeoutSeconds" && typeof value === "number"))
+      failures.push({ property: key, reason: `${name} must be a string, got ${JSON.stringify(value)}` });
   }
-  // Credentials come whole from one source (provider/settings.ts): half a pair here is an error even if the environment holds the other half.
-  for (const [has, lacks] of [
-    ["accessKey", "secretKey"],
-    ["secretKey", "accessKey"],
-  ] as const)
-    if (given.has(has) && !given.has(lacks) && !Object.keys(bag).some((k) => configName(k) === lacks && bag[k] === UNKNOWN))
-      failures.push({
-        property: lacks,
-        reason: `${lacks} is missing: ServiceStage AK/SK credentials need both an access key and a secret key, and ${has} is set; set ${howToSet(lacks)} (as a secret)`,
-      });
+  const given = settingsFrom(bag);
+  if (given.requestTimeoutSeconds === UNKNOWN) delete given.requestTimeoutSeconds;
+  const keyIn = (name: ConfigKey) => Object.keys(bag).find((k) => configName(k) === name) ?? name;
+  for (const { key, rule } of settingProblems(given)) failures.push({ property: keyIn(key), reason: `${rule}: set ${howToSet(key)}` });
   return { failures, ignored };
 };
 
