@@ -16,7 +16,7 @@ import { Credentials } from "./auth";
 import { Fault, FaultPayload, FaultQueue, RateLimiter } from "./faults";
 import { RecordedRequest, Reply, errorReply, jsonReply, parseJson } from "./http";
 import { Pattern, split } from "./routes";
-import { EmulatorState, JobOutcome, Result, SCRIPTED_STATUSES, ScriptedStatus, Wire } from "./state";
+import { EmulatorState, JobOutcome, ReportedJobStatus, Result, SCRIPTED_STATUSES, ScriptedStatus, Wire } from "./state";
 
 /** What the controls act on: the parts of one running emulator. */
 export interface EmulatorParts {
@@ -158,13 +158,33 @@ export const CONTROLS = {
     args: (r) => [decodeBody(t.intersection([t.type({ ms: milliseconds }), t.partial({ componentId: t.string })]), r.body)],
     run: (e: EmulatorParts, duration: { ms: number; componentId?: string }): void => e.state.setJobDuration(duration),
   }),
-  /** The stored spec (all of it, what the GET hides too) and the status as the GET shows it; undefined if there is none. */
+  /**
+   * The stored spec (all of it, what the GET hides too, and what the server added), the
+   * status as the GET shows it, and the last job's status; undefined if there is none.
+   */
   getComponent: control({
     method: "GET",
     path: COMPONENT,
     args: (r) => [r.params.app, r.params.component],
-    run: (e: EmulatorParts, applicationId: string, componentId: string): { spec: Wire; status: Wire } | undefined =>
+    run: (e: EmulatorParts, applicationId: string, componentId: string): { spec: Wire; status: Wire; lastJobStatus?: ReportedJobStatus } | undefined =>
       e.state.getComponent(applicationId, componentId),
+  }),
+  /**
+   * A component action from the console (start, stop, restart, scale with
+   * `{replica}`): a job of its own, which becomes the component's last job; not a
+   * redeploy (not in redeployCount), not recorded as a request. Refused as ServiceStage
+   * refuses it (the last job still running). The same as POST .../action.
+   */
+  consoleAction: control({
+    method: "POST",
+    path: `${COMPONENT}/console-action`,
+    args: (r) => {
+      const { action, parameters } = decodeBody(t.intersection([t.type({ action: t.string }), t.partial({ parameters: t.UnknownRecord })]), r.body);
+      return [r.params.app, r.params.component, action, parameters];
+    },
+    run: (e: EmulatorParts, applicationId: string, componentId: string, action: string, parameters?: Wire): { jobId: string } => ({
+      jobId: orThrow(e.state.componentAction(applicationId, componentId, { action, parameters })).job_id,
+    }),
   }),
   /** Out of band (the console, another tool), no job: sets the spec, and the status fields given (HTTP: the body is the spec). */
   putComponent: control({

@@ -53,6 +53,11 @@ export function serviceStageRoutes(state: EmulatorState): ServiceStageRoute[] {
       handle: (c) => withJsonBody(c, (b) => state.redeploy(c.params.app, c.params.component, b)),
     },
     { method: "GET", pattern: split(component), handle: (c) => toReply(state.readComponent(c.params.app, c.params.component), c) },
+    {
+      method: "POST",
+      pattern: split(`${component}/action`),
+      handle: (c) => withJsonBody(c, (b) => state.componentAction(c.params.app, c.params.component, b)),
+    },
     { method: "PUT", pattern: split(releasePlan), handle: (c) => withJsonBody(c, (b) => state.editReleasePlan(c.params.plan, b)) },
     { method: "GET", pattern: split(releasePlan), handle: (c) => toReply(state.readReleasePlan(c.params.plan), c) },
     { method: "GET", pattern: split("v3/:project/cas/jobs/:job"), handle: (c) => toReply(state.readJob(c.params.job), c) },

@@ -4,8 +4,9 @@
  * the ServiceStage endpoints onto these methods and their `ApiError`s onto responses,
  * and control.ts the control API.
  *
- * Jobs run on the clock: a job is RUNNING from the accepted redeploy until its duration
- * has passed, then it has its outcome. Progress is computed from the clock when it is read
+ * Jobs run on the clock: a job is SUBMITTED, then SCHEDULED, then RUNNING from the
+ * accepted redeploy (or component action) until its duration has passed, then it has its
+ * outcome (a rollback passes through ROLLBACKING). Progress is computed from the clock when it is read
  * (no timers), so an emulator never has pending work to cancel and a slow test cannot
  * "miss" a transition. The duration is the scripted job's own, else its component's
  * (setJobDuration), else the emulator's (the `jobDurationMs` option, 300 ms by default).
@@ -15,6 +16,7 @@ import { isLeft } from "fp-ts/Either";
 import * as t from "io-ts";
 import { PathReporter } from "io-ts/PathReporter";
 import { PageName, requestBodyIssues, tableParams } from "./pages";
+import { asStored } from "./serverSide";
 
 /** A JSON object in the wire's snake_case shape. */
 export type Wire = Record<string, unknown>;
@@ -27,8 +29,27 @@ export interface Seed {
 
 export const DEFAULT_PROJECT_ID = "0a1b2c3d4e5f";
 
-export type ScriptedStatus = "FAILED" | "CANCELLED" | "PARTIALLY_FAILED" | "RUNNING_FOREVER" | "SUCCEEDED";
-export const SCRIPTED_STATUSES: readonly ScriptedStatus[] = ["FAILED", "CANCELLED", "PARTIALLY_FAILED", "RUNNING_FOREVER", "SUCCEEDED"];
+/** How a job ends: the final statuses of the v3 job page (servicestage_06_0190), or never (RUNNING_FOREVER). */
+export type ScriptedStatus = "FAILED" | "CANCELLED" | "PARTIALLY_FAILED" | "ROLLBACKED" | "UNKNOWN" | "RUNNING_FOREVER" | "SUCCEEDED";
+export const SCRIPTED_STATUSES: readonly ScriptedStatus[] = [
+  "FAILED",
+  "CANCELLED",
+  "PARTIALLY_FAILED",
+  "ROLLBACKED",
+  "UNKNOWN",
+  "RUNNING_FOREVER",
+  "SUCCEEDED",
+];
+
+/**
+ * Component actions (Huawei's SDK models, `component_action_type`, POST .../action) the
+ * emulator serves. Each starts a job of its own that becomes `status.last_job_id`; the
+ * others (rollback, continue_deploy, check_gray_release, modify_gray_rule) are refused.
+ */
+export const COMPONENT_ACTIONS = ["start", "stop", "restart", "scale"] as const;
+export type ComponentAction = (typeof COMPONENT_ACTIONS)[number];
+/** What started a job: a redeploy (through the API or the console) or an action. */
+type JobCause = "redeploy" | ComponentAction;
 export interface JobOutcome {
   /** How the job ends (RUNNING_FOREVER: it never does). */
   status: ScriptedStatus;
@@ -37,8 +58,11 @@ export interface JobOutcome {
   /** How long this job stays RUNNING, overriding the component's and the emulator's duration. */
   durationMs?: number;
 }
-/** What the emulator reports for one of its jobs at a given moment: RUNNING until the job's end, then its outcome. */
-type ReportedJobStatus = "RUNNING" | Exclude<ScriptedStatus, "RUNNING_FOREVER">;
+/** What the emulator reports for one of its jobs at a given moment: the phases of a job still going, then its outcome. */
+export type ReportedJobStatus = "SUBMITTED" | "SCHEDULED" | "RUNNING" | "ROLLBACKING" | Exclude<ScriptedStatus, "RUNNING_FOREVER">;
+const ENDED: ReadonlySet<ReportedJobStatus> = new Set(["SUCCEEDED", "FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKED", "UNKNOWN"]);
+/** The job page's job_type values are PROVISION, DEPROVISION, DAILY_OPERATION, SYSTEM_INNER and UNKNOWN: a redeploy and an action alike report the same one, so no client can tell them apart by it. */
+const JOB_TYPE = "DAILY_OPERATION";
 
 /** An error answer: HTTP status and ServiceStage's `{error_code, error_msg}`. */
 export interface ApiError {
@@ -114,6 +138,9 @@ const COMPONENT_GET_FIELDS = new Set([
   "liveness_probe",
   "readiness_probe",
   "refer_resources",
+  // Terraform reads these from the GET too.
+  "external_accesses",
+  "update_strategy",
 ]);
 let hiddenByGet: ReadonlySet<string> | undefined;
 const isHiddenByGet = (field: string): boolean => {
@@ -146,6 +173,7 @@ interface Job {
   jobId: string;
   applicationId: string;
   componentId: string;
+  cause: JobCause;
   createdAt: number;
   /** When RUNNING ends (ignored for RUNNING_FOREVER). */
   endsAt: number;
@@ -174,6 +202,7 @@ export class EmulatorState {
   private readonly applications = new Set<string>();
   private readonly components = new Map<string, StoredComponent>();
   private readonly releasePlans = new Map<string, Wire>();
+  private readonly releasePlanTimes = new Map<string, { created: number; modified: number }>();
   private readonly jobs = new Map<string, Job>();
   /** Outcomes scripted for the next jobs of a component, first in first out. */
   private readonly scripted = new Map<string, JobOutcome[]>();
@@ -232,12 +261,36 @@ export class EmulatorState {
     if (this.lastJobRunning(component))
       return badRequest(`component ${component.componentId} is being deployed: wait for job ${String(component.status.last_job_id)} to finish`);
 
-    const job = this.startJob(component.applicationId, component.componentId);
+    const job = this.startJob(component.applicationId, component.componentId, "redeploy");
     // environment_id is not part of a redeploy body, but the component keeps its environment.
     const kept = component.spec.environment_id !== undefined && spec.environment_id === undefined ? { environment_id: component.spec.environment_id } : {};
-    component.spec = structuredClone({ ...spec, ...kept });
+    const at = { projectId: this.projectId, applicationId: component.applicationId, componentId: component.componentId };
+    component.spec = asStored(structuredClone({ ...spec, ...kept }), at);
     component.status = { ...component.status, last_job_id: job.jobId, update_time: job.createdAt };
     return ok(job);
+  }
+
+  /**
+   * POST .../components/{id}/action: `{action, parameters}`. Starts a job of its own (not a
+   * redeploy: the spec stays, but for a scale's replica), refused while the last job runs.
+   */
+  componentAction(applicationId: string, componentId: string, body: unknown): Result<{ job_id: string }> {
+    const found = this.findComponent(applicationId, componentId);
+    if (!found.ok) return found;
+    const component = found.value;
+    const request = dropNulls(body) as Wire;
+    const action = request.action;
+    if (typeof action !== "string" || !(COMPONENT_ACTIONS as readonly string[]).includes(action))
+      return badRequest(`Invalid request body: action must be one of ${COMPONENT_ACTIONS.join(", ")}, got ${JSON.stringify(action)}`);
+    const parameters = request.parameters !== null && typeof request.parameters === "object" ? (request.parameters as Wire) : {};
+    if (action === "scale" && !(typeof parameters.replica === "number" && Number.isInteger(parameters.replica) && parameters.replica >= 0))
+      return badRequest("Invalid request body: parameters.replica must be a non-negative integer for scale");
+    if (this.lastJobRunning(component))
+      return badRequest(`component ${component.componentId} is being deployed: wait for job ${String(component.status.last_job_id)} to finish`);
+    const job = this.startJob(applicationId, componentId, action as ComponentAction);
+    if (action === "scale") component.spec = { ...component.spec, replica: parameters.replica };
+    component.status = { ...component.status, last_job_id: job.jobId, update_time: job.createdAt };
+    return ok({ job_id: job.jobId });
   }
 
   private checkImmutable(stored: Wire, requested: Wire): string | undefined {
@@ -251,10 +304,10 @@ export class EmulatorState {
 
   private lastJobRunning(component: StoredComponent): boolean {
     const job = typeof component.status.last_job_id === "string" ? this.jobs.get(component.status.last_job_id) : undefined;
-    return job !== undefined && this.reportedStatus(job) === "RUNNING";
+    return job !== undefined && !ENDED.has(this.reportedStatus(job));
   }
 
-  private startJob(applicationId: string, componentId: string): Job {
+  private startJob(applicationId: string, componentId: string, cause: JobCause): Job {
     const queue = this.scripted.get(componentId);
     const outcome = queue?.shift() ?? { status: "SUCCEEDED" };
     if (queue && queue.length === 0) this.scripted.delete(componentId);
@@ -263,13 +316,14 @@ export class EmulatorState {
       jobId: `JOB${randomUUID()}`,
       applicationId,
       componentId,
+      cause,
       createdAt,
       endsAt: createdAt + (outcome.durationMs ?? this.componentJobDurations.get(componentId) ?? this.defaultJobDurationMs),
       outcome,
       taskIds: [randomUUID(), randomUUID()],
     };
     this.jobs.set(job.jobId, job);
-    this.redeploys.set(componentId, (this.redeploys.get(componentId) ?? 0) + 1);
+    if (cause === "redeploy") this.redeploys.set(componentId, (this.redeploys.get(componentId) ?? 0) + 1);
     return job;
   }
 
@@ -284,24 +338,33 @@ export class EmulatorState {
     return ok({ id: componentId, ...shown, application_id: applicationId, status: this.componentStatus(c) });
   }
 
-  /** The stored status with the last job's progress laid over it. */
+  /**
+   * The stored status with the last job's progress laid over it, in the statuses of
+   * Huawei's model (`component_status_type`: INITIALIZING, UPGRADING, RUNNING, FAILED,
+   * STARTING, STOPPING, STOPPED, RESTARTING, ...; no SUCCEEDED).
+   */
   private componentStatus(c: StoredComponent): Wire {
     const status = structuredClone(c.status);
     const job = typeof status.last_job_id === "string" ? this.jobs.get(status.last_job_id) : undefined;
     if (!job) return status;
     const execution = this.reportedStatus(job);
+    const going = !ENDED.has(execution);
+    const succeeded = execution === "SUCCEEDED";
     const replica = typeof c.spec.replica === "number" ? c.spec.replica : 0;
-    status.component_status = execution === "RUNNING" || execution === "SUCCEEDED" ? execution : "FAILED";
-    status.available_replica = execution === "SUCCEEDED" ? replica : 0;
+    status.component_status = going ? GOING_STATUS[job.cause] : succeeded ? (job.cause === "stop" ? "STOPPED" : "RUNNING") : "FAILED";
+    status.available_replica = succeeded && job.cause !== "stop" ? replica : 0;
     status.replica = replica;
-    status.fail_detail = execution === "RUNNING" || execution === "SUCCEEDED" ? "" : this.messagesOf(job).join("; ");
-    status.update_time = execution === "RUNNING" ? job.createdAt : job.endsAt;
+    status.fail_detail = going || succeeded ? "" : this.messagesOf(job).join("; ");
+    status.update_time = going ? job.createdAt : job.endsAt;
     return status;
   }
 
-  getComponent(applicationId: string, componentId: string): { spec: Wire; status: Wire } | undefined {
+  /** The stored spec, the status as the GET shows it, and (not on the wire) the last job's status, for tests. */
+  getComponent(applicationId: string, componentId: string): { spec: Wire; status: Wire; lastJobStatus?: ReportedJobStatus } | undefined {
     const c = this.components.get(key(applicationId, componentId));
-    return c && { spec: structuredClone(c.spec), status: this.componentStatus(c) };
+    if (!c) return undefined;
+    const job = typeof c.status.last_job_id === "string" ? this.jobs.get(c.status.last_job_id) : undefined;
+    return { spec: structuredClone(c.spec), status: this.componentStatus(c), ...(job ? { lastJobStatus: this.reportedStatus(job) } : {}) };
   }
 
   /** Out-of-band create or change (no job): a new component gets a finished status. */
@@ -310,7 +373,7 @@ export class EmulatorState {
     const existing = this.components.get(key(applicationId, componentId));
     const now = this.now();
     const base: Wire = existing?.status ?? {
-      component_status: "SUCCEEDED",
+      component_status: "RUNNING",
       available_replica: 0,
       replica: typeof spec.replica === "number" ? spec.replica : 0,
       fail_detail: "",
@@ -364,12 +427,35 @@ export class EmulatorState {
     const invalid = invalidBody("edit-release-plan", plan);
     if (invalid) return invalid;
     this.releasePlans.set(releasePlanId, structuredClone(plan as Wire));
+    this.releasePlanTimes.set(releasePlanId, { created: this.releasePlanTimes.get(releasePlanId)?.created ?? this.now(), modified: this.now() });
     return ok({ release_plan_id: releasePlanId });
   }
 
+  /**
+   * GET .../release-plans/{id}: the stored plan with the fields the GET page
+   * (servicestage_06_0233) adds: action, status, swimlane_id, create_time, modify_time,
+   * execute_time, creator; a component's `seq` answers as an Integer.
+   */
   readReleasePlan(releasePlanId: string): Result<Wire> {
     const plan = this.releasePlans.get(releasePlanId);
-    return plan ? ok({ id: releasePlanId, ...structuredClone(plan) }) : releasePlanNotFound(releasePlanId);
+    if (!plan) return releasePlanNotFound(releasePlanId);
+    const shown = structuredClone(plan);
+    if (Array.isArray(shown.components))
+      shown.components = shown.components.map((c: unknown) =>
+        c !== null && typeof c === "object" && typeof (c as Wire).seq === "string" ? { ...(c as Wire), seq: Number((c as Wire).seq) } : c,
+      );
+    const times = this.releasePlanTimes.get(releasePlanId) ?? { created: 0, modified: 0 };
+    return ok({
+      id: releasePlanId,
+      action: "deploy",
+      status: "CREATED",
+      swimlane_id: "",
+      create_time: times.created,
+      modify_time: times.modified,
+      execute_time: 0,
+      creator: "emulator",
+      ...shown,
+    });
   }
 
   getReleasePlan(releasePlanId: string): Wire | undefined {
@@ -379,6 +465,7 @@ export class EmulatorState {
 
   putReleasePlan(releasePlanId: string, plan: Wire): void {
     this.releasePlans.set(releasePlanId, structuredClone(plan));
+    this.releasePlanTimes.set(releasePlanId, { created: this.releasePlanTimes.get(releasePlanId)?.created ?? this.now(), modified: this.now() });
   }
 
   deleteReleasePlan(releasePlanId: string): void {
@@ -387,9 +474,20 @@ export class EmulatorState {
 
   // ---- jobs -------------------------------------------------------------------
 
+  /**
+   * SUBMITTED for the first tenth of the job (at most 200 ms), SCHEDULED for the next (at
+   * most 400 ms in all), then RUNNING, and ROLLBACKING for the last fifth of a job that
+   * ends ROLLBACKED; then the outcome.
+   */
   private reportedStatus(job: Job): ReportedJobStatus {
-    if (job.outcome.status === "RUNNING_FOREVER" || this.now() < job.endsAt) return "RUNNING";
-    return job.outcome.status;
+    const now = this.now();
+    const elapsed = now - job.createdAt;
+    const duration = job.endsAt - job.createdAt;
+    if (job.outcome.status !== "RUNNING_FOREVER" && now >= job.endsAt) return job.outcome.status;
+    if (elapsed < Math.min(200, duration / 10)) return "SUBMITTED";
+    if (elapsed < Math.min(400, duration / 5)) return "SCHEDULED";
+    if (job.outcome.status === "ROLLBACKED" && elapsed >= duration * 0.8) return "ROLLBACKING";
+    return "RUNNING";
   }
 
   private messagesOf(job: Job): string[] {
@@ -404,33 +502,44 @@ export class EmulatorState {
     const job = this.jobs.get(jobId);
     if (!job) return fail(404, "SVCSTG.00100429", `job ${jobId} not found`);
     const execution = this.reportedStatus(job);
-    const finished = execution !== "RUNNING";
+    const finished = ENDED.has(execution);
+    // The SDK model types a task's messages, created_at and update_at as strings.
+    const at = (ms: number) => String(ms);
     return ok({
       task_count: 2,
-      job: { execution_status: execution, job_id: job.jobId, job_type: "redeploy", rollback_enabled: false },
+      job: { execution_status: execution, job_id: job.jobId, job_type: JOB_TYPE, rollback_enabled: job.outcome.status === "ROLLBACKED" },
       tasks: [
         {
           task_id: job.taskIds[0],
           task_name: "prepare-job",
           task_status: "SUCCEEDED",
           task_type: "prepare",
-          messages: [],
-          created_at: job.createdAt,
-          update_at: job.createdAt,
+          messages: "",
+          created_at: at(job.createdAt),
+          update_at: at(job.createdAt),
         },
         {
           task_id: job.taskIds[1],
-          task_name: "deploy-job",
+          task_name: job.cause === "redeploy" ? "deploy-job" : `${job.cause}-job`,
           task_status: execution,
-          task_type: "deploy",
-          messages: finished ? this.messagesOf(job) : [],
-          created_at: job.createdAt,
-          update_at: finished ? job.endsAt : job.createdAt,
+          task_type: job.cause === "redeploy" ? "deploy" : job.cause,
+          messages: finished ? this.messagesOf(job).join("; ") : "",
+          created_at: at(job.createdAt),
+          update_at: at(finished ? job.endsAt : job.createdAt),
         },
       ],
     });
   }
 }
+
+/** The component's status while a job of each cause runs. */
+const GOING_STATUS: Readonly<Record<JobCause, string>> = {
+  redeploy: "UPGRADING",
+  start: "STARTING",
+  stop: "STOPPING",
+  restart: "RESTARTING",
+  scale: "UPGRADING",
+};
 
 const key = (applicationId: string, componentId: string): string => `${applicationId}\u0000${componentId}`;
 const checkDuration = (ms: number): void => {

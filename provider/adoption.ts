@@ -18,6 +18,7 @@ import type { ComponentResponse } from "./codecs/responses";
 import type { RedeployJobComponentResponse } from "./codecs/redeployJobComponent";
 import { isAbsent, isPlainObject } from "./codecs/primitives";
 import { carries, sameValue } from "./compare";
+import { listRule, pairItems } from "./unorderedLists";
 
 /** A server clock may run behind ours: a job this much older than our request may still be ours. */
 export const CLOCK_SKEW_MS = 5_000;
@@ -29,20 +30,26 @@ export const showsSpec = (live: ComponentResponse, sent: unknown): boolean => li
  * Whether the GET returns every field that differs between two bodies, so that a live
  * component carrying `after` proves the change was deployed. A field removed, or one the
  * GET leaves out, cannot be told apart from one never deployed: not shown. With no
- * `before` (a first deploy), every field of `after` is a change.
+ * `before` (a first deploy), every field of `after` is a change. An item of a set list
+ * is judged against its counterpart by identity (unorderedLists.ts); an item removed
+ * from a set is shown, since `carries` refuses a live item nobody sent.
  */
-export const showsChanges = (live: unknown, before: unknown, after: unknown): boolean => {
-  if (sameValue(before, after)) return true;
+export const showsChanges = (live: unknown, before: unknown, after: unknown, key?: string): boolean => {
+  if (sameValue(before, after, key)) return true;
   if (isAbsent(after) || isAbsent(live)) return false;
   if (isPlainObject(after)) {
     if (!isPlainObject(live)) return false;
     const was = isPlainObject(before) ? before : {};
-    return [...new Set([...Object.keys(was), ...Object.keys(after)])].every((k) => showsChanges(live[k], was[k], after[k]));
+    return [...new Set([...Object.keys(was), ...Object.keys(after)])].every((k) => showsChanges(live[k], was[k], after[k], k));
   }
   if (Array.isArray(after)) {
     if (!Array.isArray(live)) return false;
     const was = Array.isArray(before) ? before : [];
-    return was.length <= after.length && after.every((item, i) => showsChanges(live[i], was[i], item));
+    const rule = listRule(key);
+    if (rule === undefined) return was.length <= after.length && after.every((item, i) => showsChanges(live[i], was[i], item));
+    const inLive = pairItems(rule, after, live, sameValue, (a, l) => carries(l, a)).pairs;
+    const inBefore = pairItems(rule, after, was, sameValue, sameValue).pairs;
+    return after.every((item, i) => showsChanges(inLive[i][1], inBefore[i][1], item));
   }
   return true;
 };

@@ -3,6 +3,8 @@
  * - InputError: a spec that breaks a page's rule (check reports the same as CheckFailures);
  * - SettingsError: a missing or half-given setting (region, project, credentials);
  * - JobFailedError: a redeploy job that ended in failure or outlived its timeout;
+ * - InitFailedError: ServiceStage accepted the change, and it did not finish: the new state
+ *   goes to the engine with the error (Pulumi's partial failure);
  * - ServiceStageError: anything that goes wrong talking to ServiceStage.
  *
  * ServiceStageError is the one type for what goes wrong talking to ServiceStage. Its message
@@ -89,15 +91,41 @@ export class SettingsError extends Error {
   }
 }
 
-/** A job that ended FAILED (CANCELLED, ...) or is still going after the timeout: its id, status and the failing tasks' messages. */
+/**
+ * A job that ended FAILED (CANCELLED, ...) or is still going after the timeout or a
+ * cancel: its id, status (TIMED_OUT and WAIT_CANCELLED for a job still going), the last
+ * status ServiceStage reported, and the failing tasks' messages.
+ */
 export class JobFailedError extends Error {
   constructor(
     readonly jobId: string,
     readonly status: string,
     readonly taskMessages: string[],
     detail: string,
+    readonly lastSeen: string = status,
   ) {
     super(`job ${jobId} ${detail}${taskMessages.length > 0 ? `: ${taskMessages.join("; ")}` : ""}`);
     this.name = "JobFailedError";
+  }
+}
+
+/**
+ * Pulumi's partial failure: the operation failed after ServiceStage accepted it, so the
+ * engine must record the new state (`id`, `properties`) with the error, instead of
+ * keeping the old one. The dynamic-provider host reads these three fields and sends
+ * `pulumirpc.ErrorResourceInitFailed`; the plugin sends the same (provider/plugin/server.ts).
+ * The engine then runs an update on the next `pulumi up` even when the program did not
+ * change, and that update settles the recorded job.
+ */
+export class InitFailedError extends Error {
+  readonly reasons: string[];
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "InitFailedError";
+    this.reasons = [message];
   }
 }

@@ -9,9 +9,9 @@ import { RedeployJobComponentBody } from "./codecs/redeployJobComponent";
 import { ComponentResponse, JobResponse } from "./codecs/responses";
 import { TIMED_OUT, WAIT_CANCELLED, hasFailed, waitForJob } from "./jobWaiter";
 import type { Lookup } from "./client";
-import { jobCarryingSpec, lostAnswerVerdict, showsChanges } from "./adoption";
+import { jobCarryingSpec, lostAnswerVerdict } from "./adoption";
 import { toWire } from "./codecs/casing";
-import { InputError, JobFailedError } from "./errors";
+import { InitFailedError, InputError, JobFailedError } from "./errors";
 import { Props, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
 import { JOB_COMPONENT_DEFAULTS, JobComponentInputs, JobComponentProps, JobComponentState } from "./resourceProps";
 import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS } from "./ownKeys";
@@ -72,51 +72,65 @@ const checkIdentity = (p: JobComponentInputs, body: RedeployJobComponentBody, li
 type JobOutputs = Required<Pick<JobComponentState, "jobId" | "jobStatus">>;
 
 /**
- * Waits for a job (unless told not to). A job still running at the timeout goes on in
- * ServiceStage; the message says whether the next `pulumi up` can recognise it
- * (adoption.ts) and wait for it instead of starting another.
+ * What a deploy ended with: the job and, when it did not succeed, why. ServiceStage took
+ * the spec either way, so the caller records this job (InitFailedError) rather than
+ * keeping the state from before.
  */
-const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | undefined, recognisable: boolean): Promise<JobOutputs> => {
+interface Deployed {
+  job: JobOutputs;
+  failure?: string;
+}
+
+/**
+ * Waits for a job (unless told not to). A job that fails, or still runs at the timeout
+ * or a cancel (it goes on in ServiceStage), is a failure that names the job: the caller
+ * records it, and the next `pulumi up` settles that very job.
+ */
+const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | undefined): Promise<Deployed> => {
   const status = seen?.job.execution_status;
-  if (p.waitForJob === false || status === "SUCCEEDED") return { jobId, jobStatus: status ?? "SUBMITTED" };
+  if (p.waitForJob === false || status === "SUCCEEDED") return { job: { jobId, jobStatus: status ?? "SUBMITTED" } };
   const client = clientFor(p);
-  const job = await cancellable((signal) =>
-    waitForJob(jobId, (id) => client.getJob(id), {
-      timeoutMs: (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000,
-      onStatus: (s) => reportProgress(`servicestage: component ${componentLabel(p)}: job ${jobId} ${s}`),
-      signal,
-    }),
-  ).catch((e: unknown) => {
-    if (!(e instanceof JobFailedError)) throw e;
-    if (e.status !== TIMED_OUT && e.status !== WAIT_CANCELLED)
-      throw new Error(`redeploy of job component ${componentLabel(p)} failed: ${e.message}`, { cause: e });
-    const next = recognisable
-      ? `the next \`pulumi up\` will wait for it instead of starting another`
-      : `the next \`pulumi up\` cannot tell that it carries this change (the component's GET does not show every changed field) and will start another: let this job end first`;
-    const knob = e.status === TIMED_OUT ? " (raise jobTimeoutSeconds to wait longer in one update)" : "";
-    throw new Error(
-      `redeploy of job component ${componentLabel(p)} did not finish: ${e.message}. Job ${jobId} is still running in ServiceStage; ${next}${knob}`,
-      { cause: e },
+  try {
+    const job = await cancellable((signal) =>
+      waitForJob(jobId, (id) => client.getJob(id), {
+        timeoutMs: (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000,
+        onStatus: (s) => reportProgress(`servicestage: component ${componentLabel(p)}: job ${jobId} ${s}`),
+        signal,
+      }),
     );
-  });
-  return { jobId, jobStatus: job.job.execution_status };
+    return { job: { jobId, jobStatus: job.job.execution_status } };
+  } catch (e) {
+    if (!(e instanceof JobFailedError)) throw e;
+    const job = { jobId, jobStatus: e.lastSeen };
+    if (e.status !== TIMED_OUT && e.status !== WAIT_CANCELLED)
+      return {
+        job,
+        failure: `redeploy of job component ${componentLabel(p)} failed: ${e.message}. The job is recorded in the stack; the next \`pulumi up\` redeploys this spec once`,
+      };
+    const knob = e.status === TIMED_OUT ? " (raise jobTimeoutSeconds to wait longer in one update)" : "";
+    return {
+      job,
+      failure:
+        `redeploy of job component ${componentLabel(p)} did not finish: ${e.message}. Job ${jobId} is still running in ServiceStage; ` +
+        `it is recorded in the stack, and the next \`pulumi up\` will wait for it instead of starting another${knob}`,
+    };
+  }
 };
 
 /**
- * Deploys the spec: reads the component first, and when its last job already carries
- * this spec (an update that ended before its job did), waits for that job or takes it
- * instead of starting another; otherwise one PUT .../redeployment and a wait for its job.
- * `deployed` is the spec Pulumi deployed before (none on create).
+ * Deploys the spec: reads the component first, and (unless `infer` is off) when its last
+ * job already carries this spec (an update killed before its job ended), waits for that
+ * job or takes it instead of starting another; otherwise one PUT .../redeployment and a
+ * wait for its job. `deployed` is the spec Pulumi deployed before (none on create).
  */
-const deploy = async (p: JobComponentInputs, spec: Props, deployed: Props | undefined): Promise<JobOutputs> => {
+const deploy = async (p: JobComponentInputs, spec: Props, deployed: Props | undefined, infer: boolean): Promise<Deployed> => {
   const body = decodeBody(spec);
   const sent = RedeployJobComponentBody.encode(body);
   const client = clientFor(p);
   const live = checkIdentity(p, body, await client.getComponent(p));
-  const before = deployed === undefined ? undefined : toWire(RedeployJobComponentBody, deployed, []);
   const label = `servicestage: component ${componentLabel(p)}`;
 
-  const carrying = jobCarryingSpec(live, sent, before);
+  const carrying = infer ? jobCarryingSpec(live, sent, deployed === undefined ? undefined : toWire(RedeployJobComponentBody, deployed, [])) : undefined;
   if (carrying !== undefined) {
     const job = await client.findJob(carrying);
     const status = job.found ? job.value.job.execution_status : undefined;
@@ -125,7 +139,7 @@ const deploy = async (p: JobComponentInputs, spec: Props, deployed: Props | unde
         `${label}: already carries this spec, deployed by job ${carrying} (${status}) before this update; ` +
           `${status === "SUCCEEDED" ? "taking it" : "waiting for it"} instead of starting another`,
       );
-      return settle(p, carrying, job.value, true);
+      return settle(p, carrying, job.value);
     }
     reportProgress(`${label}: job ${carrying} carried this spec but ${status !== undefined ? `ended ${status}` : "is gone"}: redeploying`);
   }
@@ -136,7 +150,48 @@ const deploy = async (p: JobComponentInputs, spec: Props, deployed: Props | unde
     lostAnswerVerdict(await client.getComponent(p), sent, knownJobId, startedAt),
   );
   reportProgress(`${label}: ${adopted ? "adopted the job already started by a redeploy whose answer was lost" : "redeploy started"}, job ${value.job_id}`);
-  return settle(p, value.job_id, undefined, showsChanges(live, before, sent));
+  return settle(p, value.job_id, undefined);
+};
+
+/**
+ * The job the last update recorded without seeing it succeed (it failed, timed out or
+ * was cancelled: InitFailedError), when the spec is still the one it carried. Only that
+ * job is looked at, never whatever the component's last_job_id names now: a console
+ * scale or restart starts jobs of its own.
+ */
+const unsettledJob = (olds: JobComponentState, news: JobComponentInputs): string | undefined =>
+  olds.jobId !== undefined && olds.jobStatus !== "SUCCEEDED" && olds.waitForJob !== false && news.waitForJob !== false ? olds.jobId : undefined;
+
+/** Settles a recorded job: one GET of it; running: wait; succeeded: record it; failed, cancelled or gone: redeploy once. */
+const settleRecorded = async (p: JobComponentInputs, spec: Props, jobId: string): Promise<Deployed> => {
+  const label = `servicestage: component ${componentLabel(p)}`;
+  const job = await clientFor(p).findJob(jobId);
+  const status = job.found ? job.value.job.execution_status : undefined;
+  if (job.found && status !== undefined && !hasFailed(status)) {
+    reportProgress(`${label}: job ${jobId}, recorded by the last update, is ${status}: ${status === "SUCCEEDED" ? "recording it" : "waiting for it"}`);
+    return settle(p, jobId, job.value);
+  }
+  reportProgress(
+    `${label}: job ${jobId}, recorded by the last update, ${status !== undefined ? `ended ${status}` : "is gone from ServiceStage"}: redeploying once`,
+  );
+  return deploy(p, spec, undefined, false);
+};
+
+/** The result, or the state ServiceStage now holds handed to the engine with the error. */
+const recorded = (id: string, news: JobComponentInputs, outcome: Deployed): JobComponentState => {
+  const state = { ...news, ...outcome.job };
+  if (outcome.failure !== undefined) throw new InitFailedError(outcome.failure, id, state);
+  return state;
+};
+
+/**
+ * Whether an update of these states may start or settle a job: the spec changed, or the
+ * last update left its job unsettled. A preview promises the job outputs only otherwise.
+ */
+export const updateTouchesJob = (olds: Props, news: Props): boolean => {
+  const before = split(olds, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS).spec;
+  const after = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS).spec;
+  return !sameValue(before, after) || unsettledJob(olds as JobComponentState, news as JobComponentInputs) !== undefined;
 };
 
 export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobComponentInputs, JobComponentState>, "configure">> = {
@@ -152,22 +207,33 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
   },
 
   async diff(_id, olds, news): Promise<dynamic.DiffResult> {
-    return diffProps(olds, news, REPLACE_KEYS, JOB_OUTPUT_KEYS);
+    const result = diffProps(olds, news, REPLACE_KEYS, JOB_OUTPUT_KEYS);
+    const jobId = unsettledJob(olds, news);
+    // The engine updates such a resource anyway (it holds init errors); say why, since no property changes.
+    if (jobId !== undefined && result.replaces?.length === 0)
+      reportProgress(
+        `servicestage: component ${componentLabel(news)}: the last update recorded job ${jobId} as ${olds.jobStatus} without seeing it succeed; ` +
+          "`pulumi up` will look at that job: wait while it runs, record it if it succeeded, redeploy once if it failed",
+      );
+    return result;
   },
 
   async create(inputs): Promise<dynamic.CreateResult<JobComponentState>> {
     const { spec } = split(inputs, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
-    const job = await deploy(inputs, spec, undefined);
-    return { id: componentLabel(inputs), outs: { ...inputs, ...job } };
+    const id = componentLabel(inputs);
+    return { id, outs: recorded(id, inputs, await deploy(inputs, spec, undefined, true)) };
   },
 
-  async update(_id, olds, news): Promise<dynamic.UpdateResult<JobComponentState>> {
+  async update(id, olds, news): Promise<dynamic.UpdateResult<JobComponentState>> {
     const { spec: oldSpec } = split(olds, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     const { spec } = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
-    // Only a change of the spec redeploys; waitForJob or jobTimeoutSeconds alone do not.
-    if (sameValue(oldSpec, spec)) return { outs: { ...news, jobId: olds.jobId, jobStatus: olds.jobStatus } };
-    const job = await deploy(news, spec, oldSpec);
-    return { outs: { ...news, ...job } };
+    if (sameValue(oldSpec, spec)) {
+      const jobId = unsettledJob(olds, news);
+      // Only a change of the spec redeploys; waitForJob or jobTimeoutSeconds alone do not.
+      if (jobId === undefined) return { outs: { ...news, jobId: olds.jobId, jobStatus: olds.jobStatus } };
+      return { outs: recorded(id, news, await settleRecorded(news, spec, jobId)) };
+    }
+    return { outs: recorded(id, news, await deploy(news, spec, oldSpec, true)) };
   },
 
   async read(id, props): Promise<dynamic.ReadResult<JobComponentState>> {

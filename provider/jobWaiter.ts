@@ -49,7 +49,7 @@ export const waitForJob = async (jobId: string, getJob: (jobId: string) => Promi
   // A first look soon after the start (jobs that fail on validation end at once), then backing off.
   let delay = options.firstPollMs ?? 100;
   let last: ExecutionStatus | undefined;
-  const cancelled = () => new JobFailedError(jobId, WAIT_CANCELLED, [], `still ${last ?? "running"} when the wait was cancelled`);
+  const cancelled = () => new JobFailedError(jobId, WAIT_CANCELLED, [], `still ${last ?? "running"} when the wait was cancelled`, last ?? "SUBMITTED");
   for (;;) {
     if (options.signal?.aborted) throw cancelled();
     await (options.sleep ?? sleepUnless)(Math.max(0, Math.min(delay, deadline - Date.now())), options.signal);
@@ -62,7 +62,7 @@ export const waitForJob = async (jobId: string, getJob: (jobId: string) => Promi
     }
     if (status === "SUCCEEDED") return job;
     if (hasFailed(status)) throw new JobFailedError(jobId, status, failedTaskMessages(job), `ended ${status}`);
-    if (Date.now() >= deadline) throw new JobFailedError(jobId, TIMED_OUT, [], `still ${status} after ${Math.round(timeoutMs / 1000)} s`);
+    if (Date.now() >= deadline) throw new JobFailedError(jobId, TIMED_OUT, [], `still ${status} after ${Math.round(timeoutMs / 1000)} s`, status);
     delay = Math.min(maxPollMs, delay * 2);
   }
 };

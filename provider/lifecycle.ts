@@ -9,6 +9,7 @@ import { Issue, fromWire } from "./codecs/casing";
 import { issuesOf } from "./codecs/report";
 import { PROVIDER_KEY } from "./ownKeys";
 import { changedKeys, projectOnto } from "./compare";
+import { withoutServerItems } from "./unorderedLists";
 import { decodeSpec } from "./codecs/decode";
 import { containsUnknown } from "./unknown";
 import { settingsIssue } from "./runtime";
@@ -58,10 +59,12 @@ export const diffProps = (olds: Props, news: Props, replaceKeys: readonly string
 /**
  * Props after a refresh: every declared spec key the GET returns takes the live value
  * seen through the declared shape; the rest keeps its stored value. With nothing declared
- * (an import), everything the GET returns is taken.
+ * (an import), everything the GET returns is taken, but for the items ServiceStage adds
+ * on its own (unorderedLists.ts), which a program must not declare.
  */
 export const refreshedSpec = (specCodec: t.Mixed, declared: Props, liveWire: unknown): Props => {
-  const live = (fromWire(specCodec, liveWire) ?? {}) as Props;
-  if (Object.keys(declared).length === 0) return live;
-  return Object.fromEntries(Object.entries(declared).map(([k, v]) => [k, k in live && !containsUnknown(v) ? projectOnto(v, live[k]) : v]));
+  const importing = Object.keys(declared).length === 0;
+  const live = (fromWire(specCodec, withoutServerItems(liveWire, importing ? "all" : "marked")) ?? {}) as Props;
+  if (importing) return live;
+  return Object.fromEntries(Object.entries(declared).map(([k, v]) => [k, k in live && !containsUnknown(v) ? projectOnto(v, live[k], k) : v]));
 };

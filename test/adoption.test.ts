@@ -10,6 +10,7 @@ import type { ComponentResponse } from "../provider/codecs/responses";
 import { cancelInFlight, setStackSettings } from "../provider/runtime";
 import { setProgressSink } from "../provider/progress";
 import { jobComponentProvider } from "./helpers/providers";
+import { InitFailedError } from "../provider/errors";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, jobComponentInputs, seed } from "./helpers/world";
 
 const live = (fields: Record<string, unknown>, status: Record<string, unknown> = { last_job_id: "JOB-2" }): ComponentResponse => ({
@@ -105,7 +106,8 @@ describe("through the JobComponent lifecycle", () => {
     throw new Error("expected a failure");
   };
   const jobEnded = async () => {
-    while (emulator.getComponent(APP_ID, COMPONENT_ID)?.status.component_status === "RUNNING") await new Promise((r) => setTimeout(r, 20));
+    while (["SUBMITTED", "SCHEDULED", "RUNNING"].includes(emulator.getComponent(APP_ID, COMPONENT_ID)?.lastJobStatus ?? ""))
+      await new Promise((r) => setTimeout(r, 20));
   };
 
   test("a lost answer: the job our redeploy started is adopted, not started again", async () => {
@@ -159,7 +161,7 @@ describe("through the JobComponent lifecycle", () => {
     const e = await failureOf(jobComponentProvider.update(ID, first, news));
     const running = lastJobId();
     expect(e.message).toContain(`job ${running} still RUNNING after 1 s`);
-    expect(e.message).toContain(`Job ${running} is still running in ServiceStage; the next \`pulumi up\` will wait for it instead of starting another`);
+    expect(e.message).toContain(`Job ${running} is still running in ServiceStage; it is recorded in the stack, and the next \`pulumi up\` will wait for it`);
     const before = redeploys();
     const again = (await jobComponentProvider.update(ID, first, { ...news, jobTimeoutSeconds: 60 })).outs;
     expect(redeploys()).toBe(before);
@@ -209,12 +211,11 @@ describe("through the JobComponent lifecycle", () => {
     expect(again?.jobId).toBe(lastJobId());
   });
 
-  test("(e) a change only in taskSetting, which the GET does not return, is redeployed; the timeout says so", async () => {
+  test("(e) a change only in taskSetting, which the GET does not return, is redeployed when nothing recorded the job", async () => {
     await start(2_500);
     const first = await created({ jobTimeoutSeconds: 60 });
     const news = { ...first, taskSetting: { parallelism: 2, completionMode: "Indexed", suspend: false }, jobTimeoutSeconds: 1 };
-    const e = await failureOf(jobComponentProvider.update(ID, first, news));
-    expect(e.message).toMatch(/cannot tell that it carries this change .* will start another/);
+    await failureOf(jobComponentProvider.update(ID, first, news));
     const before = redeploys();
     await jobEnded();
     await jobComponentProvider.update(ID, first, { ...news, jobTimeoutSeconds: 60 });
@@ -234,7 +235,7 @@ describe("through the JobComponent lifecycle", () => {
     expect(Date.now() - cancelledAt).toBeLessThan(5_000); // far below the job's 10 s, loose enough for a loaded machine
     const running = lastJobId();
     expect(e.message).toMatch(/still (RUNNING|running) when the wait was cancelled/);
-    expect(e.message).toContain(`Job ${running} is still running in ServiceStage; the next \`pulumi up\` will wait for it instead of starting another`);
+    expect(e.message).toContain(`Job ${running} is still running in ServiceStage; it is recorded in the stack, and the next \`pulumi up\` will wait for it`);
     // Cancel ends only the waits in flight: later work of the process goes on.
     const again = (await jobComponentProvider.update(ID, first, news)).outs;
     expect(again).toMatchObject({ jobId: running, jobStatus: "SUCCEEDED" });
@@ -247,5 +248,101 @@ describe("through the JobComponent lifecycle", () => {
     emulator.clearRequests();
     await jobComponentProvider.update(ID, first, { ...first });
     expect(emulator.requests()).toHaveLength(0);
+  });
+
+  describe("the job an update recorded (Pulumi's partial failure)", () => {
+    /** The failure, and the state it hands the engine, which becomes the next update's olds. */
+    const recordedFailure = async (p: Promise<unknown>) => {
+      const e = await failureOf(p);
+      expect(e).toBeInstanceOf(InitFailedError);
+      return e as InitFailedError;
+    };
+    const calls = () => emulator.requests().map((r) => `${r.method} ${r.path.split("/cas/")[1].replace(/JOB[\w-]+/, "JOB")}`);
+
+    test("a timeout records the spec sent, the job and the status last seen, with the component's id", async () => {
+      await start(3_000);
+      const first = await created({ jobTimeoutSeconds: 60 });
+      const news = { ...first, version: "2025.0501.1", jobTimeoutSeconds: 1 };
+      const e = await recordedFailure(jobComponentProvider.update(ID, first, news));
+      expect(e.id).toBe(ID);
+      expect(e.properties).toMatchObject({ ...news, jobId: lastJobId(), jobStatus: "RUNNING" });
+      expect(e.reasons).toEqual([e.message]);
+      expect(e.message).toContain("it is recorded in the stack");
+    });
+
+    test("(d) the recorded job still runs: the next update waits for it, with no look at the component: 0 redeploys", async () => {
+      await start(2_500);
+      const first = await created({ jobTimeoutSeconds: 60 });
+      const news = { ...first, version: "2025.0501.1", jobTimeoutSeconds: 1 };
+      const state = (await recordedFailure(jobComponentProvider.update(ID, first, news))).properties;
+      const running = lastJobId();
+      emulator.clearRequests();
+      const again = (await jobComponentProvider.update(ID, state, { ...news, jobTimeoutSeconds: 60 })).outs;
+      expect(again).toMatchObject({ jobId: running, jobStatus: "SUCCEEDED", version: "2025.0501.1" });
+      expect(redeploys()).toBe(0);
+      expect(calls().every((c) => c === "GET jobs/JOB")).toBe(true);
+    });
+
+    test("(c) the recorded job failed and a console scale succeeded since: exactly one redeploy, the scale's job never taken", async () => {
+      await start(30);
+      const first = await created();
+      emulator.scriptNextJob(COMPONENT_ID, { status: "FAILED", messages: ["image pull failed"] });
+      const news = { ...first, version: "2025.0501.1" };
+      const e = await recordedFailure(jobComponentProvider.update(ID, first, news));
+      expect(e.properties).toMatchObject({ jobStatus: "FAILED" });
+      expect(e.message).toMatch(/ended FAILED: deploy-job \(FAILED\): image pull failed/);
+      const scale = emulator.consoleAction(APP_ID, COMPONENT_ID, "scale", { replica: 2 }).jobId;
+      await jobEnded();
+      expect(emulator.getComponent(APP_ID, COMPONENT_ID)?.status).toMatchObject({ last_job_id: scale, component_status: "RUNNING" });
+      emulator.clearRequests();
+      const again = (await jobComponentProvider.update(ID, e.properties, news)).outs;
+      expect(redeploys()).toBe(1);
+      expect(again?.jobId).toBe(lastJobId());
+      expect(again?.jobId).not.toBe(scale);
+      expect(again).toMatchObject({ jobStatus: "SUCCEEDED" });
+      // The settle: one GET of the recorded job; then the redeploy: the look, the PUT, the polls.
+      expect(calls().slice(0, 3)).toEqual([
+        "GET jobs/JOB",
+        `GET applications/${APP_ID}/components/${COMPONENT_ID}`,
+        `PUT applications/${APP_ID}/components/${COMPONENT_ID}/redeployment`,
+      ]);
+    });
+
+    test("(e) cancelled, and the job succeeded meanwhile: recorded SUCCEEDED with one job GET, 0 redeploys", async () => {
+      await start(30);
+      const first = await created({ jobTimeoutSeconds: 60 });
+      emulator.setJobDuration({ ms: 1_500 });
+      const news = { ...first, version: "2025.0501.1" };
+      const update = recordedFailure(jobComponentProvider.update(ID, first, news));
+      while (redeploys() < 2) await new Promise((r) => setTimeout(r, 10));
+      cancelInFlight();
+      const state = (await update).properties;
+      await jobEnded();
+      emulator.clearRequests();
+      const again = (await jobComponentProvider.update(ID, state, news)).outs;
+      expect(again).toMatchObject({ jobId: state.jobId, jobStatus: "SUCCEEDED" });
+      expect(calls()).toEqual(["GET jobs/JOB"]);
+    });
+
+    test("a change of spec after a recorded failure deploys the new spec; a preview's diff says why an unchanged one updates", async () => {
+      await start(30);
+      const first = await created();
+      emulator.scriptNextJob(COMPONENT_ID, { status: "FAILED" });
+      const news = { ...first, version: "2025.0501.1" };
+      const state = (await recordedFailure(jobComponentProvider.update(ID, first, news))).properties;
+      progress.length = 0;
+      expect((await jobComponentProvider.diff(ID, state, news)).changes).toBe(false);
+      expect(progress.join("\n")).toMatch(/recorded job JOB[\w-]+ as FAILED without seeing it succeed; `pulumi up` will look at that job/);
+      const newer = (await jobComponentProvider.update(ID, state, { ...news, version: "2025.0502.1" })).outs;
+      expect(newer).toMatchObject({ version: "2025.0502.1", jobStatus: "SUCCEEDED", jobId: lastJobId() });
+    });
+
+    test("waitForJob: false records what it saw and never settles it later", async () => {
+      await start(30);
+      const first = await created({ waitForJob: false });
+      emulator.clearRequests();
+      await jobComponentProvider.update(ID, first, { ...first });
+      expect(emulator.requests()).toHaveLength(0);
+    });
   });
 });

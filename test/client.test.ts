@@ -140,7 +140,7 @@ describe("operations", () => {
 
     const job = await client.getJob(redeployed.value.job_id);
     expect(job.job.job_id).toBe(redeployed.value.job_id);
-    expect(["RUNNING", "SUCCEEDED"]).toContain(job.job.execution_status);
+    expect(["SUBMITTED", "SCHEDULED", "RUNNING", "SUCCEEDED"]).toContain(job.job.execution_status);
 
     expect(await client.editReleasePlan(RELEASE_PLAN_ID, planBody({ desc: "edited" }))).toEqual({ release_plan_id: RELEASE_PLAN_ID });
     expect(await client.getReleasePlan(RELEASE_PLAN_ID)).toMatchObject({ found: true, value: { name: "release-2025-q3", desc: "edited" } });

@@ -112,10 +112,12 @@ const control = (method: string, path: string, body?: unknown): Promise<Answer> 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls the job until it is no longer RUNNING; `endedBy` is when that first answer arrived (the emulator judged it no later). */
+/** The v3 job page's statuses of a job still going. */
+const GOING = ["SUBMITTED", "SCHEDULED", "RUNNING", "ROLLBACKING"];
 async function pollJob(jobId: string, auth: Auth = "token"): Promise<{ answer: Answer; endedBy: number }> {
   for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
     const answer = await call("GET", jobPath(jobId), { auth });
-    if (answer.json?.job?.execution_status !== "RUNNING") return { answer, endedBy: Date.now() };
+    if (!GOING.includes(answer.json?.job?.execution_status)) return { answer, endedBy: Date.now() };
     await sleep(20);
   }
   throw new Error("job never finished");
@@ -160,20 +162,25 @@ describe("redeploy and job status", () => {
     const running = await call("GET", jobPath(jobId), { auth });
     expect(running.status).toBe(200);
     expect(isRight(JobResponse.decode(running.json))).toBe(true);
-    expect(running.json.job).toEqual({ execution_status: "RUNNING", job_id: jobId, job_type: "redeploy", rollback_enabled: false });
+    expect(running.json.job).toEqual({
+      execution_status: expect.stringMatching(/^(SUBMITTED|SCHEDULED|RUNNING)$/),
+      job_id: jobId,
+      job_type: "DAILY_OPERATION",
+      rollback_enabled: false,
+    });
     const during = await call("GET", componentPath(), { auth });
-    expect(during.json.status).toMatchObject({ component_status: "RUNNING", last_job_id: jobId });
+    expect(during.json.status).toMatchObject({ component_status: "UPGRADING", last_job_id: jobId });
 
     const done = await waitForJob(jobId, auth);
     expect(done.json.job.execution_status).toBe("SUCCEEDED");
     expect(done.json.task_count).toBe(2);
-    expect(done.json.tasks[1]).toMatchObject({ task_name: "deploy-job", task_status: "SUCCEEDED", messages: [] });
+    expect(done.json.tasks[1]).toMatchObject({ task_name: "deploy-job", task_status: "SUCCEEDED", messages: "" });
 
     const after = await call("GET", componentPath(), { auth });
     expect(after.status).toBe(200);
     expect(isRight(ComponentResponse.decode(after.json))).toBe(true);
     expect(after.json).toMatchObject({ id: COMP, application_id: APP, version: "2025.0324.1", replica: 3 });
-    expect(after.json.status).toMatchObject({ component_status: "SUCCEEDED", available_replica: 3, replica: 3, last_job_id: jobId, fail_detail: "" });
+    expect(after.json.status).toMatchObject({ component_status: "RUNNING", available_replica: 3, replica: 3, last_job_id: jobId, fail_detail: "" });
     expect(typeof after.json.status.update_time).toBe("number");
     expect(emu.redeployCount(COMP)).toBe(1);
     expect(emu.redeployCount()).toBe(1);
@@ -188,11 +195,12 @@ describe("redeploy and job status", () => {
     expect(got.json.timezone).toBe("Asia/Shanghai");
     expect(got.json.task_setting).toBeUndefined();
     expect(got.json.workload_kind).toBeUndefined();
-    expect(got.json.external_accesses).toBeUndefined();
     expect(Object.keys(got.json).sort()).toEqual(
       [
         "application_id",
         "description",
+        "envs",
+        "external_accesses",
         "id",
         "labels",
         "name",
@@ -208,6 +216,36 @@ describe("redeploy and job status", () => {
     );
     // ...but the emulator keeps what was sent.
     expect(emu.getComponent(APP, COMP)?.spec.task_setting).toEqual({ parallelism: 1, completion_mode: "Indexed", suspend: false });
+  });
+
+  it("stores what the live service adds (Huawei's clients): inner envs, TZ for the timezone, its own external accesses, sets in its own order", async () => {
+    const envs = [
+      { name: "A", value: "1" },
+      { name: "B", value: "2" },
+    ];
+    const accesses = [
+      { protocol: "http", address: "a.example", forward_port: 80 },
+      { protocol: "https", address: "b.example", forward_port: 443 },
+    ];
+    const body = { ...exampleSpec(), timezone: "Asia/Shanghai", envs, external_accesses: accesses };
+    const first = await call("PUT", redeployPath(), { body });
+    expect(first.status).toBe(200);
+    const got = (await call("GET", componentPath())).json;
+    // The declared envs, in another order, with the server's own: marked inner, and TZ (unmarked, as Terraform drops it by name).
+    expect(got.envs.filter((e: { inner?: boolean; name: string }) => e.inner !== true && e.name !== "TZ")).toEqual([...envs].reverse());
+    expect(got.envs.filter((e: { inner?: boolean }) => e.inner === true).length).toBeGreaterThan(0);
+    expect(got.envs).toContainEqual({ name: "TZ", value: "Asia/Shanghai" });
+    // The declared accesses, in another order, and one of the server's own of a protocol no client may declare.
+    expect(got.external_accesses.filter((a: { protocol: string }) => /^https?$/i.test(a.protocol))).toEqual([...accesses].reverse());
+    expect(got.external_accesses.some((a: { protocol: string }) => !/^https?$/i.test(a.protocol))).toBe(true);
+    // refer_resources is a set too.
+    const refs = [
+      { id: "r1", type: "ecs" },
+      { id: "r2", type: "ecs" },
+    ];
+    await waitForJob(first.json.job_id);
+    expect((await call("PUT", redeployPath(), { body: { ...exampleSpec(), refer_resources: refs } })).status).toBe(200);
+    expect((await call("GET", componentPath())).json.refer_resources).toEqual([...refs].reverse());
   });
 
   it("rejects a bad body with 400 naming the snake_case path, as ServiceStage does", async () => {
@@ -253,7 +291,7 @@ describe("redeploy and job status", () => {
     const done = await waitForJob(jobId);
     expect(done.json.job.execution_status).toBe("FAILED");
     expect(done.json.tasks).toContainEqual(
-      expect.objectContaining({ task_name: "deploy-job", task_status: "FAILED", messages: ["image pull failed", "exit code 1"] }),
+      expect.objectContaining({ task_name: "deploy-job", task_status: "FAILED", messages: "image pull failed; exit code 1" }),
     );
     const component = await call("GET", componentPath());
     expect(component.json.status).toMatchObject({ component_status: "FAILED", available_replica: 0, fail_detail: "image pull failed; exit code 1" });
@@ -267,7 +305,7 @@ describe("redeploy and job status", () => {
     const jobId: string = (await call("PUT", redeployPath(), { body: exampleSpec() })).json.job_id;
     await sleep(JOB_MS * 2);
     expect((await call("GET", jobPath(jobId))).json.job.execution_status).toBe("RUNNING");
-    expect((await call("GET", componentPath())).json.status.component_status).toBe("RUNNING");
+    expect((await call("GET", componentPath())).json.status.component_status).toBe("UPGRADING");
   });
 });
 
@@ -280,7 +318,7 @@ describe("jobs on the clock", () => {
     return put.json.job_id;
   };
   /** The job's end as its deploy task reports it, minus its start: the duration it was given, exactly. */
-  const durationOf = (job: Answer): number => job.json.tasks[1].update_at - job.json.tasks[1].created_at;
+  const durationOf = (job: Answer): number => Number(job.json.tasks[1].update_at) - Number(job.json.tasks[1].created_at);
 
   beforeEach(() => emu.putComponent(APP, SECOND, secondSpec()));
 
@@ -290,8 +328,8 @@ describe("jobs on the clock", () => {
     const jobId = await redeploy(COMP, { ...exampleSpec(), version: "2025.0501.1" });
     const component = await call("GET", componentPath());
     const job = await call("GET", jobPath(jobId));
-    expect(component.json).toMatchObject({ version: "2025.0501.1", status: { component_status: "RUNNING", last_job_id: jobId, available_replica: 0 } });
-    expect(component.json.status.update_time).toBe(job.json.tasks[1].created_at);
+    expect(component.json).toMatchObject({ version: "2025.0501.1", status: { component_status: "UPGRADING", last_job_id: jobId, available_replica: 0 } });
+    expect(String(component.json.status.update_time)).toBe(job.json.tasks[1].created_at);
     expect(component.json.status.update_time).toBeGreaterThanOrEqual(before);
     expect(emu.getComponent(APP, COMP)?.status).toMatchObject({ last_job_id: jobId, update_time: component.json.status.update_time });
   });
@@ -306,25 +344,29 @@ describe("jobs on the clock", () => {
     expect(durationOf(slowDone.answer)).toBe(1_500);
     expect(slowDone.answer.json.job.execution_status).toBe("SUCCEEDED");
     // Never reported ended before its time.
-    expect(slowDone.endedBy).toBeGreaterThanOrEqual(slowDone.answer.json.tasks[1].created_at + 1_500);
+    expect(slowDone.endedBy).toBeGreaterThanOrEqual(Number(slowDone.answer.json.tasks[1].created_at) + 1_500);
     const component = await call("GET", componentPath());
-    expect(component.json.status).toMatchObject({ component_status: "SUCCEEDED", last_job_id: slow, update_time: slowDone.answer.json.tasks[1].update_at });
+    expect(component.json.status).toMatchObject({
+      component_status: "RUNNING",
+      last_job_id: slow,
+      update_time: Number(slowDone.answer.json.tasks[1].update_at),
+    });
   });
 
   it("a job scripted to fail runs its own duration, then FAILED with its messages", async () => {
     emu.setJobDuration({ componentId: COMP, ms: 5_000 });
     emu.scriptNextJob(COMP, { status: "FAILED", messages: ["exit code 3"], durationMs: 1_200 });
     const jobId = await redeploy(COMP, exampleSpec());
-    expect((await call("GET", componentPath())).json.status.component_status).toBe("RUNNING");
+    expect((await call("GET", componentPath())).json.status.component_status).toBe("UPGRADING");
     const done = await pollJob(jobId);
     expect(done.answer.json.job.execution_status).toBe("FAILED");
-    expect(done.answer.json.tasks[1]).toMatchObject({ task_status: "FAILED", messages: ["exit code 3"] });
+    expect(done.answer.json.tasks[1]).toMatchObject({ task_status: "FAILED", messages: "exit code 3" });
     expect(durationOf(done.answer)).toBe(1_200);
-    expect(done.endedBy).toBeGreaterThanOrEqual(done.answer.json.tasks[1].created_at + 1_200);
+    expect(done.endedBy).toBeGreaterThanOrEqual(Number(done.answer.json.tasks[1].created_at) + 1_200);
     expect((await call("GET", componentPath())).json.status).toMatchObject({ component_status: "FAILED", fail_detail: "exit code 3" });
     // The next job is back to the component's duration.
     const next = await redeploy(COMP, exampleSpec());
-    expect((await call("GET", jobPath(next))).json.job.execution_status).toBe("RUNNING");
+    expect(GOING).toContain((await call("GET", jobPath(next))).json.job.execution_status);
   });
 
   it("the emulator-wide duration applies to jobs started afterwards, not to a running one, nor to a component with its own", async () => {
@@ -350,7 +392,7 @@ describe("jobs on the clock", () => {
       name: "mycomponent",
       version: "2025.0999.1",
       replica: 4,
-      status: { component_status: "RUNNING", last_job_id: jobId },
+      status: { component_status: "UPGRADING", last_job_id: jobId },
     });
     expect(emu.getComponent(APP, COMP)?.spec.task_setting).toEqual(exampleSpec().task_setting); // the rest is kept
     // While its job runs, neither Pulumi nor the console can redeploy.
@@ -372,7 +414,18 @@ describe("release plans", () => {
     const got = await call("GET", planPath(), { auth });
     expect(got.status).toBe(200);
     expect(isRight(ReleasePlanResponse.decode(got.json))).toBe(true);
-    expect(got.json).toEqual({ id: PLAN, ...plan });
+    // The plan as edited, with the fields the GET page adds (servicestage_06_0233).
+    expect(got.json).toEqual({
+      id: PLAN,
+      ...plan,
+      action: expect.any(String),
+      status: expect.any(String),
+      swimlane_id: expect.any(String),
+      create_time: expect.any(Number),
+      modify_time: expect.any(Number),
+      execute_time: expect.any(Number),
+      creator: expect.any(String),
+    });
     expect(emu.getReleasePlan(PLAN)?.desc).toBe("edited");
   });
 
@@ -548,7 +601,7 @@ describe("faults", () => {
     expect(emu.requests()[0]).toMatchObject({ method: "PUT", status: 0, processedStatus: 200 });
     const component = await call("GET", componentPath());
     expect(component.json.status.last_job_id).toMatch(/^JOB/);
-    expect(component.json.status.component_status).toBe("RUNNING");
+    expect(component.json.status.component_status).toBe("UPGRADING");
   });
 
   it("afterProcessing: carries the request out, then answers the injected 5xx instead", async () => {
@@ -559,7 +612,7 @@ describe("faults", () => {
     expect(emu.redeployCount(COMP)).toBe(1);
     expect(emu.requests()).toEqual([expect.objectContaining({ method: "PUT", path: redeployPath(), status: 503, processedStatus: 200 })]);
     const component = await call("GET", componentPath());
-    expect(component.json).toMatchObject({ version: "2025.0501.1", status: { component_status: "RUNNING", last_job_id: expect.stringMatching(/^JOB/) } });
+    expect(component.json).toMatchObject({ version: "2025.0501.1", status: { component_status: "UPGRADING", last_job_id: expect.stringMatching(/^JOB/) } });
     // A refused request stays refused: the fault replaces whatever ServiceStage answered.
     emu.injectFault({ kind: "html", afterProcessing: true });
     const refused = await call("PUT", redeployPath(), { body: exampleSpec() });
@@ -598,7 +651,7 @@ describe("in-process state controls", () => {
   it("puts, reads and deletes components and plans out of band", async () => {
     emu.putComponent("app-2", "comp-2", { ...exampleSpec(), name: "second" });
     const got = await call("GET", componentPath("app-2", "comp-2"));
-    expect(got.json).toMatchObject({ id: "comp-2", application_id: "app-2", name: "second", status: { component_status: "SUCCEEDED" } });
+    expect(got.json).toMatchObject({ id: "comp-2", application_id: "app-2", name: "second", status: { component_status: "RUNNING" } });
     emu.deleteComponent("app-2", "comp-2");
     expect((await call("GET", componentPath("app-2", "comp-2"))).json.error_code).toBe("SVCSTG.00100404");
     expect(emu.getComponent("app-2", "comp-2")).toBeUndefined();
@@ -694,7 +747,7 @@ describe("control API over HTTP", () => {
     const jobId: string = (await call("PUT", redeployPath(), { body: exampleSpec() })).json.job_id;
     const done = await waitForJob(jobId);
     expect(done.json.job.execution_status).toBe("CANCELLED");
-    expect(done.json.tasks[1].messages).toEqual(["cancelled by user"]);
+    expect(done.json.tasks[1].messages).toBe("cancelled by user");
     expect((await control("POST", "jobs/script", { componentId: COMP, status: "EXPLODED" })).status).toBe(400);
 
     // faults

@@ -209,7 +209,7 @@ test("a redeploy made outside Pulumi, then ServiceStage failing every redeploy: 
     body: JSON.stringify({ ...the().getComponent("app-demo", "comp-00")?.spec, version: "2025.0999.1" }),
   });
   const foreign = ((await res.json()) as { job_id: string }).job_id;
-  while (the().getComponent("app-demo", "comp-00")?.status.component_status === "RUNNING") await new Promise((r) => setTimeout(r, 20));
+  while (the().getComponent("app-demo", "comp-00")?.lastJobStatus === "RUNNING") await new Promise((r) => setTimeout(r, 20));
 
   the().injectFault({ method: "PUT", kind: "status", status: 500, times: 100 });
   await stack.pulumi(["config", "set", "version", "2025.0402.1"]);

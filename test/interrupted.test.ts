@@ -52,7 +52,7 @@ const until = async (what: string, done: () => boolean, ms = 60_000) => {
     await new Promise((r) => setTimeout(r, 20));
   }
 };
-const jobEnded = () => until("the job ended", () => component()?.status.component_status !== "RUNNING");
+const jobEnded = () => until("the job ended", () => !["SUBMITTED", "SCHEDULED", "RUNNING"].includes(component()?.lastJobStatus ?? ""));
 const config = (key: string, value: string) => the().stack.pulumi(["config", "set", key, value]);
 
 /** One job component deployed by a first `pulumi up` (short jobs). */

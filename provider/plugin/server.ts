@@ -14,19 +14,21 @@
 import type * as grpc from "@grpc/grpc-js";
 import type * as structpb from "google-protobuf/google/protobuf/struct_pb";
 import type * as emptypb from "google-protobuf/google/protobuf/empty_pb";
+import type * as anypb from "google-protobuf/google/protobuf/any_pb";
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { IResourceProviderServer } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { jobComponentProvider, releasePlanProvider } from "../index";
 import { cancelInFlight, setStackSettings } from "../runtime";
 import { setProgressSink } from "../progress";
 import { CONFIG_KEYS, ENV_KEYS, RawSettings, readEnvironment, readStackConfig, settingProblems } from "../settings";
-import { redact } from "../errors";
-import { changedKeys, sameValue } from "../compare";
-import { split } from "../lifecycle";
+import { InitFailedError, redact } from "../errors";
+import { changedKeys } from "../compare";
+import { updateTouchesJob } from "../jobComponent";
 import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS, RELEASE_PLAN_OWN_KEYS } from "../ownKeys";
 import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../unknown";
 
@@ -48,6 +50,7 @@ const { Struct } = (
 const { Empty } = (
   bundled ? require("google-protobuf/google/protobuf/empty_pb") : require(fromPulumi("google-protobuf/google/protobuf/empty_pb"))
 ) as typeof emptypb;
+const { Any } = (bundled ? require("google-protobuf/google/protobuf/any_pb") : require(fromPulumi("google-protobuf/google/protobuf/any_pb"))) as typeof anypb;
 /* eslint-enable @typescript-eslint/no-require-imports */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ResourceProviderService } = require("@pulumi/pulumi/proto/provider_grpc_pb") as typeof import("@pulumi/pulumi/proto/provider_grpc_pb");
@@ -198,11 +201,11 @@ const resourceFor = (req: { getType(): string; getUrn(): string }): { kind: Reso
   return { kind, spec };
 };
 
-/** The resource's job outputs during a preview: kept when the spec does not change (no redeploy), unknown otherwise. */
+/** The resource's job outputs during a preview: kept when the update will not touch the job (jobComponent.ts decides), unknown otherwise. */
 const previewOutputs = (kind: ResourceKind, news: Props, olds: Props | undefined): Props => {
   if (kind.outputKeys.length === 0) return news;
-  const unchanged = olds !== undefined && sameValue(split(olds, kind.ownKeys, kind.outputKeys).spec, split(news, kind.ownKeys, kind.outputKeys).spec);
-  return { ...news, ...Object.fromEntries(kind.outputKeys.map((k) => [k, unchanged ? olds[k] : UNKNOWN])) };
+  const kept = olds !== undefined && !updateTouchesJob(olds, news);
+  return { ...news, ...Object.fromEntries(kind.outputKeys.map((k) => [k, kept ? olds[k] : UNKNOWN])) };
 };
 
 // ---------------------------------------------------------------------------------------
@@ -274,9 +277,41 @@ let configuredSettings: RawSettings = {};
 const knownSecrets = (): string[] =>
   [configuredSettings, readEnvironment(process.env)].flatMap((s) => [s.authToken, s.secretKey, s.securityToken]).filter((v): v is string => v !== undefined);
 
+/** A lifecycle's partial failure (InitFailedError) with its state already in wire form, secrets marked. */
+class PartialFailure extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: structpb.Struct,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs a create or update, turning a partial failure into one whose state carries the schema's secrets. */
+const recordingPartialState = async <T>(run: () => Promise<T>, mark: (props: Props) => Props): Promise<T> => {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof InitFailedError) throw new PartialFailure(e.message, e.id, toStruct(mark(e.properties)));
+    throw e;
+  }
+};
+
 const toServiceError = (e: unknown): grpc.ServerErrorResponse => {
   const message = redact(e instanceof Error ? e.message : String(e), knownSecrets());
-  return Object.assign(new Error(message), { code: e instanceof PluginError ? e.code : grpcJs.status.UNKNOWN, details: message });
+  const code = e instanceof PluginError ? e.code : grpcJs.status.UNKNOWN;
+  if (!(e instanceof PartialFailure)) return Object.assign(new Error(message), { code, details: message });
+  // As the engine reads it (and as @pulumi/pulumi's dynamic-provider host sends it): the
+  // state ServiceStage now holds, in the status details under grpc-status-details-bin.
+  const detail = new provproto.ErrorResourceInitFailed().setId(e.id).setProperties(e.properties).setReasonsList([message]);
+  const packed = new Any();
+  packed.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+  const status = new statusproto.Status().setCode(code).setMessage(message);
+  status.addDetails(packed);
+  const metadata = new grpcJs.Metadata();
+  metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+  return Object.assign(new Error(message), { code, details: message, metadata });
 };
 
 /** The resource a lifecycle call is about, so that its progress messages show under it. */
@@ -430,7 +465,8 @@ const handlers = (log: { sink?: (message: string, severity?: "info" | "warning")
     // A preview calls no ServiceStage API: the inputs, and the job still unknown.
     if (req.getPreview())
       return new provproto.CreateResponse().setProperties(toStruct(markSecrets(previewOutputs(kind, inputs, undefined), spec.properties, secretKeys)));
-    const result = await currentUrn.run(req.getUrn(), () => kind.lifecycle.create(inputs));
+    const mark = (props: Props) => markSecrets(props, spec.properties, secretKeys);
+    const result = await recordingPartialState(() => currentUrn.run(req.getUrn(), () => kind.lifecycle.create(inputs)), mark);
     return new provproto.CreateResponse().setId(result.id).setProperties(toStruct(markSecrets(result.outs ?? inputs, spec.properties, secretKeys)));
   }),
 
@@ -453,7 +489,8 @@ const handlers = (log: { sink?: (message: string, severity?: "info" | "warning")
     const { props: news, secretKeys } = unpack(req.getNews());
     if (req.getPreview())
       return new provproto.UpdateResponse().setProperties(toStruct(markSecrets(previewOutputs(kind, news, olds), spec.properties, secretKeys)));
-    const result = await currentUrn.run(req.getUrn(), () => kind.lifecycle.update(req.getId(), olds, news));
+    const mark = (props: Props) => markSecrets(props, spec.properties, secretKeys);
+    const result = await recordingPartialState(() => currentUrn.run(req.getUrn(), () => kind.lifecycle.update(req.getId(), olds, news)), mark);
     return new provproto.UpdateResponse().setProperties(toStruct(markSecrets(result.outs ?? news, spec.properties, secretKeys)));
   }),
 
