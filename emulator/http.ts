@@ -11,6 +11,8 @@ export interface RecordedRequest {
   method: string;
   /** The path as sent (percent-encoded), without the query. */
   path: string;
+  /** The Host header: which name the client addressed (`cn-north-4.localhost:port` for an endpoint with {region} in its host). */
+  host?: string;
   /** The status answered; 0 when no answer was (or has yet been) sent: reset, lostAnswer, in flight. */
   status: number;
   /**

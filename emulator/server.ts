@@ -135,7 +135,14 @@ class EmulatorServer {
     res: ServerResponse,
     r: { method: string; url: ParsedUrl; body: Buffer; requestId: string },
   ): Promise<void> {
-    const record: RecordedRequest = { method: r.method, path: r.url.rawPath, status: 0, at: Date.now(), auth: authKind(req.headers) };
+    const record: RecordedRequest = {
+      method: r.method,
+      path: r.url.rawPath,
+      ...(req.headers.host !== undefined ? { host: req.headers.host } : {}),
+      status: 0,
+      at: Date.now(),
+      auth: authKind(req.headers),
+    };
     const logged = loggedBody(r.body);
     if (logged !== undefined) {
       record.body = logged;

@@ -13,7 +13,9 @@ import { RedeployJobComponentBody, RedeployJobComponentResponse } from "./codecs
 import { ComponentResponse, ErrorBody, JobResponse, ReleasePlanResponse, errorCodeAndMessage } from "./codecs/responses";
 import { dropNulls } from "./codecs/casing";
 import { formatIssues, issuesOf } from "./codecs/report";
-import { ServiceStageError, redact } from "./errors";
+import { InputError, ServiceStageError, redact } from "./errors";
+import { ID_RULE, isId } from "./urlParts";
+import * as dns from "node:dns";
 import { formatSdkDate, percentEncode, signRequest } from "./signer";
 import { AdaptiveThrottle, throttleFor } from "./throttle";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -125,11 +127,22 @@ export class ServiceStageClient {
       transformResponse: [(data: unknown) => data],
       transformRequest: [(data: unknown) => data],
       maxRedirects: 0,
+      // `*.localhost` is loopback (RFC 6761), which Node's resolver does not know: an
+      // emulator reached as http://{region}.localhost:port serves `{region}` in the host.
+      lookup: async (hostname: string) => {
+        if (hostname.endsWith(".localhost")) return ["127.0.0.1", 4];
+        const { address, family } = await dns.promises.lookup(hostname);
+        return [address, family === 6 ? 6 : 4];
+      },
     });
   }
 
+  /** The last guard (check refuses these earlier, with the property's name): a segment that could leave its place is never sent. */
   private path(...segments: string[]): string {
-    return `/v3/${[this.options.projectId, ...segments].map(percentEncode).join("/")}`;
+    const all = [this.options.projectId, ...segments];
+    const bad = all.find((s) => !isId(s));
+    if (bad !== undefined) throw new InputError(`refusing to send a request: path segment ${JSON.stringify(bad)} ${ID_RULE}`);
+    return `/v3/${all.map(percentEncode).join("/")}`;
   }
 
   /**

@@ -19,6 +19,7 @@ import { cancellable, clientFor, reportProgress } from "./runtime";
 import { carries, sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
 import { containsUnknown } from "./unknown";
+import { ID_RULE, isId } from "./urlParts";
 
 const REPLACE_KEYS = ["projectId", "region", "applicationId", "componentId"];
 
@@ -237,8 +238,11 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
   },
 
   async read(id, props): Promise<dynamic.ReadResult<JobComponentState>> {
-    // `pulumi import` gives the id alone: "application/component".
-    const [applicationId, componentId] = id.split("/");
+    // `pulumi import` gives the id alone: "application/component", each part a ServiceStage id (urlParts.ts).
+    const parts = id.split("/");
+    const [applicationId, componentId] = parts;
+    if (props?.applicationId === undefined && (parts.length !== 2 || !parts.every(isId)))
+      throw new InputError(`invalid JobComponent id ${JSON.stringify(id)}: write it as <applicationId>/<componentId>, where each ${ID_RULE}`);
     const p: JobComponentState = { ...props, applicationId: props?.applicationId ?? applicationId, componentId: props?.componentId ?? componentId };
     const live = await clientFor(p).getComponent(p);
     if (!live.found) return {}; // gone: Pulumi drops it from the stack

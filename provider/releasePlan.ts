@@ -12,6 +12,7 @@ import { clientFor, reportProgress } from "./runtime";
 import { sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
 import { InputError } from "./errors";
+import { ID_RULE, isId } from "./urlParts";
 
 const REPLACE_KEYS = ["projectId", "region", "releasePlanId"];
 
@@ -61,7 +62,8 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<Release
   },
 
   async read(id, props): Promise<dynamic.ReadResult<ReleasePlanInputs>> {
-    // `pulumi import` gives the id alone: the release task id.
+    // `pulumi import` gives the id alone: the release task id, a ServiceStage id (urlParts.ts).
+    if (props?.releasePlanId === undefined && !isId(id)) throw new InputError(`invalid ReleasePlan id ${JSON.stringify(id)}: it ${ID_RULE}`);
     const p: ReleasePlanInputs = { ...props, releasePlanId: props?.releasePlanId ?? id };
     const live = await clientFor(p).getReleasePlan(p.releasePlanId);
     if (!live.found) return {};

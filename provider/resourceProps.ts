@@ -3,7 +3,8 @@
  * object is owned, and how to wait. Written in camelCase directly.
  */
 import * as t from "io-ts";
-import { bool, int, nonEmpty, obj } from "./codecs/primitives";
+import { bool, int, obj } from "./codecs/primitives";
+import { ID_RULE, REGION_RULE, isId, isRegion } from "./urlParts";
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from "./jobWaiter";
 import { JOB_COMPONENT_OWN_KEYS, RELEASE_PLAN_OWN_KEYS } from "./ownKeys";
 
@@ -14,15 +15,30 @@ const positiveInt = new t.Type<number, number, unknown>(
   t.identity,
 );
 
+/** A path segment of the request (urlParts.ts): never `.`, `..`, blank or a separator. */
+const segmentId = new t.Type<string, string, unknown>(
+  "string (a ServiceStage id)",
+  (u): u is string => typeof u === "string" && isId(u),
+  (u, c) => (typeof u === "string" && isId(u) ? t.success(u) : t.failure(u, c, ID_RULE)),
+  t.identity,
+);
+/** Part of the endpoint's host (urlParts.ts): one DNS label. */
+const regionName = new t.Type<string, string, unknown>(
+  "string (a region name)",
+  (u): u is string => typeof u === "string" && isRegion(u),
+  (u, c) => (typeof u === "string" && isRegion(u) ? t.success(u) : t.failure(u, c, REGION_RULE)),
+  t.identity,
+);
+
 export const JobComponentProps = obj(
   "JobComponentProps",
-  { applicationId: nonEmpty, componentId: nonEmpty },
-  { projectId: nonEmpty, region: nonEmpty, waitForJob: bool, jobTimeoutSeconds: positiveInt },
+  { applicationId: segmentId, componentId: segmentId },
+  { projectId: segmentId, region: regionName, waitForJob: bool, jobTimeoutSeconds: positiveInt },
 );
 export type JobComponentProps = t.TypeOf<typeof JobComponentProps>;
 export const JOB_COMPONENT_DEFAULTS = { waitForJob: true, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS } as const;
 
-export const ReleasePlanProps = obj("ReleasePlanProps", { releasePlanId: nonEmpty }, { projectId: nonEmpty, region: nonEmpty });
+export const ReleasePlanProps = obj("ReleasePlanProps", { releasePlanId: segmentId }, { projectId: segmentId, region: regionName });
 export type ReleasePlanProps = t.TypeOf<typeof ReleasePlanProps>;
 
 /** True when the listed keys are exactly the codec's. */

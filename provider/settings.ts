@@ -6,6 +6,7 @@
  */
 import type { ClientOptions, Credentials } from "./client";
 import { SettingsError } from "./errors";
+import { ENDPOINT_RULE, ID_RULE, REGION_PLACEHOLDER, REGION_RULE, endpointProblem, isId, isRegion } from "./urlParts";
 
 export const endpointForRegion = (region: string): string => `https://servicestage.${region}.myhuaweicloud.com`;
 
@@ -59,12 +60,18 @@ const shown = (value: string): string => (/^[-+]?[\d.]+$/.test(value) ? value : 
 
 /**
  * The rules a value that is set must keep, in one source (stack config, a provider's
- * arguments or the environment): a request timeout that is a positive number, and an AK/SK
- * pair that is whole unless a token is set (credentials come whole from one source). What
- * is missing is judged where it is needed. The plugin's CheckConfig applies the same rules.
+ * arguments or the environment): a region, project id and endpoint that cannot send a
+ * request anywhere but ServiceStage (urlParts.ts), a request timeout that is a positive
+ * number, and an AK/SK pair that is whole unless a token is set (credentials come whole
+ * from one source). What is missing is judged where it is needed. The plugin's
+ * CheckConfig applies the same rules.
  */
 export const settingProblems = (s: RawSettings): Array<{ key: SettingKey; rule: string }> => {
   const problems: Array<{ key: SettingKey; rule: string }> = [];
+  if (s.region !== undefined && !isRegion(s.region)) problems.push({ key: "region", rule: `region ${JSON.stringify(s.region)} ${REGION_RULE}` });
+  if (s.projectId !== undefined && !isId(s.projectId)) problems.push({ key: "projectId", rule: `projectId ${JSON.stringify(s.projectId)} ${ID_RULE}` });
+  const endpoint = s.endpoint === undefined ? undefined : endpointProblem(s.endpoint);
+  if (endpoint !== undefined) problems.push({ key: "endpoint", rule: `endpoint ${JSON.stringify(s.endpoint)} ${endpoint}: it ${ENDPOINT_RULE}` });
   const timeout = s.requestTimeoutSeconds;
   if (timeout !== undefined && !(Number(timeout) > 0 && Number.isFinite(Number(timeout))))
     problems.push({ key: "requestTimeoutSeconds", rule: `requestTimeoutSeconds must be a positive number of seconds, got ${shown(timeout)}` });
@@ -99,13 +106,12 @@ export interface ResourceTarget {
   region?: string;
 }
 
-/** `{region}` in an endpoint stands for the region, so that one endpoint setting serves several regions. */
-const REGION_PLACEHOLDER = "{region}";
-
 const resolveEndpoint = (stack: RawSettings, env: RawSettings, resourceRegion: string | undefined): string => {
   const pick = (k: Key) => stack[k] ?? env[k];
   const region = resourceRegion ?? pick("region");
   const endpoint = pick("endpoint");
+  // Judged on what is used, from whichever source it came: a region forms the host, the endpoint is where the token goes.
+  assertSound({ region, endpoint });
   if (endpoint === undefined) {
     if (region === undefined) throw new SettingsError(`no ServiceStage region: ${howToSet("region")} (or an endpoint URL: ${howToSet("endpoint")})`);
     return endpointForRegion(region);
@@ -130,6 +136,7 @@ export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resou
   const pick = (k: Key) => stack[k] ?? env[k];
   const projectId = nonEmpty(resource.projectId) ?? pick("projectId");
   if (projectId === undefined) throw new SettingsError(`no ServiceStage project id: set the resource's projectId, or ${howToSet("projectId")}`);
+  assertSound({ projectId });
   const endpoint = resolveEndpoint(stack, env, nonEmpty(resource.region));
   // Judged on what is used: the credentials of the first source that has any, and the timeout picked.
   const credentialSource = [stack.authToken, stack.accessKey, stack.secretKey].some((v) => v !== undefined) ? stack : env;

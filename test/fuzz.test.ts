@@ -17,6 +17,8 @@ import { Emulator, startEmulator } from "../emulator/server";
 import { jobComponentProvider, releasePlanProvider } from "./helpers/providers";
 import { setStackSettings } from "../provider/runtime";
 import { UNKNOWN } from "../provider/unknown";
+import { isId, isRegion } from "../provider/urlParts";
+import { HOSTILE_IDS, HOSTILE_REGIONS } from "./fixtures/urlShapes";
 import { JobComponent, ReleasePlan } from "../sdk";
 import { captureInputs, Registered } from "./helpers/captureInputs";
 import { ProviderHost, startProviderHost } from "./helpers/providerHost";
@@ -467,6 +469,39 @@ describe("check in-process", () => {
       expect((result.failures ?? []).map((f) => f.property).sort()).toEqual(["__proto__", "constructor"]);
       expect(result.failures?.[0].reason).toMatch(/is not a known property/);
     }
+  });
+
+  test("values that form a URL (region, ids) in hostile and random shapes: a failure naming the property, or a value that keeps its place", async () => {
+    const hostile = fc.oneof(
+      fc.constantFrom(...HOSTILE_REGIONS, ...HOSTILE_IDS),
+      fc.string({ maxLength: 40 }),
+      fc
+        .tuple(
+          fc.constantFrom("cn-north-4", "app-demo", ""),
+          fc.constantFrom(".", "..", "/", "?", "#", "%", " ", "\u0000", ":8443", ".evil.example"),
+          fc.string({ maxLength: 8 }),
+        )
+        .map((parts) => parts.join("")),
+    );
+    const urlKeys: Record<string, readonly string[]> = {
+      JobComponent: ["region", "projectId", "applicationId", "componentId"],
+      ReleasePlan: ["region", "projectId", "releasePlanId"],
+    };
+    // {region} in the endpoint's host, so that every well-formed region is reachable.
+    setStackSettings({ endpoint: emulator.url.replace("127.0.0.1", "{region}.localhost"), region: "cn-north-4", projectId: PROJECT_ID, authToken: TOKEN });
+    await fc.assert(
+      fc.asyncProperty(baseArb, fc.nat(), hostile, async (label, pick, value) => {
+        const [kind, base] = fixture(label);
+        const keys = urlKeys[kind.name];
+        const key = keys[pick % keys.length];
+        const result = await runCheck(kind, {}, { ...base(), [key]: value });
+        const failed = (result.failures ?? []).map((f) => f.property);
+        const fits = key === "region" ? isRegion(value) : isId(value);
+        expect({ key, value, failed }).toEqual({ key, value, failed: fits ? [] : [key] });
+      }),
+      { numRuns: 2_000, seed: SEED },
+    );
+    setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, authToken: TOKEN });
   });
 
   test("the in-process runs add up to at least 10,000 inputs", () => {

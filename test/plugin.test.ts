@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as enginegrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as engineproto from "@pulumi/pulumi/proto/engine_pb";
@@ -198,6 +199,35 @@ describe("provider configuration", () => {
     });
   });
 
+  test("a region, project id, endpoint or id that could send a request elsewhere is refused by CheckConfig, Configure, Check and Read, before any request", async () => {
+    const bad = await checkConfig({ region: "evil.example/x#", projectId: "..", endpoint: "http://evil.example", authToken: "t" });
+    expect(bad.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([
+      ["region", expect.stringMatching(/region "evil.example\/x#" must be one DNS label.*servicestage:region/)],
+      ["projectId", expect.stringMatching(/projectId "\.\." must be a ServiceStage id.*servicestage:projectId/)],
+      ["endpoint", expect.stringMatching(/endpoint "http:\/\/evil.example" uses http:\/\/ to a host that is not a loopback address.*servicestage:endpoint/)],
+    ]);
+    const realRegion = await checkConfig({
+      region: "sa-brazil-1",
+      projectId: "0b7e5f6d1c0a4e2f9a8b7c6d5e4f3a2b",
+      endpoint: "https://servicestage.{region}.myhuaweicloud.com",
+    });
+    expect(realRegion.getFailuresList()).toEqual([]);
+    await expect(configure({ endpoint: "https://servicestage.example.com/{region}", authToken: "t" })).rejects.toMatchObject({
+      code: grpcJs.status.INVALID_ARGUMENT,
+      details: expect.stringContaining("{region} somewhere else than as a whole label of the host"),
+    });
+    await configureEmulator();
+    const r = await check(JOB, JOB_URN, jobComponentInputs({ region: "cn-north-4.evil.example", componentId: ".." }));
+    expect(
+      r
+        .getFailuresList()
+        .map((f) => f.getProperty())
+        .sort(),
+    ).toEqual(["componentId", "region"]);
+    await expect(read(JOB, JOB_URN, `${APP_ID}/..`)).rejects.toMatchObject({ details: expect.stringContaining("invalid JobComponent id") });
+    expect(calls()).toEqual([]);
+  });
+
   test("Configure takes the legacy variables (servicestage:config:<key>) as well as the arguments", async () => {
     const req = new provproto.ConfigureRequest();
     req
@@ -281,7 +311,7 @@ describe("preview: no HTTP", () => {
     const r = await check(JOB, JOB_URN, jobComponentInputs({ version: "v1", componentId: "", replicas: 2 }));
     expect(r.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual(
       expect.arrayContaining([
-        ["componentId", expect.stringContaining("must not be empty")],
+        ["componentId", expect.stringContaining("must be a ServiceStage id")],
         ["version", expect.stringContaining("^([0-9]+)(.[0-9]+){2,3}$")],
         ["replicas", expect.stringContaining("replicas is not a known property")],
       ]),
@@ -416,8 +446,20 @@ describe("JobComponent", () => {
     const error = await pending;
     expect(Date.now() - cancelledAt).toBeLessThan(10_000); // far below the job's 60 s, loose enough for a loaded machine
     expect(error?.details).toMatch(
-      /did not finish: job \S+ still RUNNING when the wait was cancelled\. Job \S+ is still running in ServiceStage; the next `pulumi up` will wait for it/,
+      /did not finish: job \S+ still (SUBMITTED|SCHEDULED|RUNNING) when the wait was cancelled\. Job \S+ is still running in ServiceStage; it is recorded in the stack/,
     );
+    // Pulumi's partial failure, as the engine reads it: ErrorResourceInitFailed with the id and the new state, secrets marked.
+    const [details] = error?.metadata.get("grpc-status-details-bin") ?? [];
+    const status = statusproto.Status.deserializeBinary(new Uint8Array(details as Buffer));
+    const [packed] = status.getDetailsList();
+    expect(packed.getTypeName()).toBe("pulumirpc.ErrorResourceInitFailed");
+    const failed = provproto.ErrorResourceInitFailed.deserializeBinary(packed.getValue_asU8());
+    expect(failed.getId()).toBe(id);
+    const recorded = plain(failed.getProperties());
+    expect(recorded).toMatchObject({ version: "2025.0323.15189", jobId: emulator.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id });
+    expect(["SUBMITTED", "SCHEDULED", "RUNNING"]).toContain(recorded.jobStatus);
+    expect(isSecret(recorded.source)).toBe(true);
+    expect(failed.getReasonsList()).toEqual([error?.details]);
 
     // The engine also calls Cancel at the end of an ordinary run: later work of the process goes on.
     emulator.setJobDuration({ ms: 30 });

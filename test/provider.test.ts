@@ -34,7 +34,7 @@ describe("JobComponent check", () => {
     const r = await jobComponentProvider.check({}, jobComponentInputs({ version: "v1", source: { kind: "package" }, componentId: "" }));
     expect(r.failures).toEqual(
       expect.arrayContaining([
-        { property: "componentId", reason: expect.stringContaining("must not be empty") },
+        { property: "componentId", reason: expect.stringContaining("must be a ServiceStage id") },
         { property: "version", reason: expect.stringContaining("^([0-9]+)(.[0-9]+){2,3}$") },
         { property: "source.url", reason: expect.stringContaining("is required when kind is package or image") },
         { property: "source.storage", reason: expect.stringContaining("is required when kind is package or image") },
@@ -274,9 +274,11 @@ describe("settings", () => {
   });
 
   test("a resource's region: {region} in the endpoint reaches it; a fixed endpoint of another region is refused at check", async () => {
-    setStackSettings({ endpoint: `${emulator.url}/{region}`, region: "cn-north-4", projectId: PROJECT_ID, authToken: TOKEN });
+    setStackSettings({ endpoint: emulator.url.replace("127.0.0.1", "{region}.localhost"), region: "cn-north-4", projectId: PROJECT_ID, authToken: TOKEN });
     await expect(jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs({ region: "ap-southeast-1" }))).resolves.toBeDefined();
-    expect(emulator.requests().map((r) => r.path)).toEqual([`/ap-southeast-1/v3/${PROJECT_ID}/cas/applications/${APP_ID}/components/${COMPONENT_ID}`]);
+    expect(emulator.requests().map((r) => `${r.host?.split(":")[0]} ${r.path}`)).toEqual([
+      `ap-southeast-1.localhost /v3/${PROJECT_ID}/cas/applications/${APP_ID}/components/${COMPONENT_ID}`,
+    ]);
     setStackSettings({ endpoint: emulator.url, region: "cn-north-4", projectId: PROJECT_ID, authToken: TOKEN });
     expect((await jobComponentProvider.check({}, jobComponentInputs({ region: "cn-north-4" }))).failures).toEqual([]);
     await expect(jobComponentProvider.check({}, jobComponentInputs({ region: "ap-southeast-1" }))).rejects.toThrow(

@@ -168,6 +168,34 @@ test("no project id anywhere: `pulumi preview` fails naming both ways to set it,
   expect(calls(emu)).toHaveLength(0);
 });
 
+test("a region, an id or an endpoint that could send the token elsewhere: `pulumi preview` fails naming the rule, before any request anywhere", async () => {
+  const emu = await emulator();
+  const elsewhere = await emulator();
+  const stack = stackIn(exampleDir);
+  await stack.init(
+    {
+      "servicestage:endpoint": emu.url.replace("127.0.0.1", "{region}.localhost"),
+      "servicestage:region": "cn-north-4",
+      "servicestage:projectId": emu.projectId,
+    },
+    { "servicestage:authToken": TOKEN },
+  );
+  const cases: Array<[string, string, RegExp]> = [
+    ["servicestage:region", `x.localhost:${new URL(elsewhere.url).port}/#`, /must be one DNS label/],
+    ["servicestage:endpoint", elsewhere.url.replace("127.0.0.1", "evil.example"), /uses http:\/\/ to a host that is not a loopback address/],
+    ["componentId", "..", /componentId must be a ServiceStage id/],
+  ];
+  for (const [key, value, rule] of cases) {
+    await stack.pulumi(["config", "set", key, value]);
+    const preview = await stack.run(["preview"]);
+    expect(preview.code).not.toBe(0);
+    expect(plainText(preview.output)).toMatch(rule);
+    await stack.pulumi(["config", "rm", key]);
+  }
+  expect(calls(emu)).toHaveLength(0);
+  expect(calls(elsewhere)).toHaveLength(0);
+});
+
 test("`pulumi import` of a job component and of a release task: state plus the YAML code for them; an unknown id does not exist", async () => {
   const emu = await emulator();
   const stack = await configured(exampleDir, emu);
@@ -207,11 +235,11 @@ test("`pulumi import` of a job component and of a release task: state plus the Y
   }
 });
 
-test("a first Ctrl-C ends the plugin's job wait: the CLI exits promptly naming the running job, and the next `pulumi up` waits for it (0 extra redeploys)", async () => {
+test("(e) a first Ctrl-C ends the plugin's job wait; the job succeeds meanwhile; the next `pulumi up` records it SUCCEEDED (0 extra redeploys)", async () => {
   const emu = await emulator();
   const stack = await configured(exampleDir, emu);
   await stack.up();
-  emu.setJobDuration({ ms: 12_000 });
+  emu.setJobDuration({ ms: 6_000 });
   await stack.pulumi(["config", "set", "version", "2025.0501.1"]);
   const before = emu.redeployCount();
 
@@ -234,18 +262,62 @@ test("a first Ctrl-C ends the plugin's job wait: the CLI exits promptly naming t
   expect(code).not.toBe(0);
   // Measured: about 40 ms (the engine calls the plugin's Cancel, which ends the wait).
   expect(exitMs).toBeLessThan(5_000);
-  expect(emu.getComponent(APP_ID, COMPONENT_ID)?.status.component_status).toBe("RUNNING");
-  expect(plainText(output)).toContain(
-    `did not finish: job ${running} still RUNNING when the wait was cancelled. Job ${running} is still running in ServiceStage; the next \`pulumi up\` will wait for it instead of starting another`,
+  expect(["SUBMITTED", "SCHEDULED", "RUNNING"]).toContain(emu.getComponent(APP_ID, COMPONENT_ID)?.lastJobStatus);
+  expect(plainText(output)).toMatch(
+    new RegExp(
+      `did not finish: job ${running} still (SUBMITTED|SCHEDULED|RUNNING) when the wait was cancelled. Job ${running} is still running in ServiceStage`,
+    ),
   );
   await killAll(leftovers);
   leftovers = [];
-  // The state keeps what was deployed before, so the next up still sees the change.
-  const state = JSON.parse(await stack.exportState()).deployment.resources as Array<{ type: string; outputs: Record<string, unknown> }>;
-  expect(state.find((r) => r.type === JOB)?.outputs).toMatchObject({ version: "2025.0323.15181", jobStatus: "SUCCEEDED" });
+  await until("the job succeeded", () => emu.getComponent(APP_ID, COMPONENT_ID)?.lastJobStatus === "SUCCEEDED", 30_000);
+
+  emu.clearRequests();
+  await stack.up();
+  expect(emu.redeployCount()).toBe(before + 1);
+  expect(await stack.outputs()).toMatchObject({ jobId: running, jobStatus: "SUCCEEDED", version: "2025.0501.1" });
+});
+
+test("(c) YAML: a timeout, the job fails, a console scale succeeds, then up: exactly 1 redeploy, the scale's job never taken", async () => {
+  const emu = await emulator();
+  const stack = await configured(exampleDir, emu);
+  await stack.up();
+  emu.scriptNextJob(COMPONENT_ID, { status: "FAILED", messages: ["image pull failed"], durationMs: 3_000 });
+  await stack.pulumi(["config", "set", "version", "2025.0503.1"]);
+  await stack.pulumi(["config", "set", "jobTimeoutSeconds", "1"]);
+  const failed = await stack.apply("up");
+  expect(failed.result).toBe("failed");
+  expect(failed.messages.join("")).toContain("it is recorded in the stack");
+  await stack.pulumi(["config", "set", "jobTimeoutSeconds", "60"]);
+  await until("the job failed", () => emu.getComponent(APP_ID, COMPONENT_ID)?.lastJobStatus === "FAILED", 30_000);
+  const scale = emu.consoleAction(APP_ID, COMPONENT_ID, "scale", { replica: 2 }).jobId;
+  await until("the scale succeeded", () => emu.getComponent(APP_ID, COMPONENT_ID)?.lastJobStatus === "SUCCEEDED", 30_000);
+  const before = puts(emu).filter((p) => p === redeployPath).length;
+
+  await stack.up();
+  expect(puts(emu).filter((p) => p === redeployPath).length).toBe(before + 1);
+  const outputs = await stack.outputs();
+  expect(outputs).toMatchObject({ jobStatus: "SUCCEEDED", version: "2025.0503.1", jobId: emu.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id });
+  expect(outputs.jobId).not.toBe(scale);
+});
+
+test("(d) YAML: a timeout while the job runs, then up: 0 redeploys, the recorded job waited for", async () => {
+  const emu = await emulator();
+  const stack = await configured(exampleDir, emu);
+  await stack.up();
+  emu.setJobDuration({ ms: 12_000 });
+  await stack.pulumi(["config", "set", "version", "2025.0504.1"]);
+  await stack.pulumi(["config", "set", "jobTimeoutSeconds", "1"]);
+  const failed = await stack.apply("up");
+  expect(failed.result).toBe("failed");
+  const running = emu.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id as string;
+  expect(plainText(failed.messages.join(""))).toContain(`Job ${running} is still running in ServiceStage; it is recorded in the stack`);
+  await stack.pulumi(["config", "set", "jobTimeoutSeconds", "60"]);
+  expect(emu.getComponent(APP_ID, COMPONENT_ID)?.lastJobStatus).toBe("RUNNING");
+  const before = puts(emu).filter((p) => p === redeployPath).length;
 
   const again = await stack.up();
-  expect(emu.redeployCount()).toBe(before + 1);
-  expect(again.messages.join("")).toContain(`deployed by job ${running} (RUNNING) before this update; waiting for it instead of starting another`);
-  expect(await stack.outputs()).toMatchObject({ jobId: running, jobStatus: "SUCCEEDED", version: "2025.0501.1" });
+  expect(puts(emu).filter((p) => p === redeployPath).length).toBe(before);
+  expect(plainText(again.messages.join(""))).toContain(`job ${running}, recorded by the last update, is RUNNING: waiting for it`);
+  expect(await stack.outputs()).toMatchObject({ jobId: running, jobStatus: "SUCCEEDED", version: "2025.0504.1" });
 });

@@ -245,7 +245,8 @@ const reviewConfig = (bag: Props): ConfigReview => {
       failures.push({ property: key, reason: `${name} must be a string, got ${JSON.stringify(value)}` });
   }
   const given = settingsFrom(bag);
-  if (given.requestTimeoutSeconds === UNKNOWN) delete given.requestTimeoutSeconds;
+  // A value still unknown (another stack's output during a preview) is judged at the up.
+  for (const key of ["requestTimeoutSeconds", "region", "projectId", "endpoint"] as const) if (given[key] === UNKNOWN) delete given[key];
   const keyIn = (name: ConfigKey) => Object.keys(bag).find((k) => configName(k) === name) ?? name;
   for (const { key, rule } of settingProblems(given)) failures.push({ property: keyIn(key), reason: `${rule}: set ${howToSet(key)}` });
   return { failures, ignored };

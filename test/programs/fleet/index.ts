@@ -9,6 +9,8 @@
  *   parallelism       their taskSetting.parallelism (default 1), a field the GET does not return
  *   jobTimeoutSeconds how long each update waits for its job (default the resource's)
  *   regions           JSON object: a region per component id (default the provider's)
+ *   envs              JSON list of {name, value}: their envs (default none)
+ *   timezone          their timezone (default none)
  */
 import * as pulumi from "@pulumi/pulumi";
 import { JobComponent, ReleasePlan } from "pulumi-servicestage";
@@ -22,6 +24,8 @@ const releasePlanId = config.get("releasePlanId");
 const parallelism = config.getNumber("parallelism") ?? 1;
 const jobTimeoutSeconds = config.getNumber("jobTimeoutSeconds");
 const regions = config.getObject<Record<string, string>>("regions") ?? {};
+const envs = config.getObject<Array<{ name: string; value: string }>>("envs");
+const timezone = config.get("timezone");
 
 const source = httpPassword
   ? ({
@@ -47,6 +51,8 @@ const jobs = Array.from({ length: count }, (_, i) => {
     referResources: [{ id: "67835bb3-1235-4cc9-be71-becbb2b4ca0d", type: "ecs" } as const],
     taskSetting: { parallelism, completionMode: "Indexed", suspend: false } as const,
     replica: 1,
+    envs,
+    timezone,
     jobTimeoutSeconds,
     region: regions[componentId],
   });
