@@ -1,6 +1,6 @@
 /**
  * pulumi-resource-benchnoop: the floor of the native plugin's figures in bench/run.ts. A
- * provider plugin that does nothing, built the way provider/plugin/server.ts is (our own
+ * provider plugin that does nothing, built the way plugin/server.ts is (our own
  * ResourceProvider service over the stubs @pulumi/pulumi ships and @grpc/grpc-js), so that
  * "ours / no-op plugin" is what pulumi-resource-servicestage adds: loading provider/, its
  * schema, validation, diff and the calls to ServiceStage.
@@ -24,7 +24,7 @@ export const NOOP_PACKAGE = "benchnoop";
 export const NOOP_TYPE = `${NOOP_PACKAGE}:index:Thing`;
 const NOOP_VERSION = "0.0.1";
 
-// As in provider/plugin/server.ts: the stubs load @grpc/grpc-js and google-protobuf from
+// As in plugin/server.ts: the stubs load @grpc/grpc-js and google-protobuf from
 // @pulumi/pulumi's folder, and the server must use those very modules.
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const fromPulumi = (id: string): string => require.resolve(id, { paths: [pulumiDir] });
@@ -100,7 +100,7 @@ const handlers = (schemaText: string): Handlers => {
 
 /**
  * Serves the no-op provider on 127.0.0.1 and prints the port alone on the first line of
- * stdout (the engine's handshake), as provider/plugin/main.ts does. The engine's address,
+ * stdout (the engine's handshake), as plugin/main.ts does. The engine's address,
  * the plugin's argument, is not needed: the no-op logs nothing.
  */
 export const main = (schemaPath: string): void => {

@@ -113,7 +113,7 @@ export class JobFailedError extends Error {
  * Pulumi's partial failure: the operation failed after ServiceStage accepted it, so the
  * engine must record the new state (`id`, `properties`) with the error, instead of
  * keeping the old one. The dynamic-provider host reads these three fields and sends
- * `pulumirpc.ErrorResourceInitFailed`; the plugin sends the same (provider/plugin/server.ts).
+ * `pulumirpc.ErrorResourceInitFailed`; the plugin sends the same (plugin/server.ts).
  * The engine then runs an update on the next `pulumi up` even when the program did not
  * change, and that update settles the recorded job.
  */

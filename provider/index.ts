@@ -12,6 +12,6 @@
  * current build. Add exports freely; never rename or remove one. Test hooks do not
  * belong here: import them from their modules.
  */
-export { configure } from "./runtime";
+export { configure } from "./providerState";
 export { jobComponentProvider } from "./jobComponent";
 export { releasePlanProvider } from "./releasePlan";

@@ -12,13 +12,13 @@ import type { Lookup } from "./client";
 import { jobCarryingSpec, lostAnswerVerdict } from "./adoption";
 import { toWire } from "./codecs/casing";
 import { InitFailedError, InputError, JobFailedError } from "./errors";
-import { Props, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
+import { Props, PropsDiff, ResourceLifecycle, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
 import { JOB_COMPONENT_DEFAULTS, JobComponentInputs, JobComponentProps, JobComponentState } from "./resourceProps";
 import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS } from "./ownKeys";
-import { cancellable, clientFor, reportProgress } from "./runtime";
+import { cancellable, clientFor, reportProgress } from "./providerState";
 import { carries, sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
-import { containsUnknown } from "./unknown";
+import { UNKNOWN, containsUnknown } from "./pulumiValues";
 import { ID_RULE, isId } from "./urlParts";
 
 const REPLACE_KEYS = ["projectId", "region", "applicationId", "componentId"];
@@ -189,13 +189,13 @@ const recorded = (id: string, news: JobComponentInputs, outcome: Deployed): JobC
  * Whether an update of these states may start or settle a job: the spec changed, or the
  * last update left its job unsettled. A preview promises the job outputs only otherwise.
  */
-export const updateTouchesJob = (olds: Props, news: Props): boolean => {
+const updateTouchesJob = (olds: Props, news: Props): boolean => {
   const before = split(olds, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS).spec;
   const after = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS).spec;
   return !sameValue(before, after) || unsettledJob(olds as JobComponentState, news as JobComponentInputs) !== undefined;
 };
 
-export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobComponentInputs, JobComponentState>, "configure">> = {
+export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComponentState> = {
   async check(olds, news): Promise<dynamic.CheckResult<JobComponentInputs>> {
     const { own: ownProps, spec } = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     const issues = [...validate(JobComponentProps, ownProps, RedeployJobComponentBody, spec), ...immutabilityIssues(olds, news)];
@@ -207,7 +207,7 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
     return { inputs, failures: toFailures(issues) };
   },
 
-  async diff(_id, olds, news): Promise<dynamic.DiffResult> {
+  async diff(_id, olds, news): Promise<PropsDiff> {
     const result = diffProps(olds, news, REPLACE_KEYS, JOB_OUTPUT_KEYS);
     const jobId = unsettledJob(olds, news);
     // The engine updates such a resource anyway (it holds init errors); say why, since no property changes.
@@ -255,5 +255,11 @@ export const jobComponentProvider: Required<Omit<dynamic.ResourceProvider<JobCom
 
   async delete(): Promise<void> {
     // Adopted, not created: leaving the stack must not remove the component from ServiceStage.
+  },
+
+  previewOutputs(news, olds) {
+    // The job outputs are kept when the update will neither start nor settle a job.
+    const kept = olds !== undefined && !updateTouchesJob(olds, news);
+    return { ...news, jobId: kept ? olds.jobId : UNKNOWN, jobStatus: kept ? olds.jobStatus : UNKNOWN };
   },
 };

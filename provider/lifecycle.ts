@@ -11,8 +11,8 @@ import { PROVIDER_KEY } from "./ownKeys";
 import { changedKeys, projectOnto } from "./compare";
 import { withoutServerItems } from "./unorderedLists";
 import { decodeSpec } from "./codecs/decode";
-import { containsUnknown } from "./unknown";
-import { settingsIssue } from "./runtime";
+import { containsUnknown } from "./pulumiValues";
+import { settingsIssue } from "./providerState";
 import { SettingsError } from "./errors";
 
 export type Props = Record<string, unknown>;
@@ -48,12 +48,40 @@ export const assertReachable = (issues: readonly Issue[], own: Props): void => {
   if (unreachable !== undefined) throw new SettingsError(unreachable);
 };
 
+/** A diff with the properties that change, which the plugin hands the engine as its detailed diff. */
+export interface PropsDiff extends dynamic.DiffResult {
+  changedKeys: string[];
+}
+
 /** The diff both resources report: replace on identity keys, change on anything else. */
-export const diffProps = (olds: Props, news: Props, replaceKeys: readonly string[], outputKeys: readonly string[]): dynamic.DiffResult => {
+export const diffProps = (olds: Props, news: Props, replaceKeys: readonly string[], outputKeys: readonly string[]): PropsDiff => {
   const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => k !== PROVIDER_KEY && !outputKeys.includes(k));
   const changed = changedKeys(keys, news, olds);
   const replaces = changed.filter((k) => replaceKeys.includes(k));
-  return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace: false, changedKeys: changed };
+};
+
+/**
+ * A resource's lifecycle as a front door calls it: property bags in and out (check
+ * validates them first). Both resources are one (jobComponent.ts, releasePlan.ts); the
+ * dynamic resources call the same objects through sdk/shim.ts, the plugin through
+ * plugin/server.ts.
+ */
+export interface Lifecycle {
+  check(olds: Props, news: Props): Promise<dynamic.CheckResult>;
+  diff(id: string, olds: Props, news: Props): Promise<PropsDiff>;
+  create(inputs: Props): Promise<dynamic.CreateResult>;
+  read(id: string, props?: Props): Promise<dynamic.ReadResult>;
+  update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult>;
+  delete(id: string, props: Props): Promise<void>;
+  /** What a preview's create (no olds) or update answers: the inputs, and the outputs it can promise, unknown otherwise. No HTTP. */
+  previewOutputs(news: Props, olds?: Props): Props;
+}
+
+/** A resource's provider, typed by its inputs and state: a dynamic ResourceProvider that is also a Lifecycle. */
+export type ResourceLifecycle<Inputs, State> = Required<Omit<dynamic.ResourceProvider<Inputs, State>, "configure" | "diff">> & {
+  diff(id: string, olds: State, news: Inputs): Promise<PropsDiff>;
+  previewOutputs(news: Inputs, olds?: State): Props;
 };
 
 /**

@@ -5,10 +5,10 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { EditReleasePlanBody } from "./codecs/editReleasePlan";
-import { Props, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
+import { Props, PropsDiff, ResourceLifecycle, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
 import { ReleasePlanInputs, ReleasePlanProps } from "./resourceProps";
 import { RELEASE_PLAN_OWN_KEYS } from "./ownKeys";
-import { clientFor, reportProgress } from "./runtime";
+import { clientFor, reportProgress } from "./providerState";
 import { sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
 import { InputError } from "./errors";
@@ -27,7 +27,7 @@ const edit = async (p: ReleasePlanInputs, body: EditReleasePlanBody): Promise<vo
   reportProgress(`servicestage: release task ${p.releasePlanId} updated`);
 };
 
-export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<ReleasePlanInputs, ReleasePlanInputs>, "configure">> = {
+export const releasePlanProvider: ResourceLifecycle<ReleasePlanInputs, ReleasePlanInputs> = {
   async check(_olds, news): Promise<dynamic.CheckResult<ReleasePlanInputs>> {
     const { own: ownProps, spec } = split(news, RELEASE_PLAN_OWN_KEYS);
     const issues = validate(ReleasePlanProps, ownProps, EditReleasePlanBody, spec);
@@ -35,7 +35,7 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<Release
     return { inputs: news, failures: toFailures(issues) };
   },
 
-  async diff(_id, olds, news): Promise<dynamic.DiffResult> {
+  async diff(_id, olds, news): Promise<PropsDiff> {
     return diffProps(olds, news, REPLACE_KEYS, []);
   },
 
@@ -75,4 +75,6 @@ export const releasePlanProvider: Required<Omit<dynamic.ResourceProvider<Release
   async delete(): Promise<void> {
     // Adopted, not created: leaving the stack must not delete the release task.
   },
+
+  previewOutputs: (news) => news, // a release task has no outputs of its own
 };

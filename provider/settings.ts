@@ -36,6 +36,8 @@ export type SettingKey = keyof typeof CONFIG_KEYS;
 type Key = SettingKey;
 export type RawSettings = Partial<Record<Key, string>>;
 
+const SECRET_KEYS: ReadonlySet<SettingKey> = new Set(["authToken", "secretKey", "securityToken"]);
+
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
 
 export const readStackConfig = (get: (key: string) => string | undefined): RawSettings =>
@@ -52,8 +54,13 @@ export const readEnvironment = (env: NodeJS.ProcessEnv): RawSettings =>
       .filter(([, v]) => v !== undefined),
   );
 
-const howToSet = (k: Key, extra = ""): string =>
-  `set stack config ${CONFIG_KEYS[k]} (pulumi config set${extra} ${CONFIG_KEYS[k]} ...) or the environment variable ${ENV_KEYS[k]}`;
+/**
+ * Where a setting can be given, in one wording for every message of both front doors:
+ * stack config (the plugin also reads an explicit provider's argument of the same name)
+ * or the environment. Secrets are set with --secret.
+ */
+export const howToSet = (k: Key): string =>
+  `set stack config ${CONFIG_KEYS[k]} (pulumi config set${SECRET_KEYS.has(k) ? " --secret" : ""} ${CONFIG_KEYS[k]} ...), an explicit provider's \`${k}\` argument, or the environment variable ${ENV_KEYS[k]}`;
 
 /** A number printed as written, anything else quoted: `got -1`, `got "soon"`. */
 const shown = (value: string): string => (/^[-+]?[\d.]+$/.test(value) ? value : JSON.stringify(value));
@@ -82,12 +89,10 @@ export const settingProblems = (s: RawSettings): Array<{ key: SettingKey; rule: 
   return problems;
 };
 
-const SECRET_KEYS: ReadonlySet<SettingKey> = new Set(["authToken", "secretKey", "securityToken"]);
-
 /** The first problem of a source, as the error that names both ways to set the value. */
 const assertSound = (s: RawSettings): void => {
   const [problem] = settingProblems(s);
-  if (problem !== undefined) throw new SettingsError(`${problem.rule}: ${howToSet(problem.key, SECRET_KEYS.has(problem.key) ? " --secret" : "")}`);
+  if (problem !== undefined) throw new SettingsError(`${problem.rule}: ${howToSet(problem.key)}`);
 };
 
 /** Credentials come as a whole from one source, stack config first, so that sources never mix. */
@@ -145,7 +150,7 @@ export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resou
   const credentials = credentialsFrom(stack) ?? credentialsFrom(env);
   if (credentials === undefined)
     throw new SettingsError(
-      `no ServiceStage credentials: ${howToSet("authToken", " --secret")}, or an AK/SK pair: ` +
+      `no ServiceStage credentials: ${howToSet("authToken")}, or an AK/SK pair: ` +
         `${CONFIG_KEYS.accessKey} and ${CONFIG_KEYS.secretKey} (--secret), or ${ENV_KEYS.accessKey} and ${ENV_KEYS.secretKey}`,
     );
   const timeout = pick("requestTimeoutSeconds");

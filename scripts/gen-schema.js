@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * Generates provider/plugin/schema.json: the Pulumi package schema of the native plugin
- * (pulumi-resource-servicestage), from which Pulumi YAML type-checks programs and part 2
- * generates the Go and Python SDKs. Nothing in it is written by hand that the code
+ * Generates plugin/schema.json: the Pulumi package schema of the native plugin
+ * (pulumi-resource-servicestage), from which Pulumi YAML type-checks programs and
+ * scripts/gen-sdks.js generates the Go and Python SDKs. Nothing in it is written by hand that the code
  * already says:
  *
  * - the properties, their required-ness, kinds (integer, number, string, boolean, lists,
@@ -18,7 +18,7 @@
  * config's descriptions, the names of the object types, the language settings.
  * test/schema.test.ts compares the schema with the codecs field by field.
  *
- *   node scripts/gen-schema.js          write provider/plugin/schema.json
+ *   node scripts/gen-schema.js          write plugin/schema.json
  *   node scripts/gen-schema.js --check  exit 1 if it is out of date (writes nothing)
  */
 const fs = require("node:fs");
@@ -28,7 +28,7 @@ const { withProbe } = require("./lib/probe");
 const { TYPE_NAMES: SHARED_TYPE_NAMES } = require("./lib/typeNames");
 
 const repo = path.resolve(__dirname, "..");
-const out = path.join(repo, "provider", "plugin", "schema.json");
+const out = path.join(repo, "plugin", "schema.json");
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
 
 /**

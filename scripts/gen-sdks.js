@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Generates the Go and Python SDKs of the native plugin from its schema
- * (provider/plugin/schema.json), and checks that the schema makes a Node.js SDK that
+ * (plugin/schema.json), and checks that the schema makes a Node.js SDK that
  * compiles. `pulumi package gen-sdk` cannot do it here (the language hosts we can build
  * lack GeneratePackage), so scripts/go/pulumi-cli/cmd/gen-sdk links Pulumi's generators
  * at the CLI's version and this script drives it:
@@ -45,7 +45,7 @@ const { execFileSync } = require("node:child_process");
 
 const repo = path.resolve(__dirname, "..");
 const cliModule = path.join(repo, "scripts", "go", "pulumi-cli");
-const schemaPath = path.join(repo, "provider", "plugin", "schema.json");
+const schemaPath = path.join(repo, "plugin", "schema.json");
 const toolsDir = path.join(repo, ".tools");
 const generatorBinary = path.join(toolsDir, "bin", "gen-sdk");
 /** The SDKs kept in the tree, as sdk/<language>/. */

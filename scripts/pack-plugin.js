@@ -5,7 +5,7 @@
  *   pulumi plugin install resource servicestage <version> --file pulumi-resource-servicestage-v<version>.tar.gz
  *
  * An installed plugin is a folder of its own (~/.pulumi/plugins/resource-servicestage-v<version>/)
- * with no node_modules beside it, so the plugin is bundled with esbuild: provider/plugin/main.ts
+ * with no node_modules beside it, so the plugin is bundled with esbuild: plugin/main.ts
  * and everything it requires in one file, which needs only Node.js 20 or later on PATH. The
  * folder holds:
  *
@@ -13,7 +13,7 @@
  *   plugin.js                     the bundle
  *   package.json                  name and version only: where the plugin reads its version (server.ts
  *                                 `packageRoot`, found beside the bundle), so it is package.json's
- *   provider/plugin/schema.json   the schema, at the same place relative to package.json as in the npm package
+ *   plugin/schema.json   the schema, at the same place relative to package.json as in the npm package
  *   LICENSE, THIRD_PARTY_LICENSES.txt  this package's license, and those of the bundled packages
  *
  * No PulumiPlugin.yaml: with `runtime: nodejs` the engine would hand the plugin to the Node.js
@@ -32,7 +32,7 @@ const esbuild = require("esbuild");
 const repo = path.resolve(__dirname, "..");
 const PLUGIN = "pulumi-resource-servicestage";
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
-const schemaPath = path.join(repo, "provider", "plugin", "schema.json");
+const schemaPath = path.join(repo, "plugin", "schema.json");
 
 /** server.ts reads the stubs' own @grpc/grpc-js and google-protobuf; in the bundle they must be the very copies the stubs get. */
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [repo] }));
@@ -51,7 +51,7 @@ const ALLOWED_RUNTIME_LOOKUPS = new Set(["@pulumi/pulumi/package.json"]);
 
 const bundle = async () => {
   const result = await esbuild.build({
-    entryPoints: [path.join(repo, "provider", "plugin", "main.ts")],
+    entryPoints: [path.join(repo, "plugin", "main.ts")],
     bundle: true,
     platform: "node",
     target: "node20",
@@ -164,8 +164,7 @@ const main = async () => {
   const schema = fs.readFileSync(schemaPath);
   const schemaVersion = JSON.parse(schema.toString("utf8")).version;
   // One version for the npm package, the plugin and the SDKs (CONTRIBUTING.md, Release).
-  if (schemaVersion !== pkg.version)
-    throw new Error(`provider/plugin/schema.json says version ${schemaVersion}, package.json ${pkg.version}: run npm run gen:schema`);
+  if (schemaVersion !== pkg.version) throw new Error(`plugin/schema.json says version ${schemaVersion}, package.json ${pkg.version}: run npm run gen:schema`);
 
   const { code, packages } = await bundle();
   const manifest = {
@@ -181,9 +180,8 @@ const main = async () => {
     [PLUGIN, text(LAUNCHER), 0o755],
     ["plugin.js", Buffer.from(code), 0o644],
     ["package.json", text(JSON.stringify(manifest, null, 2) + "\n"), 0o644],
-    ["provider", undefined, 0o755],
-    ["provider/plugin", undefined, 0o755],
-    ["provider/plugin/schema.json", schema, 0o644],
+    ["plugin", undefined, 0o755],
+    ["plugin/schema.json", schema, 0o644],
     ["LICENSE", fs.readFileSync(path.join(repo, "LICENSE")), 0o644],
     ["THIRD_PARTY_LICENSES.txt", text(thirdPartyLicenses(packages)), 0o644],
   ]);

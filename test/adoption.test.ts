@@ -7,11 +7,12 @@
 import { Emulator, startEmulator } from "../emulator/server";
 import { jobCarryingSpec, lostAnswerVerdict, showsChanges, showsSpec } from "../provider/adoption";
 import type { ComponentResponse } from "../provider/codecs/responses";
-import { cancelInFlight, setStackSettings } from "../provider/runtime";
+import { cancelInFlight, setStackSettings } from "../provider/providerState";
 import { setProgressSink } from "../provider/progress";
 import { jobComponentProvider } from "./helpers/providers";
 import { InitFailedError } from "../provider/errors";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, jobComponentInputs, seed } from "./helpers/world";
+import { lastJobEnded } from "./helpers/jobs";
 
 const live = (fields: Record<string, unknown>, status: Record<string, unknown> = { last_job_id: "JOB-2" }): ComponentResponse => ({
   name: "c",
@@ -105,9 +106,16 @@ describe("through the JobComponent lifecycle", () => {
     }
     throw new Error("expected a failure");
   };
+  /** Once the update has polled its job, its wait is in flight: a Cancel now ends it (before, it would miss it). */
+  const jobPolled = async () => {
+    const deadline = Date.now() + 30_000;
+    while (redeploys() < 2 || !emulator.requests().some((r) => r.method === "GET" && r.path.endsWith(`/jobs/${lastJobId()}`))) {
+      if (Date.now() > deadline) throw new Error("the update never polled its job");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
   const jobEnded = async () => {
-    while (["SUBMITTED", "SCHEDULED", "RUNNING"].includes(emulator.getComponent(APP_ID, COMPONENT_ID)?.lastJobStatus ?? ""))
-      await new Promise((r) => setTimeout(r, 20));
+    await lastJobEnded(emulator, APP_ID, COMPONENT_ID);
   };
 
   test("a lost answer: the job our redeploy started is adopted, not started again", async () => {
@@ -228,13 +236,13 @@ describe("through the JobComponent lifecycle", () => {
     emulator.setJobDuration({ ms: 10_000 });
     const news = { ...first, version: "2025.0501.1" };
     const update = failureOf(jobComponentProvider.update(ID, first, news));
-    while (redeploys() < 2) await new Promise((r) => setTimeout(r, 10));
+    await jobPolled();
     const cancelledAt = Date.now();
     cancelInFlight();
     const e = await update;
     expect(Date.now() - cancelledAt).toBeLessThan(5_000); // far below the job's 10 s, loose enough for a loaded machine
     const running = lastJobId();
-    expect(e.message).toMatch(/still (RUNNING|running) when the wait was cancelled/);
+    expect(e.message).toMatch(/still (SUBMITTED|SCHEDULED|RUNNING|running) when the wait was cancelled/);
     expect(e.message).toContain(`Job ${running} is still running in ServiceStage; it is recorded in the stack, and the next \`pulumi up\` will wait for it`);
     // Cancel ends only the waits in flight: later work of the process goes on.
     const again = (await jobComponentProvider.update(ID, first, news)).outs;
@@ -314,7 +322,7 @@ describe("through the JobComponent lifecycle", () => {
       emulator.setJobDuration({ ms: 1_500 });
       const news = { ...first, version: "2025.0501.1" };
       const update = recordedFailure(jobComponentProvider.update(ID, first, news));
-      while (redeploys() < 2) await new Promise((r) => setTimeout(r, 10));
+      await jobPolled();
       cancelInFlight();
       const state = (await update).properties;
       await jobEnded();

@@ -9,7 +9,7 @@ import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import { Issue, dropNulls, fromWire, toWire } from "../provider/codecs/casing";
 import { camelKey } from "../provider/codecs/spellings";
 import { decodeSpec } from "../provider/codecs/decode";
-import { UNKNOWN } from "../provider/unknown";
+import { UNKNOWN } from "../provider/pulumiValues";
 import { Spec, getAt, jobMaximal, jobPageExample, jobPageExampleVerbatim, releaseMaximal, releaseTwoComponents, setAt } from "./fixtures/specs";
 
 const JOB = RedeployJobComponentBody as unknown as t.Mixed;

@@ -13,7 +13,7 @@ import { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponen
 import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import { Issue, fromWire, toWire } from "../provider/codecs/casing";
 import { decodeSpec } from "../provider/codecs/decode";
-import { UNKNOWN } from "../provider/unknown";
+import { UNKNOWN } from "../provider/pulumiValues";
 import { Segment, Spec, deleteAt, formatPath, jobMaximal, nodePaths, releaseMaximal, releaseTwoComponents, setAt } from "./fixtures/specs";
 
 const JOB = RedeployJobComponentBody as unknown as t.Type<unknown, unknown, unknown>;

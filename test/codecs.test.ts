@@ -12,7 +12,7 @@ import { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import { runtimeStackTypes } from "../provider/codecs/componentTables";
 import { decodeSpec } from "../provider/codecs/decode";
 import type { ReleasePlanComponentSpec } from "../sdk";
-import { UNKNOWN } from "../provider/unknown";
+import { UNKNOWN } from "../provider/pulumiValues";
 import {
   Spec,
   deleteAt,

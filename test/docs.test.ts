@@ -21,7 +21,7 @@ import * as path from "node:path";
 
 const repo = path.resolve(__dirname, "..");
 
-const TOP_LEVEL_FOLDERS = ["provider", "sdk", "emulator", "examples", "test", "scripts", "bench", "docs", "bin", ".ci", ".github"];
+const TOP_LEVEL_FOLDERS = ["provider", "plugin", "sdk", "emulator", "examples", "test", "scripts", "bench", "docs", "bin", ".ci", ".github"];
 const ROOT_FILES = [
   "README.md",
   "CONTRIBUTING.md",

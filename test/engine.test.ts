@@ -11,6 +11,7 @@ import { Emulator, Seed, startEmulator } from "../emulator/server";
 import { parseSeed } from "../emulator/state";
 import { ProgramStack, repo } from "./helpers/cli";
 import { ACCESS_KEY, PROJECT_ID, SECRET_KEY, TOKEN, fleetSeed } from "./helpers/world";
+import { lastJobEnded } from "./helpers/jobs";
 
 jest.setTimeout(300_000);
 
@@ -151,7 +152,7 @@ test("AK/SK from stack config and an http source with a password: no credential 
   expect(String(job.inputs.__provider)).not.toContain(repo);
 });
 
-test("a FAILED job fails up with the job id and the task message, keeps the previous outputs; the next up redeploys once", async () => {
+test("a FAILED job fails up with the job id and the task message, records the spec sent and that job; the next up redeploys once", async () => {
   emulator = await startEmulator({ seed: fleetSeed(1), token: TOKEN, jobDurationMs: 50 });
   stack = new ProgramStack(fleetDir);
   await stack.init(tokenConfig(), { "servicestage:authToken": TOKEN });
@@ -165,8 +166,10 @@ test("a FAILED job fails up with the job id and the task message, keeps the prev
   expect(failed.output).toMatch(/job JOB[\w-]+ ended FAILED[\s\S]*exit code 137: OOMKilled/);
   expect(failed.output).not.toContain(TOKEN);
   expect(await stack.exportState()).not.toContain(TOKEN);
+  // ServiceStage took the spec: the stack records it with its failed job (Pulumi's partial failure), not the job before.
   const [after] = await exported(JOB_TYPE);
-  expect(after.outputs).toMatchObject({ version: before.outputs.version, jobId: before.outputs.jobId, jobStatus: "SUCCEEDED" });
+  expect(after.outputs).toMatchObject({ version: "2025.0402.1", jobId: the().getComponent("app-demo", "comp-00")?.status.last_job_id, jobStatus: "FAILED" });
+  expect(after.outputs.jobId).not.toBe(before.outputs.jobId);
 
   the().clearRequests();
   const retried = await stack.up();
@@ -202,14 +205,8 @@ test("a redeploy made outside Pulumi, then ServiceStage failing every redeploy: 
   const [before] = await exported(JOB_TYPE);
 
   // Another pipeline redeploys the component, and its job ends.
-  const path = `/v3/${PROJECT_ID}/cas/applications/app-demo/components/comp-00/redeployment`;
-  const res = await fetch(`${the().url}${path}`, {
-    method: "PUT",
-    headers: { "content-type": "application/json", "x-auth-token": TOKEN },
-    body: JSON.stringify({ ...the().getComponent("app-demo", "comp-00")?.spec, version: "2025.0999.1" }),
-  });
-  const foreign = ((await res.json()) as { job_id: string }).job_id;
-  while (the().getComponent("app-demo", "comp-00")?.lastJobStatus === "RUNNING") await new Promise((r) => setTimeout(r, 20));
+  const { jobId: foreign } = the().consoleRedeploy("app-demo", "comp-00", { version: "2025.0999.1" });
+  await lastJobEnded(the(), "app-demo", "comp-00");
 
   the().injectFault({ method: "PUT", kind: "status", status: 500, times: 100 });
   await stack.pulumi(["config", "set", "version", "2025.0402.1"]);

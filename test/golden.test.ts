@@ -8,7 +8,7 @@ import { Emulator, startEmulator } from "../emulator/server";
 import { requestBodyIssues } from "../emulator/pages";
 import { jobComponentProvider, releasePlanProvider } from "./helpers/providers";
 import { setProgressSink } from "../provider/progress";
-import { setStackSettings } from "../provider/runtime";
+import { setStackSettings } from "../provider/providerState";
 import { jobPageExampleVerbatim } from "./fixtures/specs";
 import { jobPageExampleWire, releasePlanWire } from "./fixtures/wire";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, releaseSpec, seed } from "./helpers/world";

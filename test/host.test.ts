@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Emulator, startEmulator } from "../emulator/server";
 import { JobComponent, ReleasePlan } from "../sdk";
-import { UNKNOWN } from "../provider/unknown";
+import { UNKNOWN } from "../provider/pulumiValues";
 import { captureInputs, Registered, unwrapSecrets } from "./helpers/captureInputs";
 import { ProviderHost, startProviderHost } from "./helpers/providerHost";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, SECRET_KEY, TOKEN, ACCESS_KEY, jobSpec, releaseSpec, seed } from "./helpers/world";

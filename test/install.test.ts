@@ -18,18 +18,17 @@
  * engine's own log which executable it launched. `npm test` sources scripts/pulumi-env.sh
  * (the CLI and the YAML host on PATH) and builds dist/ first, which `npm pack` ships.
  */
-import type * as grpc from "@grpc/grpc-js";
-import type * as emptypb from "google-protobuf/google/protobuf/empty_pb";
-import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import { ChildProcess, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import type * as plugingrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import { Emulator, startEmulator } from "../emulator/server";
 import { Env, ProgramStack, repo } from "./helpers/cli";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, seed } from "./helpers/world";
+import { pulumiRpc } from "../provider/pulumiRpc";
+import { startPluginProcess } from "./helpers/pluginProcess";
 
 jest.setTimeout(300_000);
 
@@ -187,23 +186,14 @@ const previewAndUp = async (stack: ProgramStack, emu: Emulator): Promise<void> =
 
 /** Starts a plugin executable as the engine does and asks it GetPluginInfo and GetSchema (the test's own stubs, from @pulumi/pulumi). */
 const askPlugin = async (executable: string): Promise<{ info: string; schema: string }> => {
-  const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-  const grpcJs = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof grpc;
-  const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [pulumiDir] })) as typeof emptypb;
-  const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb") as typeof plugingrpc;
+  const {
+    grpc: grpcJs,
+    Empty,
+    provider: { ResourceProviderClient },
+  } = pulumiRpc();
 
-  const child = spawn(executable, [], { cwd: scratch, env: { PATH: cliPath }, stdio: ["ignore", "pipe", "pipe"] });
+  const { process: child, port } = await startPluginProcess(executable, { cwd: scratch, env: { PATH: cliPath } });
   plugins.push(child);
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("\n")) resolve(Number(out.split("\n")[0]));
-    });
-    child.once("exit", (code) => reject(new Error(`${executable} exited with ${code} before printing its port: ${stderr}`)));
-  });
   const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpcJs.credentials.createInsecure());
   try {
     const info = await new Promise<pluginproto.PluginInfo>((resolve, reject) => client.getPluginInfo(new Empty(), (e, r) => (e ? reject(e) : resolve(r))));
@@ -267,23 +257,14 @@ test("3. pulumi plugin install --file <the pack:plugin tarball>: the bundled plu
   expect(listed.map((p) => [p.name, p.kind, p.version])).toEqual([["servicestage", "resource", VERSION]]);
   // The launcher, the bundle, the version and schema it reads, the licenses: no node_modules, no PulumiPlugin.yaml.
   expect(fs.readdirSync(installed, { recursive: true }).map(String).sort()).toEqual(
-    [
-      PLUGIN,
-      "plugin.js",
-      "package.json",
-      "provider",
-      path.join("provider", "plugin"),
-      path.join("provider", "plugin", "schema.json"),
-      "LICENSE",
-      "THIRD_PARTY_LICENSES.txt",
-    ].sort(),
+    [PLUGIN, "plugin.js", "package.json", "plugin", path.join("plugin", "schema.json"), "LICENSE", "THIRD_PARTY_LICENSES.txt"].sort(),
   );
   expect(fs.statSync(path.join(installed, PLUGIN)).mode & 0o111).not.toBe(0);
 
   // Its version and schema, over gRPC as the engine asks: package.json's, and the repository's schema.json byte for byte.
   const { info, schema } = await askPlugin(path.join(installed, PLUGIN));
   expect(info).toBe(VERSION);
-  expect(schema).toBe(fs.readFileSync(path.join(repo, "provider", "plugin", "schema.json"), "utf8"));
+  expect(schema).toBe(fs.readFileSync(path.join(repo, "plugin", "schema.json"), "utf8"));
 
   // No plugins block, no plugin on PATH, and ambient plugins off: the plugin cache is the only place left to find it.
   const emu = await emulator();

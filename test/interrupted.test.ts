@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { Emulator, startEmulator } from "../emulator/server";
 import { ProgramStack, repo } from "./helpers/cli";
 import { descendants, killAll } from "./helpers/processes";
+import { lastJobEnded } from "./helpers/jobs";
 import { APP_ID, TOKEN, fleetSeed } from "./helpers/world";
 
 jest.setTimeout(300_000);
@@ -54,7 +55,7 @@ const until = async (what: string, done: () => boolean, ms = 60_000) => {
     await new Promise((r) => setTimeout(r, 20));
   }
 };
-const jobEnded = () => until("the job ended", () => !["SUBMITTED", "SCHEDULED", "RUNNING"].includes(component()?.lastJobStatus ?? ""));
+const jobEnded = () => lastJobEnded(the().emulator, APP_ID, COMPONENT);
 const config = (key: string, value: string) => the().stack.pulumi(["config", "set", key, value]);
 
 /** One job component deployed by a first `pulumi up` (short jobs). */
@@ -162,9 +163,13 @@ test("(d) an update timed out; the next `pulumi up` waits for the recorded job: 
   expect(again.messages.join("")).toContain(`job ${running}, recorded by the last update, is RUNNING: waiting for it`);
 });
 
-test("(f) the CLI is killed while it waits, then a console restart: the next `pulumi up` takes the restart's job (item 4): 0 extra redeploys", async () => {
-  const { emulator: emu, stack: s } = await deployed();
-  emu.setJobDuration({ ms: 4_000 });
+/**
+ * A version change whose `pulumi up` is killed (SIGKILL of the CLI's process group, as a
+ * closed terminal or a cancelled CI runner) while it polls the job; the hosts it left are ended.
+ */
+const killedWhileWaiting = async (jobMs: number) => {
+  const { emulator: emu, stack: s } = the();
+  emu.setJobDuration({ ms: jobMs });
   await config("version", "2025.0502.1");
   const before = redeploys();
   const cli = s.start(["up", "--yes", "--skip-preview"]);
@@ -176,17 +181,29 @@ test("(f) the CLI is killed while it waits, then a console restart: the next `pu
   process.kill(-(cli.pid as number), "SIGKILL");
   await exited;
   await killAll(leftovers);
-  await jobEnded();
-  emu.setJobDuration({ ms: 300 });
-  const restart = emu.consoleAction(APP_ID, COMPONENT, "restart").jobId;
-  await jobEnded();
+  return { before, ours };
+};
 
+/** The next `pulumi up` after a kill: the file backend keeps the stack locked, so `pulumi cancel` first when it says so. */
+const upAfterKill = async () => {
+  const s = the().stack;
   const locked = await s.run(["up", "--yes", "--skip-preview"]);
   if (locked.code !== 0) {
     expect(locked.output).toMatch(/locked|pulumi cancel/);
     await s.pulumi(["cancel", "--yes"]);
     await s.up();
   }
+};
+
+test("(f) the CLI is killed while it waits, then a console restart: the next `pulumi up` takes the restart's job (item 4): 0 extra redeploys", async () => {
+  const { emulator: emu } = await deployed();
+  const { before } = await killedWhileWaiting(4_000);
+  await jobEnded();
+  emu.setJobDuration({ ms: 300 });
+  const restart = emu.consoleAction(APP_ID, COMPONENT, "restart").jobId;
+  await jobEnded();
+
+  await upAfterKill();
   // Nothing recorded our job, and no documented field tells a restart's job from a
   // redeploy's: the component carries the spec and its last job succeeded, so it is taken.
   expect(redeploys()).toBe(before + 1);
@@ -194,31 +211,12 @@ test("(f) the CLI is killed while it waits, then a console restart: the next `pu
 });
 
 test("a killed CLI; after `pulumi cancel`, `pulumi up` finishes that job: 0 extra redeploys", async () => {
-  const { emulator: emu, stack: s } = await deployed();
-  emu.setJobDuration({ ms: 8_000 });
-  await config("version", "2025.0502.1");
-  const before = redeploys();
-  const cli = s.start(["up", "--yes", "--skip-preview"]);
-  const exited = new Promise((resolve) => cli.on("exit", resolve));
-  await until("the redeploy arrived", () => redeploys() === before + 1);
-  const running = lastJobId();
-  await until("the CLI polled the job", () => emu.requests().some((r) => r.path.endsWith(`/jobs/${running}`)));
-  // As a closed terminal or a cancelled CI runner: SIGKILL of the CLI's process group.
-  leftovers = descendants(cli.pid as number);
-  process.kill(-(cli.pid as number), "SIGKILL");
-  await exited;
-  await killAll(leftovers);
-
-  // The file backend keeps the stack locked after a killed update.
-  const locked = await s.run(["up", "--yes", "--skip-preview"]);
-  if (locked.code !== 0) {
-    expect(locked.output).toMatch(/locked|pulumi cancel/);
-    await s.pulumi(["cancel", "--yes"]);
-  }
-  if (locked.code !== 0) await s.up();
+  await deployed();
+  const { before, ours } = await killedWhileWaiting(8_000);
+  await upAfterKill();
   expect(redeploys()).toBe(before + 1);
   expect(component()?.lastJobStatus).toBe("SUCCEEDED");
-  expect(await recorded()).toEqual({ jobId: running, jobStatus: "SUCCEEDED" });
+  expect(await recorded()).toEqual({ jobId: ours, jobStatus: "SUCCEEDED" });
 });
 
 test("a failed job; the next `pulumi up` redeploys exactly once", async () => {

@@ -10,7 +10,7 @@
  */
 import { Emulator, Wire, startEmulator } from "../emulator/server";
 import { jobComponentProvider, releasePlanProvider } from "./helpers/providers";
-import { setStackSettings } from "../provider/runtime";
+import { setStackSettings } from "../provider/providerState";
 import { setProgressSink } from "../provider/progress";
 import { PROJECT_ID, TOKEN } from "./helpers/world";
 

@@ -8,27 +8,29 @@
 import type * as grpc from "@grpc/grpc-js";
 import type * as structpb from "google-protobuf/google/protobuf/struct_pb";
 import type * as emptypb from "google-protobuf/google/protobuf/empty_pb";
-import { ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
-import type * as enginegrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as engineproto from "@pulumi/pulumi/proto/engine_pb";
 import { Emulator, startEmulator } from "../emulator/server";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../provider/unknown";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../provider/pulumiValues";
+import { pulumiRpc } from "../provider/pulumiRpc";
+import { PluginProcess, startPluginProcess } from "./helpers/pluginProcess";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, jobComponentInputs, releasePlanInputs, seed } from "./helpers/world";
 
 const repo = path.resolve(__dirname, "..");
-const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-// The same modules the stubs load (grpc-js checks credentials with instanceof).
-const grpcJs = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof grpc;
-const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] })) as typeof structpb;
-const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [pulumiDir] })) as typeof emptypb;
-const { ResourceProviderClient: Client } = require("@pulumi/pulumi/proto/provider_grpc_pb") as typeof import("@pulumi/pulumi/proto/provider_grpc_pb");
-const { EngineService } = require("@pulumi/pulumi/proto/engine_grpc_pb") as typeof enginegrpc;
+// The same modules the stubs load (grpc-js checks credentials with instanceof): provider/pulumiRpc.ts.
+const {
+  grpc: grpcJs,
+  Struct,
+  Empty,
+  provider: { ResourceProviderClient: Client },
+  engine: { EngineService },
+} = pulumiRpc();
 
 const secret = (value: unknown) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value });
 const isSecret = (v: unknown): boolean => typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
@@ -47,7 +49,9 @@ let plugin: ChildProcess;
 let client: ResourceProviderClient;
 let engine: grpc.Server;
 const engineLogs: Array<{ urn: string; message: string; severity: number }> = [];
-let stderr = "";
+/** Every started plugin's stderr, for the failure messages. */
+const pluginStderr: Array<() => string> = [];
+const stderr = () => pluginStderr.map((read) => read()).join("");
 let linkDir: string;
 let emulator: Emulator;
 
@@ -102,29 +106,20 @@ const cancel = () => rpc<emptypb.Empty>((cb) => client.cancel(new Empty(), cb));
 const calls = () => emulator.requests().map((r) => `${r.method} ${r.path.replace(`/v3/${PROJECT_ID}/cas`, "")}`);
 const puts = () => calls().filter((c) => c.startsWith("PUT"));
 
-/** Starts the plugin as the engine does: by its name, through a link in another folder, with the engine's address ("" for none); resolves with the port it prints. */
-const startPlugin = async (engineAddress: string): Promise<{ process: ChildProcess; port: number; startMs: number }> => {
-  const started = process.hrtime.bigint();
+/** Starts the plugin as the engine does: by its name, through a link in another folder, with the engine's address ("" for none). */
+const startPlugin = async (engineAddress: string): Promise<PluginProcess> => {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HW_|SERVICESTAGE_)/.test(k)));
-  const child = spawn(path.join(linkDir, "pulumi-resource-servicestage"), engineAddress === "" ? [] : [engineAddress], {
+  const started = await startPluginProcess(path.join(linkDir, "pulumi-resource-servicestage"), {
+    args: engineAddress === "" ? [] : [engineAddress],
     cwd: linkDir,
     env,
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("\n")) resolve(Number(out.split("\n")[0]));
-    });
-    child.once("exit", (code) => reject(new Error(`plugin exited ${code}: ${stderr}`)));
-  });
-  return { process: child, port, startMs: Number(process.hrtime.bigint() - started) / 1e6 };
+  pluginStderr.push(started.stderr);
+  return started;
 };
 
 beforeAll(async () => {
-  const main = path.join(repo, "dist", "provider", "plugin", "main.js");
+  const main = path.join(repo, "dist", "plugin", "main.js");
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: build first (npx tsc -p tsconfig.json)`);
   linkDir = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-plugin-"));
   fs.symlinkSync(path.join(repo, "bin", "pulumi-resource-servicestage"), path.join(linkDir, "pulumi-resource-servicestage"));
@@ -163,7 +158,7 @@ describe("plugin", () => {
     const info = await rpc<{ getVersion(): string }>((cb) => client.getPluginInfo(new Empty(), cb));
     expect(info.getVersion()).toBe(JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).version);
     const schema = await rpc<provproto.GetSchemaResponse>((cb) => client.getSchema(new provproto.GetSchemaRequest(), cb));
-    expect(schema.getSchema()).toBe(fs.readFileSync(path.join(repo, "provider", "plugin", "schema.json"), "utf8"));
+    expect(schema.getSchema()).toBe(fs.readFileSync(path.join(repo, "plugin", "schema.json"), "utf8"));
   });
 });
 
@@ -498,7 +493,7 @@ describe("ReleasePlan", () => {
 const waitFor = async (condition: () => boolean, timeoutMs = 5_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting; plugin stderr:\n${stderr}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting; plugin stderr:\n${stderr()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 };

@@ -4,9 +4,9 @@
  */
 import { Emulator, startEmulator } from "../emulator/server";
 import { jobComponentProvider, releasePlanProvider } from "./helpers/providers";
-import { setStackSettings } from "../provider/runtime";
+import { setStackSettings } from "../provider/providerState";
 import { setProgressSink } from "../provider/progress";
-import { UNKNOWN } from "../provider/unknown";
+import { UNKNOWN } from "../provider/pulumiValues";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, jobComponentInputs, releasePlanInputs, seed } from "./helpers/world";
 
 let emulator: Emulator;
@@ -74,6 +74,7 @@ describe("JobComponent diff", () => {
       changes: false,
       replaces: [],
       deleteBeforeReplace: false,
+      changedKeys: [],
     });
   });
   test("a version change updates in place", async () => {
@@ -256,7 +257,7 @@ describe("settings", () => {
     try {
       setStackSettings({ endpoint: emulator.url, authToken: TOKEN });
       await expect(jobComponentProvider.check({}, jobComponentInputs())).rejects.toThrow(
-        "no ServiceStage project id: set the resource's projectId, or set stack config servicestage:projectId (pulumi config set servicestage:projectId ...) or the environment variable HW_PROJECT_ID",
+        "no ServiceStage project id: set the resource's projectId, or set stack config servicestage:projectId (pulumi config set servicestage:projectId ...), an explicit provider's `projectId` argument, or the environment variable HW_PROJECT_ID",
       );
       await expect(releasePlanProvider.check({}, releasePlanInputs())).rejects.toThrow(/no ServiceStage project id.*HW_PROJECT_ID/);
       setStackSettings({ projectId: PROJECT_ID, authToken: TOKEN });

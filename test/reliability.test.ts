@@ -16,6 +16,7 @@ import { ProgramStack, repo } from "./helpers/cli";
 import { ProviderHost, startProviderHost } from "./helpers/providerHost";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, fleetSeed, jobSpec, releaseSpec, seed } from "./helpers/world";
 import { releasePlanWire } from "./fixtures/wire";
+import { lastJobEnded } from "./helpers/jobs";
 
 jest.setTimeout(60_000);
 
@@ -425,13 +426,9 @@ describe("a job started outside Pulumi is never taken for ours", () => {
   /** Another pipeline (or the console) redeploys the component, and its job ends. */
   const foreignRedeploy = async (version: string): Promise<string> => {
     const { emulator } = the();
-    const res = await fetch(`${emulator.url}${REDEPLOY_PATH}`, {
-      method: "PUT",
-      headers: { "content-type": "application/json", "x-auth-token": CREDS.token },
-      body: JSON.stringify({ ...emulator.getComponent(APP_ID, COMPONENT_ID)?.spec, version }),
-    });
-    const { job_id: jobId } = (await res.json()) as { job_id: string };
-    while (emulator.getComponent(APP_ID, COMPONENT_ID)?.status.component_status === "RUNNING") await new Promise((r) => setTimeout(r, 20));
+    // The stored spec holds the server's own items (inner envs, its accesses), which no client may send: the console's redeploy takes it as it is.
+    const { jobId } = emulator.consoleRedeploy(APP_ID, COMPONENT_ID, { version });
+    await lastJobEnded(emulator, APP_ID, COMPONENT_ID);
     emulator.clearRequests();
     return jobId;
   };

@@ -1,5 +1,5 @@
 /**
- * The package schema (provider/plugin/schema.json, written by scripts/gen-schema.js) and
+ * The package schema (plugin/schema.json, written by scripts/gen-schema.js) and
  * the codecs, compared field by field: every codec property is in the schema with the
  * same name, required-ness and kind, and every schema property is in a codec. Kinds are
  * judged by what the codec accepts (probe values), not by how the generator reads it.
@@ -18,7 +18,7 @@ import { Tagged, structural } from "../provider/codecs/introspect";
 import { ObjectCodec } from "../provider/codecs/primitives";
 
 const repo = path.resolve(__dirname, "..");
-const schemaPath = path.join(repo, "provider", "plugin", "schema.json");
+const schemaPath = path.join(repo, "plugin", "schema.json");
 
 interface Spec {
   type?: string;
@@ -205,7 +205,7 @@ describe("schema and codecs", () => {
     expect(schema.provider.inputProperties).toEqual(variables);
   });
 
-  test("package settings part 2's SDKs need, and the package's version", () => {
+  test("package settings the generated SDKs need, and the package's version", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { version: string };
     expect(schema).toMatchObject({
       name: "servicestage",
@@ -227,7 +227,7 @@ describe("schema and codecs", () => {
 
   test("gen-schema --check finds the schema current and writes nothing", () => {
     const before = fs.statSync(schemaPath).mtimeMs;
-    const listing = () => fs.readdirSync(path.join(repo, "provider", "plugin")).sort();
+    const listing = () => fs.readdirSync(path.join(repo, "plugin")).sort();
     const files = listing();
     execFileSync(process.execPath, [path.join(repo, "scripts", "gen-schema.js"), "--check"], { cwd: repo, stdio: "pipe" });
     expect([fs.statSync(schemaPath).mtimeMs, listing()]).toEqual([before, files]);

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { JobComponent, ReleasePlan } from "../sdk";
 import { jobComponentSpecKeys, releasePlanSpecKeys } from "../sdk/generated";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../provider/unknown";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../provider/pulumiValues";
 import { captureInputs } from "./helpers/captureInputs";
 import { APP_ID, COMPONENT_ID, RELEASE_PLAN_ID, jobSpec, releaseSpec } from "./helpers/world";
 
@@ -27,8 +27,8 @@ test("every spec property is an output, set or not; unset ones are not sent", as
 
 test("Pulumi internals copied by value match @pulumi/pulumi's own", () => {
   const rpc = require("@pulumi/pulumi/runtime/rpc") as { unknownValue: string; specialSigKey: string; specialSecretSig: string };
-  expect(UNKNOWN).toBe(rpc.unknownValue); // provider/unknown.ts: the unknown sentinel during preview
-  expect(SECRET_SIG_KEY).toBe(rpc.specialSigKey); // provider/unknown.ts: how a secret is marked (the plugin, the tests)
+  expect(UNKNOWN).toBe(rpc.unknownValue); // provider/pulumiValues.ts: the unknown sentinel during preview
+  expect(SECRET_SIG_KEY).toBe(rpc.specialSigKey); // provider/pulumiValues.ts: how a secret is marked (the plugin, the tests)
   expect(SECRET_SIG).toBe(rpc.specialSecretSig);
 });
 

@@ -24,7 +24,7 @@ const repo = path.resolve(__dirname, "..");
 const goSdk = path.join(repo, "sdk", "go");
 const pythonSdk = path.join(repo, "sdk", "python");
 const generator = path.join(repo, ".tools", "bin", "gen-sdk");
-const schemaPath = path.join(repo, "provider", "plugin", "schema.json");
+const schemaPath = path.join(repo, "plugin", "schema.json");
 
 /** Go flags of the caller without its -mod, which each command sets itself. */
 const callerGoFlags = (process.env.GOFLAGS ?? "").split(/\s+/).filter((flag) => flag !== "" && !flag.startsWith("-mod="));

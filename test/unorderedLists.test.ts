@@ -8,7 +8,7 @@
 import { Emulator, startEmulator } from "../emulator/server";
 import { carries, projectOnto, sameValue } from "../provider/compare";
 import { withoutServerItems } from "../provider/unorderedLists";
-import { setStackSettings } from "../provider/runtime";
+import { setStackSettings } from "../provider/providerState";
 import { setProgressSink } from "../provider/progress";
 import { jobComponentProvider, releasePlanProvider } from "./helpers/providers";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, jobComponentInputs, releasePlanInputs, seed } from "./helpers/world";

@@ -10,7 +10,7 @@ import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import { Emulator, startEmulator } from "../emulator/server";
 import { ENDPOINT_RULE, endpointProblem, isId, isRegion } from "../provider/urlParts";
-import { setStackSettings } from "../provider/runtime";
+import { setStackSettings } from "../provider/providerState";
 import { setProgressSink } from "../provider/progress";
 import { jobComponentProvider, releasePlanProvider } from "./helpers/providers";
 import { HOSTILE_ENDPOINTS, HOSTILE_IDS, HOSTILE_REGIONS, REAL_IDS, REAL_REGIONS } from "./fixtures/urlShapes";
@@ -105,7 +105,7 @@ describe("refused at check, before any request, from every source", () => {
     await expect(jobComponentProvider.check({}, jobComponentInputs())).rejects.toThrow(/must be one DNS label.*HW_REGION_NAME/s);
     process.env.HW_REGION_NAME = "cn-north-4";
     process.env.HW_PROJECT_ID = "..";
-    // check caches its look at the settings until they change (runtime.ts): the environment of a provider process does not.
+    // check caches its look at the settings until they change (provider/providerState.ts): the environment of a provider process does not.
     setStackSettings({ authToken: TOKEN, endpoint: elsewhereUrl.replace("127.0.0.1", "{region}.localhost") });
     await expect(jobComponentProvider.check({}, jobComponentInputs())).rejects.toThrow(/must be a ServiceStage id.*HW_PROJECT_ID/s);
     process.env.HW_PROJECT_ID = PROJECT_ID;

@@ -163,7 +163,7 @@ test("no project id anywhere: `pulumi preview` fails naming both ways to set it,
   const preview = await stack.run(["preview"]);
   expect(preview.code).not.toBe(0);
   expect(preview.output).toContain(
-    "no ServiceStage project id: set the resource's projectId, or set stack config servicestage:projectId (pulumi config set servicestage:projectId ...) or the environment variable HW_PROJECT_ID",
+    "no ServiceStage project id: set the resource's projectId, or set stack config servicestage:projectId (pulumi config set servicestage:projectId ...), an explicit provider's `projectId` argument, or the environment variable HW_PROJECT_ID",
   );
   expect(calls(emu)).toHaveLength(0);
 });
@@ -172,14 +172,12 @@ test("a region, an id or an endpoint that could send the token elsewhere: `pulum
   const emu = await emulator();
   const elsewhere = await emulator();
   const stack = stackIn(exampleDir);
-  await stack.init(
-    {
-      "servicestage:endpoint": emu.url.replace("127.0.0.1", "{region}.localhost"),
-      "servicestage:region": "cn-north-4",
-      "servicestage:projectId": emu.projectId,
-    },
-    { "servicestage:authToken": TOKEN },
-  );
+  const good: Record<string, string> = {
+    "servicestage:endpoint": emu.url.replace("127.0.0.1", "{region}.localhost"),
+    "servicestage:region": "cn-north-4",
+    "servicestage:projectId": emu.projectId,
+  };
+  await stack.init(good, { "servicestage:authToken": TOKEN });
   const cases: Array<[string, string, RegExp]> = [
     ["servicestage:region", `x.localhost:${new URL(elsewhere.url).port}/#`, /must be one DNS label/],
     ["servicestage:endpoint", elsewhere.url.replace("127.0.0.1", "evil.example"), /uses http:\/\/ to a host that is not a loopback address/],
@@ -190,7 +188,8 @@ test("a region, an id or an endpoint that could send the token elsewhere: `pulum
     const preview = await stack.run(["preview"]);
     expect(preview.code).not.toBe(0);
     expect(plainText(preview.output)).toMatch(rule);
-    await stack.pulumi(["config", "rm", key]);
+    // Back to the sound value, so that each case is judged alone.
+    await stack.pulumi(good[key] === undefined ? ["config", "rm", key] : ["config", "set", key, good[key]]);
   }
   expect(calls(emu)).toHaveLength(0);
   expect(calls(elsewhere)).toHaveLength(0);

@@ -7,7 +7,7 @@
  * `availableZone`) map to themselves.
  */
 import * as t from "io-ts";
-import { UNKNOWN } from "../unknown";
+import { UNKNOWN } from "../pulumiValues";
 import { isPlainObject } from "./primitives";
 import { RELEASE_PAGE_SPELLINGS, camelKey } from "./spellings";
 import { objectProps, structural } from "./introspect";

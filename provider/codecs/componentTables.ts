@@ -4,7 +4,7 @@
  * `redeployJobComponent.ts` and `editReleasePlan.ts`.
  */
 import * as t from "io-ts";
-import { isUnknown } from "../unknown";
+import { isUnknown } from "../pulumiValues";
 import {
   OpenObject,
   bool,

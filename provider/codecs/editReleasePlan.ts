@@ -5,7 +5,7 @@
  * everything release-specific stays in this file so it can be retired alone.
  */
 import * as t from "io-ts";
-import { isUnknown } from "../unknown";
+import { isUnknown } from "../pulumiValues";
 
 import {
   ComponentName,

@@ -4,7 +4,7 @@
  * `report.ts` can print "property path: rule" without guessing.
  */
 import * as t from "io-ts";
-import { isUnknown } from "../unknown";
+import { isUnknown } from "../pulumiValues";
 
 /** A codec with object-level rules that read several fields (e.g. "url is required when kind is package"). */
 export class Checked<C extends t.Mixed> extends t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> {

@@ -4,7 +4,7 @@
  * preview are dropped: they will be checked again when the values are known.
  */
 import * as t from "io-ts";
-import { UNKNOWN } from "../unknown";
+import { UNKNOWN } from "../pulumiValues";
 import { Issue } from "./casing";
 import { camelKey } from "./spellings";
 import { Tagged, objectProps, unwrapChecked } from "./introspect";

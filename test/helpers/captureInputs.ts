@@ -30,7 +30,7 @@ export const captureInputs = async (program: () => pulumi.Resource[]): Promise<R
   return registered;
 };
 
-import { SECRET_SIG_KEY } from "../../provider/unknown";
+import { SECRET_SIG_KEY } from "../../provider/pulumiValues";
 /** Inputs as the engine hands them to a dynamic provider: secrets unwrapped (the host does not accept secrets). */
 export const unwrapSecrets = (inputs: Record<string, unknown>): Record<string, unknown> =>
   JSON.parse(JSON.stringify(inputs, (_k, v) => (v !== null && typeof v === "object" && v[SECRET_SIG_KEY] !== undefined && "value" in v ? v.value : v)));

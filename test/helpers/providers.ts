@@ -1,12 +1,11 @@
 /**
- * The two providers as Pulumi's host sees them: any property bag goes in. The provider
- * modules type their inputs (ResourceProvider<Inputs, Outputs>); tests also send bags
- * that are wrong on purpose, so they call the providers through this view.
+ * The two providers as a front door sees them (provider/lifecycle.ts's `Lifecycle`): any
+ * property bag goes in. The provider modules type their inputs; tests also send bags that
+ * are wrong on purpose, so they call the providers through this view, as the plugin does.
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { Lifecycle } from "../../provider/lifecycle";
 import { jobComponentProvider as typedJobComponentProvider } from "../../provider/jobComponent";
 import { releasePlanProvider as typedReleasePlanProvider } from "../../provider/releasePlan";
 
-type AnyBag = Required<Omit<dynamic.ResourceProvider, "configure">>;
-export const jobComponentProvider = typedJobComponentProvider as unknown as AnyBag;
-export const releasePlanProvider = typedReleasePlanProvider as unknown as AnyBag;
+export const jobComponentProvider: Lifecycle = typedJobComponentProvider;
+export const releasePlanProvider: Lifecycle = typedReleasePlanProvider;

@@ -9,7 +9,7 @@
 //
 // Usage:
 //
-//	gen-sdk -schema provider/plugin/schema.json -out DIR [-languages go,python,nodejs] [-timings]
+//	gen-sdk -schema plugin/schema.json -out DIR [-languages go,python,nodejs] [-timings]
 //
 // It writes DIR/<language>/ for each language (DIR/<language> must not exist yet, so that
 // no stale file of an earlier run survives). On success it prints nothing, unless

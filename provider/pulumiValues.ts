@@ -1,4 +1,8 @@
 /**
+ * Pulumi's two special values as a provider sees them on the wire: the unknown sentinel
+ * (a value not known yet during a preview) and the secret signature (a value wrapped as
+ * secret). Both are asserted against @pulumi/pulumi's own in test/sdk.test.ts.
+ *
  * During `pulumi preview`, an input whose value is not known yet reaches a dynamic
  * provider's check and diff as this literal string, at any depth (Pulumi's
  * `dynamic` module, `unknownValue`). Validation must let it through.

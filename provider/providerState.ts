@@ -1,13 +1,15 @@
 /**
- * State of the provider inside Pulumi's dynamic-provider host: the stack config given to
- * `configure`, one client per project, and where progress messages go. It lives in this
- * module (loaded by `require` at call time), never in the serialized `__provider`.
+ * The provider's state inside its process (Pulumi's dynamic-provider host, or the
+ * plugin): the settings given to `configure` (the dynamic host) or `setStackSettings`
+ * (the plugin's Configure, and tests), one client per project and region, the job waits
+ * that Cancel can end, and where progress messages go. It lives in this module (loaded by
+ * `require` at call time), never in the serialized `__provider`.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ServiceStageClient } from "./client";
 import { reportProgress } from "./progress";
 import { RawSettings, ResourceTarget, readEnvironment, readStackConfig, resolveClientOptions } from "./settings";
-import { containsUnknown } from "./unknown";
+import { containsUnknown } from "./pulumiValues";
 import { SettingsError } from "./errors";
 
 let stackSettings: RawSettings = {};
@@ -24,7 +26,7 @@ export const configure = async (req: dynamic.ConfigureRequest): Promise<void> =>
   settingsIssues.clear();
 };
 
-/** For tests and programs that drive the provider in-process. */
+/** The settings as the plugin's Configure reads them (and tests that drive the provider in-process). */
 export const setStackSettings = (settings: RawSettings): void => {
   stackSettings = settings;
   clients.clear();
