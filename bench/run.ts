@@ -181,7 +181,7 @@ const benchThroughput = async () => {
 
 const throughputOf = async (label: string, spec: JobComponentInputs) => {
   const { jobComponentProvider } = require(path.join(repo, "dist", "provider", "jobComponent.js")) as typeof import("../provider/jobComponent");
-  const { setStackSettings } = require(path.join(repo, "dist", "provider", "runtime.js")) as typeof import("../provider/providerState");
+  const { setStackSettings } = require(path.join(repo, "dist", "provider", "providerState.js")) as typeof import("../provider/providerState");
   // Check refuses a resource it could not reach, as the up would; it calls nothing.
   setStackSettings({ endpoint: "http://127.0.0.1:9", projectId: PROJECT_ID, authToken: TOKEN });
   const fields = countFields(spec);
