@@ -16,12 +16,12 @@ import { startEmulator, type Emulator } from "../emulator/server";
 import type { RecordedRequest } from "../emulator/http";
 import { JobComponent, ReleasePlan } from "../sdk";
 import { jobMaximal, jobPageExample } from "../test/fixtures/specs";
-import { captureInputs, unwrapSecrets } from "../test/helpers/captureInputs";
-import { newStack, repo } from "../test/helpers/automation";
-import { ProgramStack } from "../test/helpers/cli";
+import { captureInputs, unwrapSecrets } from "../test/harness/captureInputs";
+import { newStack, repo } from "../test/harness/automation";
+import { ProgramStack } from "../test/harness/cli";
 import type { JobComponentInputs } from "../provider/resourceProps";
-import { startProviderHost } from "../test/helpers/providerHost";
-import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, fleetSeed, jobSpec, releaseSpec, seed } from "../test/helpers/world";
+import { startProviderHost } from "../test/harness/providerHost";
+import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, fleetSeed, jobSpec, releaseSpec, seed } from "../test/harness/world";
 import { jobPageExampleWire } from "../test/fixtures/wire";
 import { NOOP_PACKAGE, NOOP_TYPE, noopSchema } from "./noopPlugin";
 

@@ -5,7 +5,7 @@
  *
  * The verification is the emulator's own; the canonical request and the signature are
  * computed with the provider's signer (provider/signer.ts). That signer has its own
- * oracle, Huawei's SDK signer and test vectors (test/signer.test.ts), so a signing bug is
+ * oracle, Huawei's SDK signer and test vectors (test/unit/signer.test.ts), so a signing bug is
  * caught there rather than agreed with here.
  */
 import { timingSafeEqual } from "node:crypto";

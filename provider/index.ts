@@ -7,7 +7,7 @@
  * with name `jobComponentProvider` or `releasePlanProvider`. A stack made with any
  * release runs its next preview, up, refresh or destroy with that stored text against the
  * release installed then. So this subpath, these three export names and the methods'
- * signatures must stay, in this release and every later one; test/contract.test.ts runs
+ * signatures must stay, in this release and every later one; test/host/contract.test.ts runs
  * the stored text of each release (test/fixtures/providers-<version>.json) against the
  * current build. Add exports freely; never rename or remove one. Test hooks do not
  * belong here: import them from their modules.

@@ -1,7 +1,7 @@
 /**
  * Pulumi's two special values as a provider sees them on the wire: the unknown sentinel
  * (a value not known yet during a preview) and the secret signature (a value wrapped as
- * secret). Both are asserted against @pulumi/pulumi's own in test/sdk.test.ts.
+ * secret). Both are asserted against @pulumi/pulumi's own in test/unit/sdk.test.ts.
  *
  * During `pulumi preview`, an input whose value is not known yet reaches a dynamic
  * provider's check and diff as this literal string, at any depth (Pulumi's
@@ -23,7 +23,7 @@ export const containsUnknown = (value: unknown): boolean => {
  * How a secret travels in a provider's property bags when the provider accepts secrets: an
  * object `{ [SECRET_SIG_KEY]: SECRET_SIG, value }` (@pulumi/pulumi `runtime/rpc`:
  * specialSigKey, specialSecretSig). Copied by value, as UNKNOWN is, so that the provider
- * loads none of Pulumi's runtime; test/sdk.test.ts asserts all three against Pulumi's own.
+ * loads none of Pulumi's runtime; test/unit/sdk.test.ts asserts all three against Pulumi's own.
  */
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

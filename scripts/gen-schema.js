@@ -16,7 +16,7 @@
  *
  * What only the schema says lives below: which properties are secret, the provider
  * config's descriptions, the names of the object types, the language settings.
- * test/schema.test.ts compares the schema with the codecs field by field.
+ * test/unit/schema.test.ts compares the schema with the codecs field by field.
  *
  *   node scripts/gen-schema.js          write plugin/schema.json
  *   node scripts/gen-schema.js --check  exit 1 if it is out of date (writes nothing)

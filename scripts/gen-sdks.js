@@ -34,7 +34,7 @@
  *                                     when sdk/go/ or sdk/python/ differ from the output
  *
  * Go commands use the environment's GOPROXY: on a cold module cache they download what
- * the CLI's go.sum pins (test/sdks.test.ts sets GOPROXY=off, so it only uses the cache).
+ * the CLI's go.sum pins (test/tools/sdks.test.ts sets GOPROXY=off, so it only uses the cache).
  * README.md in sdk/go/ and sdk/python/ is written by hand: kept, and not compared. Python's
  * byte-code caches are not compared either (Python writes them beside the sources, and
  * the generated .gitignore ignores them).

@@ -4,7 +4,7 @@
  * Pulumi home in a folder the run owns, a fixed passphrase, no update check, no plugin
  * downloads (the plugins come from PATH: scripts/provision-pulumi.sh).
  *
- * Node (scripts/demo.js, test/helpers/cli.ts, test/helpers/automation.ts):
+ * Node (scripts/demo.js, test/harness/cli.ts, test/harness/automation.ts):
  *   const env = { ...process.env, ...offlineEnv(scratchDir) };   // <scratchDir>/state, <scratchDir>/home
  * Shell (scripts/pulumi-env.sh):
  *   eval "$(node scripts/offline-env.js --shell)"

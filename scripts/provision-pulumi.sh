@@ -26,7 +26,7 @@
 #
 # Usage: PATH="$(scripts/provision-pulumi.sh):$PATH"   (scripts/pulumi-env.sh does this)
 #        scripts/provision-pulumi.sh --check-host <path>  exits 0 if <path> is a language host
-#                                                         that starts, 1 if not (test/provision.test.ts)
+#                                                         that starts, 1 if not (test/tools/provision.test.ts)
 #
 # Never pipe a program into `grep -q`, `head` or the like here: under pipefail the reader
 # leaves at its first match, the writer dies of SIGPIPE and the pipeline fails at random.

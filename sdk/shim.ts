@@ -11,7 +11,7 @@
  *
  * The text is stored in every stack's state and runs against later releases of this
  * package: `pulumi-servicestage/provider` and its exports are a permanent contract
- * (provider/index.ts; test/contract.test.ts keeps each release's text working).
+ * (provider/index.ts; test/host/contract.test.ts keeps each release's text working).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 // A type only: erased from the emitted JavaScript, so the serialized text is unchanged,

