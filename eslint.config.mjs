@@ -5,7 +5,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tools/**", "coverage/**", "examples/**/node_modules/**"] },
+  { ignores: ["dist/**", "node_modules/**", ".tools/**", "coverage/**", "examples/**/node_modules/**", "**/venv/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

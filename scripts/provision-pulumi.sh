@@ -5,6 +5,8 @@
 #   pulumi-language-nodejs         the Node.js language host that runs a TypeScript program folder;
 #   pulumi-language-yaml           the YAML language host that runs a Pulumi YAML program folder;
 #   pulumi-language-go             the Go language host that builds and runs a Go program folder;
+#   pulumi-language-python         the Python language host that runs a Python program folder,
+#                                  with its exec shim pulumi-language-python-exec beside it;
 #   pulumi-resource-pulumi-nodejs  the dynamic-provider plugin shipped by @pulumi/pulumi;
 #   pulumi-resource-servicestage   this package's native plugin (bin/), for Go and YAML programs.
 #
@@ -16,7 +18,8 @@
 #        scripts/go/pulumi-cli             CLI, pinned to the lockfile's @pulumi/pulumi;
 #        scripts/go/pulumi-language-nodejs Node.js host, pinned (and why) in its go.mod;
 #        scripts/go/pulumi-language-yaml   YAML host, pinned (and why) in its go.mod;
-#        scripts/go/pulumi-language-go     Go host, pinned (and why) in its go.mod.
+#        scripts/go/pulumi-language-go     Go host, pinned (and why) in its go.mod;
+#        scripts/go/pulumi-language-python Python host, pinned (and why) in its go.mod.
 #      Cold builds on 2 cores: the CLI about 6.5 minutes, each language host about 1 to 2
 #      minutes. Builds run under one lock, so concurrent callers do not build twice, and
 #      are skipped when a copy of the pinned version is there (a re-run takes under 1 s).
@@ -185,6 +188,21 @@ provide_host pulumi-language-yaml "$REPO_ROOT/scripts/go/pulumi-language-yaml" \
   github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml github.com/pulumi/pulumi-yaml
 provide_host pulumi-language-go "$REPO_ROOT/scripts/go/pulumi-language-go" \
   github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go github.com/pulumi/pulumi/sdk/v3
+provide_host pulumi-language-python "$REPO_ROOT/scripts/go/pulumi-language-python" \
+  github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python github.com/pulumi/pulumi/sdk/v3
+
+# The Python host runs its exec shim, a Python script, found next to the host or on PATH. A
+# host we built gets the shim of the module it was built from (never committed); one from
+# PATH or beside the CLI brings its own.
+PY_SHIM="pulumi-language-python-exec"
+if [ -x "$TOOLS_BIN/pulumi-language-python" ] && [ ! -e "$TOOLS_BIN/$PY_SHIM" ] && ! command -v "$PY_SHIM" >/dev/null 2>&1; then
+  shim_dir="$(cd "$REPO_ROOT/scripts/go/pulumi-language-python" &&
+    GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/*" GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)" ||
+    die "could not find the module of pulumi-language-python for its exec shim"
+  [ -f "$shim_dir/python/cmd/$PY_SHIM" ] || die "$shim_dir/python/cmd/$PY_SHIM not found"
+  install -m 0755 "$shim_dir/python/cmd/$PY_SHIM" "$TOOLS_BIN/$PY_SHIM"
+  log "copied $PY_SHIM beside pulumi-language-python from $shim_dir"
+fi
 
 # Links $2 into .tools/bin as $1 (unless that link is there already) and puts .tools/bin on PATH.
 link_tool() { # $1 = name, $2 = source

