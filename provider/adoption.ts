@@ -5,13 +5,16 @@
  *
  * - after a redeploy whose answer was lost (a timeout, a reset, a 5xx): did our PUT start
  *   the component's newest job? (`lostAnswerVerdict`, the client's `beforeAmbiguousRetry`)
- * - before every redeploy: did an update that ended early (timed out, killed, cancelled)
- *   already start a job with this spec? (`jobCarryingSpec`)
+ * - before a redeploy that nothing recorded: did an update killed before its job ended
+ *   already start a job with this spec? (`jobCarryingSpec`; a timed-out, cancelled or
+ *   failed update records its job instead, and the next update settles that one:
+ *   jobComponent.ts)
  *
  * Both take a job only on positive evidence, and both read it the same way
  * (`showsSpec`): the component, read back, carries the spec on every field the GET
- * returns (at least `version`). A field the GET never returns (task_setting,
- * http_password) cannot be proven, so a change there always redeploys.
+ * returns (at least `version`), the lists ServiceStage keeps as sets compared as sets
+ * (unorderedLists.ts). A field the GET never returns (task_setting, http_password)
+ * cannot be proven, so a change there always redeploys.
  */
 import type { AmbiguityVerdict, Lookup } from "./client";
 import type { ComponentResponse } from "./codecs/responses";

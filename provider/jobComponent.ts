@@ -2,7 +2,9 @@
  * JobComponent: owns the deployed spec of an existing ServiceStage job component.
  * A change reads the component, then is one PUT .../redeployment and a wait for the job it
  * returns, unless the component's last job already carries the spec (adoption.ts): then
- * that job is waited for or taken, so that no job runs twice.
+ * that job is waited for or taken, so that no job runs twice. A job that ServiceStage
+ * accepted but that did not succeed in the wait is recorded in the stack (InitFailedError),
+ * and the next update settles that job and no other.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { RedeployJobComponentBody } from "./codecs/redeployJobComponent";
