@@ -31,32 +31,33 @@ export interface PulumiRpc {
 let loaded: PulumiRpc | undefined;
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-export const pulumiRpc = (): PulumiRpc => {
-  if (loaded !== undefined) return loaded;
+/** grpc-js and google-protobuf as the stubs load them; the bundle needs literal requires, so its branch spells them out. */
+const protobufAndGrpc = (): Pick<PulumiRpc, "grpc" | "Struct" | "Empty" | "Any"> => {
   if (bundled)
-    loaded = {
+    return {
       grpc: require("@grpc/grpc-js"),
       Struct: require("google-protobuf/google/protobuf/struct_pb").Struct,
       Empty: require("google-protobuf/google/protobuf/empty_pb").Empty,
       Any: require("google-protobuf/google/protobuf/any_pb").Any,
-      provider: require("@pulumi/pulumi/proto/provider_grpc_pb"),
-      engine: require("@pulumi/pulumi/proto/engine_grpc_pb"),
-      engineMessages: require("@pulumi/pulumi/proto/engine_pb"),
     };
-  else {
-    const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-    const fromPulumi = (id: string) => require(require.resolve(id, { paths: [pulumiDir] }));
-    loaded = {
-      grpc: fromPulumi("@grpc/grpc-js"),
-      Struct: fromPulumi("google-protobuf/google/protobuf/struct_pb").Struct,
-      Empty: fromPulumi("google-protobuf/google/protobuf/empty_pb").Empty,
-      Any: fromPulumi("google-protobuf/google/protobuf/any_pb").Any,
-      provider: require("@pulumi/pulumi/proto/provider_grpc_pb"),
-      engine: require("@pulumi/pulumi/proto/engine_grpc_pb"),
-      engineMessages: require("@pulumi/pulumi/proto/engine_pb"),
-    };
-  }
-  return loaded as PulumiRpc;
+  const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const fromPulumi = (id: string) => require(require.resolve(id, { paths: [pulumiDir] }));
+  return {
+    grpc: fromPulumi("@grpc/grpc-js"),
+    Struct: fromPulumi("google-protobuf/google/protobuf/struct_pb").Struct,
+    Empty: fromPulumi("google-protobuf/google/protobuf/empty_pb").Empty,
+    Any: fromPulumi("google-protobuf/google/protobuf/any_pb").Any,
+  };
+};
+
+export const pulumiRpc = (): PulumiRpc => {
+  loaded ??= {
+    ...protobufAndGrpc(),
+    provider: require("@pulumi/pulumi/proto/provider_grpc_pb"),
+    engine: require("@pulumi/pulumi/proto/engine_grpc_pb"),
+    engineMessages: require("@pulumi/pulumi/proto/engine_pb"),
+  };
+  return loaded;
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
