@@ -19,7 +19,7 @@ import { jobMaximal, jobPageExample } from "../test/fixtures/specs";
 import { captureInputs, unwrapSecrets } from "../test/harness/captureInputs";
 import { newStack, repo } from "../test/harness/automation";
 import { ProgramStack } from "../test/harness/cli";
-import type { JobComponentInputs } from "../provider/resourceProps";
+import type { JobComponentInputs } from "../provider/ownProperties";
 import { startProviderHost } from "../test/harness/providerHost";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, fleetSeed, jobSpec, releaseSpec, seed } from "../test/harness/world";
 import { jobPageExampleWire } from "../test/fixtures/wire";

@@ -3,9 +3,9 @@
  * (Configure's variables) or an explicit provider's arguments (CheckConfig, Configure),
  * reviewed by the rules of provider/settings.ts and handed to provider/providerState.ts.
  */
-import { CONFIG_KEYS, RawSettings, howToSet, readStackConfig, settingProblems } from "../provider/settings";
+import { CONFIG_KEYS, RawSettings, SECRET_SETTINGS, howToSet, readStackConfig, settingProblems } from "../provider/settings";
 import { UNKNOWN } from "../provider/pulumiValues";
-import type { Props } from "./values";
+import type { PropertyBag } from "./values";
 
 type ConfigKey = keyof typeof CONFIG_KEYS;
 export const CONFIG_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
@@ -15,6 +15,8 @@ const ENGINE_KEYS = new Set(["version", "pluginDownloadURL", "__internal"]);
 /** A key as it arrives: `region` (a provider's inputs), `servicestage:region` (stack config) or `servicestage:config:region` (Configure's legacy variables). */
 const configName = (key: string): string => key.replace(/^servicestage:(config:)?/, "");
 const isConfigKey = (name: string): name is ConfigKey => (CONFIG_NAMES as string[]).includes(name);
+/** A credential, however its key arrives: kept secret in the answers. */
+export const isSecretSetting = (key: string): boolean => (SECRET_SETTINGS as readonly string[]).includes(configName(key));
 
 interface ConfigReview {
   failures: Array<{ property: string; reason: string }>;
@@ -27,7 +29,7 @@ interface ConfigReview {
  * values wait for the update (an unknown half of an AK/SK pair counts as given), and what is
  * not given may still come from the environment.
  */
-export const reviewConfig = (bag: Props): ConfigReview => {
+export const reviewConfig = (bag: PropertyBag): ConfigReview => {
   const failures: ConfigReview["failures"] = [];
   const ignored: string[] = [];
   for (const [key, value] of Object.entries(bag)) {
@@ -46,7 +48,7 @@ export const reviewConfig = (bag: Props): ConfigReview => {
 };
 
 /** The settings provider/providerState.ts resolves clients from, as `configure` reads them from stack config. */
-export const settingsFrom = (bag: Props): RawSettings => {
+export const settingsFrom = (bag: PropertyBag): RawSettings => {
   const byName = new Map(Object.entries(bag).map(([k, v]) => [configName(k), v]));
   return readStackConfig((key) => {
     const value = byName.get(configName(key));

@@ -17,32 +17,6 @@ const packageRoot = (() => {
 export const PLUGIN_VERSION = (JSON.parse(fs.readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
 const SCHEMA_PATH = path.join(packageRoot, "plugin", "schema.json");
 
-export interface TypeSpec {
-  $ref?: string;
-  items?: TypeSpec;
-  additionalProperties?: TypeSpec;
-  oneOf?: TypeSpec[];
-  properties?: Record<string, PropertySpec>;
-}
-export interface PropertySpec extends TypeSpec {
-  secret?: boolean;
-}
-export interface ResourceSpec {
-  inputProperties: Record<string, PropertySpec>;
-  properties: Record<string, PropertySpec>;
-}
-export interface PackageSchema {
-  config: { variables: Record<string, PropertySpec> };
-  resources: Record<string, ResourceSpec>;
-  types: Record<string, TypeSpec>;
-}
-
-let schemaCache: { text: string; parsed: PackageSchema } | undefined;
-/** Read once, on first use (GetSchema, or the first secret to mark): no work at start-up. */
-export const schema = (): { text: string; parsed: PackageSchema } => {
-  if (schemaCache === undefined) {
-    const text = fs.readFileSync(SCHEMA_PATH, "utf8");
-    schemaCache = { text, parsed: JSON.parse(text) as PackageSchema };
-  }
-  return schemaCache;
-};
+let schemaCache: string | undefined;
+/** Read once, on GetSchema: no work at start-up. Secrets are the field model's (provider/codecs/fields.ts), not read from here. */
+export const schemaText = (): string => (schemaCache ??= fs.readFileSync(SCHEMA_PATH, "utf8"));

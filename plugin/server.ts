@@ -23,14 +23,14 @@ import type * as structpb from "google-protobuf/google/protobuf/struct_pb";
 import { jobComponentProvider, releasePlanProvider } from "../provider/index";
 import { cancelInFlight, setStackSettings } from "../provider/providerState";
 import { setProgressSink } from "../provider/progress";
-import { RawSettings, readEnvironment } from "../provider/settings";
+import { RawSettings, SECRET_SETTINGS, readEnvironment } from "../provider/settings";
 import { InitFailedError, redact } from "../provider/errors";
 import { changedKeys } from "../provider/compare";
 import type { Lifecycle } from "../provider/lifecycle";
 import { EngineLog, engineLog, pulumiRpc } from "../provider/pulumiRpc";
-import { PLUGIN_VERSION, ResourceSpec, schema } from "./package";
-import { Props, markSecrets, toStruct, unpack } from "./values";
-import { CONFIG_NAMES, reviewConfig, settingsFrom } from "./config";
+import { PLUGIN_VERSION, schemaText } from "./package";
+import { PropertyBag, markSecrets, toStruct, unpack } from "./values";
+import { CONFIG_NAMES, isSecretSetting, reviewConfig, settingsFrom } from "./config";
 
 const rpc = pulumiRpc();
 
@@ -43,16 +43,15 @@ const RESOURCES: Readonly<Record<string, Lifecycle>> = {
 /** The type token: sent by current engines, else read from the URN (`urn:pulumi:stack::project::[parent$]type::name`). */
 const typeOf = (req: { getType(): string; getUrn(): string }): string => req.getType() || (req.getUrn().split("::")[2] ?? "").split("$").pop() || "";
 
-const resourceFor = (req: { getType(): string; getUrn(): string }): { lifecycle: Lifecycle; spec: ResourceSpec } => {
+const resourceFor = (req: { getType(): string; getUrn(): string }): { lifecycle: Lifecycle; isSecretKey: (key: string) => boolean } => {
   const type = typeOf(req);
   const lifecycle = Object.hasOwn(RESOURCES, type) ? RESOURCES[type] : undefined;
-  const spec = schema().parsed.resources[type];
-  if (lifecycle === undefined || spec === undefined)
+  if (lifecycle === undefined)
     throw new PluginError(
       rpc.grpc.status.INVALID_ARGUMENT,
       `unknown resource type ${JSON.stringify(type)}: this provider serves ${Object.keys(RESOURCES).join(", ")}`,
     );
-  return { lifecycle, spec };
+  return { lifecycle, isSecretKey: (key) => lifecycle.secretKeys.includes(key) };
 };
 
 // ---------------------------------------------------------------------------------------
@@ -79,7 +78,7 @@ class PartialFailure extends Error {
 }
 
 /** Runs a create or update, turning a partial failure into one whose state carries the schema's secrets. */
-const recordingPartialState = async <T>(run: () => Promise<T>, mark: (props: Props) => Props): Promise<T> => {
+const recordingPartialState = async <T>(run: () => Promise<T>, mark: (props: PropertyBag) => PropertyBag): Promise<T> => {
   try {
     return await run();
   } catch (e) {
@@ -91,7 +90,7 @@ const recordingPartialState = async <T>(run: () => Promise<T>, mark: (props: Pro
 /** The credentials this process knows: never in an error's message (the client redacts already; this is the boundary's own guard). */
 let configuredSettings: RawSettings = {};
 const knownSecrets = (): string[] =>
-  [configuredSettings, readEnvironment(process.env)].flatMap((s) => [s.authToken, s.secretKey, s.securityToken]).filter((v): v is string => v !== undefined);
+  [configuredSettings, readEnvironment(process.env)].flatMap((s) => SECRET_SETTINGS.map((k) => s[k])).filter((v): v is string => v !== undefined);
 
 const toServiceError = (e: unknown): grpc.ServerErrorResponse => {
   const message = redact(e instanceof Error ? e.message : String(e), knownSecrets());
@@ -112,7 +111,7 @@ const toServiceError = (e: unknown): grpc.ServerErrorResponse => {
 // ---------------------------------------------------------------------------------------
 // Responses.
 
-const checkResponse = (inputs: Props, failures: ReadonlyArray<{ property: string; reason: string }>): provproto.CheckResponse => {
+const checkResponse = (inputs: PropertyBag, failures: ReadonlyArray<{ property: string; reason: string }>): provproto.CheckResponse => {
   const resp = new provproto.CheckResponse();
   resp.setInputs(toStruct(inputs));
   resp.setFailuresList(
@@ -127,7 +126,7 @@ const checkResponse = (inputs: Props, failures: ReadonlyArray<{ property: string
 };
 
 /** Diff's answer with the changed properties, so that `pulumi preview --diff` shows which ones change and which replace. */
-const diffResponse = (olds: Props, news: Props, result: { changedKeys: string[]; replaces?: string[]; deleteBeforeReplace?: boolean }) => {
+const diffResponse = (olds: PropertyBag, news: PropertyBag, result: { changedKeys: string[]; replaces?: string[]; deleteBeforeReplace?: boolean }) => {
   const resp = new provproto.DiffResponse();
   const replaces = result.replaces ?? [];
   const changed = result.changedKeys;
@@ -138,7 +137,7 @@ const diffResponse = (olds: Props, news: Props, result: { changedKeys: string[];
   const Kind = provproto.PropertyDiff.Kind;
   for (const key of changed) {
     const replace = replaces.includes(key);
-    const absent = (bag: Props) => bag[key] === undefined || bag[key] === null;
+    const absent = (bag: PropertyBag) => bag[key] === undefined || bag[key] === null;
     const kind = absent(olds)
       ? replace
         ? Kind.ADD_REPLACE
@@ -184,7 +183,7 @@ const handlers = (log: { sink?: EngineLog }): Handlers => {
 
     getSchema: unary(async (req: provproto.GetSchemaRequest) => {
       if (req.getVersion() !== 0) throw new PluginError(rpc.grpc.status.INVALID_ARGUMENT, `unsupported schema version ${req.getVersion()}`);
-      return new provproto.GetSchemaResponse().setSchema(schema().text);
+      return new provproto.GetSchemaResponse().setSchema(schemaText());
     }),
 
     checkConfig: unary(async (req: provproto.CheckRequest) => {
@@ -195,7 +194,7 @@ const handlers = (log: { sink?: EngineLog }): Handlers => {
           urn: req.getUrn(),
           severity: "warning",
         });
-      return checkResponse(markSecrets(news, schema().parsed.config.variables, secretKeys), failures);
+      return checkResponse(markSecrets(news, isSecretSetting, secretKeys), failures);
     }),
 
     diffConfig: unary(async (req: provproto.DiffRequest) => {
@@ -216,11 +215,11 @@ const handlers = (log: { sink?: EngineLog }): Handlers => {
     }),
 
     check: unary(async (req: provproto.CheckRequest) => {
-      const { lifecycle, spec } = resourceFor(req);
+      const { lifecycle, isSecretKey } = resourceFor(req);
       const olds = unpack(req.getOlds()).props;
       const { props: news, secretKeys } = unpack(req.getNews());
       const result = await currentUrn.run(req.getUrn(), () => lifecycle.check(olds, news));
-      return checkResponse(markSecrets(result.inputs ?? news, spec.inputProperties, secretKeys), result.failures ?? []);
+      return checkResponse(markSecrets(result.inputs ?? news, isSecretKey, secretKeys), result.failures ?? []);
     }),
 
     diff: unary(async (req: provproto.DiffRequest) => {
@@ -231,9 +230,9 @@ const handlers = (log: { sink?: EngineLog }): Handlers => {
     }),
 
     create: unary(async (req: provproto.CreateRequest) => {
-      const { lifecycle, spec } = resourceFor(req);
+      const { lifecycle, isSecretKey } = resourceFor(req);
       const { props: inputs, secretKeys } = unpack(req.getProperties());
-      const mark = (props: Props) => markSecrets(props, spec.properties, secretKeys);
+      const mark = (props: PropertyBag) => markSecrets(props, isSecretKey, secretKeys);
       // A preview calls no ServiceStage API.
       if (req.getPreview()) return new provproto.CreateResponse().setProperties(toStruct(mark(lifecycle.previewOutputs(inputs))));
       const result = await recordingPartialState(() => currentUrn.run(req.getUrn(), () => lifecycle.create(inputs)), mark);
@@ -241,23 +240,23 @@ const handlers = (log: { sink?: EngineLog }): Handlers => {
     }),
 
     read: unary(async (req: provproto.ReadRequest) => {
-      const { lifecycle, spec } = resourceFor(req);
+      const { lifecycle, isSecretKey } = resourceFor(req);
       // `pulumi import` sends the id alone: the lifecycle reads the rest from ServiceStage.
       const { props: state, secretKeys } = unpack(req.getProperties());
       const inputSecrets = unpack(req.getInputs()).secretKeys;
       const result = await currentUrn.run(req.getUrn(), () => lifecycle.read(req.getId(), state));
       const resp = new provproto.ReadResponse();
       if (result.props === undefined) return resp; // gone from ServiceStage: the engine drops it (refresh) or reports it missing (import)
-      resp.setId(result.id ?? req.getId()).setProperties(toStruct(markSecrets(result.props, spec.properties, secretKeys)));
-      if (result.inputs !== undefined) resp.setInputs(toStruct(markSecrets(result.inputs, spec.inputProperties, inputSecrets)));
+      resp.setId(result.id ?? req.getId()).setProperties(toStruct(markSecrets(result.props, isSecretKey, secretKeys)));
+      if (result.inputs !== undefined) resp.setInputs(toStruct(markSecrets(result.inputs, isSecretKey, inputSecrets)));
       return resp;
     }),
 
     update: unary(async (req: provproto.UpdateRequest) => {
-      const { lifecycle, spec } = resourceFor(req);
+      const { lifecycle, isSecretKey } = resourceFor(req);
       const olds = unpack(req.getOlds()).props;
       const { props: news, secretKeys } = unpack(req.getNews());
-      const mark = (props: Props) => markSecrets(props, spec.properties, secretKeys);
+      const mark = (props: PropertyBag) => markSecrets(props, isSecretKey, secretKeys);
       if (req.getPreview()) return new provproto.UpdateResponse().setProperties(toStruct(mark(lifecycle.previewOutputs(news, olds))));
       const result = await recordingPartialState(() => currentUrn.run(req.getUrn(), () => lifecycle.update(req.getId(), olds, news)), mark);
       return new provproto.UpdateResponse().setProperties(toStruct(mark(result.outs ?? news)));

@@ -14,12 +14,13 @@ import type { Lookup } from "./client";
 import { jobCarryingSpec, lostAnswerVerdict } from "./adoption";
 import { toWire } from "./codecs/casing";
 import { InitFailedError, InputError, JobFailedError } from "./errors";
-import { Props, PropsDiff, ResourceLifecycle, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
-import { JOB_COMPONENT_DEFAULTS, JobComponentInputs, JobComponentProps, JobComponentState } from "./resourceProps";
+import { PropertyBag, LifecycleDiff, ResourceLifecycle, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
+import { JOB_COMPONENT_DEFAULTS, JobComponentInputs, JobComponentOwnProperties, JobComponentState } from "./ownProperties";
 import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS } from "./ownKeys";
 import { cancellable, clientFor, reportProgress } from "./providerState";
 import { carries, sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
+import { secretKeys } from "./codecs/fields";
 import { UNKNOWN, containsUnknown } from "./pulumiValues";
 import { ID_RULE, isId } from "./urlParts";
 
@@ -32,7 +33,7 @@ const IMMUTABLE: ReadonlyArray<{ key: string; what: string }> = [
 ];
 
 /** A value still unknown anywhere inside (e.g. runtimeStack.version during a preview) is judged when it is known. */
-const immutabilityIssues = (olds: Props, news: Props) =>
+const immutabilityIssues = (olds: PropertyBag, news: PropertyBag) =>
   IMMUTABLE.filter(({ key }) => olds[key] !== undefined && news[key] !== undefined && !containsUnknown(news[key]) && !sameValue(olds[key], news[key])).map(
     ({ key, what }) => ({
       path: key,
@@ -42,13 +43,13 @@ const immutabilityIssues = (olds: Props, news: Props) =>
     }),
   );
 
-const decodeBody = (spec: Props) => {
+const decodeBody = (spec: PropertyBag) => {
   const decoded = decodeSpec(RedeployJobComponentBody, spec);
   if (!decoded.ok) throw new InputError(`invalid JobComponent spec: ${decoded.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
   return decoded.value;
 };
 
-const componentLabel = (p: JobComponentProps) => `${p.applicationId}/${p.componentId}`;
+const componentLabel = (p: JobComponentOwnProperties) => `${p.applicationId}/${p.componentId}`;
 
 /** The component must exist, under the declared name and runtime stack: the redeploy API can change neither. */
 const checkIdentity = (p: JobComponentInputs, body: RedeployJobComponentBody, live: Lookup<ComponentResponse>): ComponentResponse => {
@@ -126,7 +127,7 @@ const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | 
  * job or takes it instead of starting another; otherwise one PUT .../redeployment and a
  * wait for its job. `deployed` is the spec Pulumi deployed before (none on create).
  */
-const deploy = async (p: JobComponentInputs, spec: Props, deployed: Props | undefined, infer: boolean): Promise<Deployed> => {
+const deploy = async (p: JobComponentInputs, spec: PropertyBag, deployed: PropertyBag | undefined, infer: boolean): Promise<Deployed> => {
   const body = decodeBody(spec);
   const sent = RedeployJobComponentBody.encode(body);
   const client = clientFor(p);
@@ -166,7 +167,7 @@ const unsettledJob = (olds: JobComponentState, news: JobComponentInputs): string
   olds.jobId !== undefined && olds.jobStatus !== "SUCCEEDED" && olds.waitForJob !== false && news.waitForJob !== false ? olds.jobId : undefined;
 
 /** Settles a recorded job: one GET of it; running: wait; succeeded: record it; failed, cancelled or gone: redeploy once. */
-const settleRecorded = async (p: JobComponentInputs, spec: Props, jobId: string): Promise<Deployed> => {
+const settleRecorded = async (p: JobComponentInputs, spec: PropertyBag, jobId: string): Promise<Deployed> => {
   const label = `servicestage: component ${componentLabel(p)}`;
   const job = await clientFor(p).findJob(jobId);
   const status = job.found ? job.value.job.execution_status : undefined;
@@ -191,7 +192,7 @@ const recorded = (id: string, news: JobComponentInputs, outcome: Deployed): JobC
  * Whether an update of these states may start or settle a job: the spec changed, or the
  * last update left its job unsettled. A preview promises the job outputs only otherwise.
  */
-const updateTouchesJob = (olds: Props, news: Props): boolean => {
+const updateTouchesJob = (olds: PropertyBag, news: PropertyBag): boolean => {
   const before = split(olds, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS).spec;
   const after = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS).spec;
   return !sameValue(before, after) || unsettledJob(olds as JobComponentState, news as JobComponentInputs) !== undefined;
@@ -200,7 +201,7 @@ const updateTouchesJob = (olds: Props, news: Props): boolean => {
 export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComponentState> = {
   async check(olds, news): Promise<dynamic.CheckResult<JobComponentInputs>> {
     const { own: ownProps, spec } = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
-    const issues = [...validate(JobComponentProps, ownProps, RedeployJobComponentBody, spec), ...immutabilityIssues(olds, news)];
+    const issues = [...validate(JobComponentOwnProperties, ownProps, RedeployJobComponentBody, spec), ...immutabilityIssues(olds, news)];
     assertReachable(issues, ownProps);
     // Written as a literal, not `{ ...DEFAULTS, ...news }`: V8 copies that form ~40x slower
     // (measured), and check runs for every resource of every preview. Spread (not
@@ -209,7 +210,7 @@ export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComp
     return { inputs, failures: toFailures(issues) };
   },
 
-  async diff(_id, olds, news): Promise<PropsDiff> {
+  async diff(_id, olds, news): Promise<LifecycleDiff> {
     const result = diffProps(olds, news, REPLACE_KEYS, JOB_OUTPUT_KEYS);
     const jobId = unsettledJob(olds, news);
     // The engine updates such a resource anyway (it holds init errors); say why, since no property changes.
@@ -264,4 +265,6 @@ export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComp
     const kept = olds !== undefined && !updateTouchesJob(olds, news);
     return { ...news, jobId: kept ? olds.jobId : UNKNOWN, jobStatus: kept ? olds.jobStatus : UNKNOWN };
   },
+
+  secretKeys: secretKeys(RedeployJobComponentBody),
 };

@@ -15,22 +15,22 @@ import { containsUnknown } from "./pulumiValues";
 import { settingsIssue } from "./providerState";
 import { SettingsError } from "./errors";
 
-export type Props = Record<string, unknown>;
+export type PropertyBag = Record<string, unknown>;
 
 export const toFailures = (issues: readonly Issue[]): dynamic.CheckFailure[] => issues.map((i) => ({ property: i.path, reason: `${i.path} ${i.message}` }));
 
 /** Splits news into the resource's own props and the spec (every other key but __provider). */
-export const split = (news: Props, ownKeys: readonly string[], outputKeys: readonly string[] = []) => {
+export const split = (news: PropertyBag, ownKeys: readonly string[], outputKeys: readonly string[] = []) => {
   const entries = Object.entries(news).filter(([k]) => k !== PROVIDER_KEY && !outputKeys.includes(k));
   // fromEntries defines own properties: a key named "__proto__" stays a (reported) key instead of becoming the prototype.
   return {
-    own: Object.fromEntries(entries.filter(([k]) => ownKeys.includes(k))) as Props,
-    spec: Object.fromEntries(entries.filter(([k]) => !ownKeys.includes(k))) as Props,
+    own: Object.fromEntries(entries.filter(([k]) => ownKeys.includes(k))) as PropertyBag,
+    spec: Object.fromEntries(entries.filter(([k]) => !ownKeys.includes(k))) as PropertyBag,
   };
 };
 
 /** check's validation: the resource's own props, then the spec; no HTTP. */
-export const validate = <A>(ownCodec: t.Mixed, own: Props, specCodec: t.Type<A, unknown, unknown>, spec: Props): Issue[] => {
+export const validate = <A>(ownCodec: t.Mixed, own: PropertyBag, specCodec: t.Type<A, unknown, unknown>, spec: PropertyBag): Issue[] => {
   const ownResult = ownCodec.decode(own);
   const ownIssues = ownResult._tag === "Left" ? issuesOf(ownResult.left) : [];
   const specResult = decodeSpec(specCodec, spec);
@@ -42,19 +42,19 @@ export const validate = <A>(ownCodec: t.Mixed, own: Props, specCodec: t.Type<A, 
  * resolve too (project, region or endpoint, credentials), so that a green preview never
  * hides an up that fails for want of them. Same message as the up would give; no HTTP.
  */
-export const assertReachable = (issues: readonly Issue[], own: Props): void => {
+export const assertReachable = (issues: readonly Issue[], own: PropertyBag): void => {
   if (issues.length > 0) return;
   const unreachable = settingsIssue(own);
   if (unreachable !== undefined) throw new SettingsError(unreachable);
 };
 
 /** A diff with the properties that change, which the plugin hands the engine as its detailed diff. */
-export interface PropsDiff extends dynamic.DiffResult {
+export interface LifecycleDiff extends dynamic.DiffResult {
   changedKeys: string[];
 }
 
 /** The diff both resources report: replace on identity keys, change on anything else. */
-export const diffProps = (olds: Props, news: Props, replaceKeys: readonly string[], outputKeys: readonly string[]): PropsDiff => {
+export const diffProps = (olds: PropertyBag, news: PropertyBag, replaceKeys: readonly string[], outputKeys: readonly string[]): LifecycleDiff => {
   const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => k !== PROVIDER_KEY && !outputKeys.includes(k));
   const changed = changedKeys(keys, news, olds);
   const replaces = changed.filter((k) => replaceKeys.includes(k));
@@ -68,31 +68,37 @@ export const diffProps = (olds: Props, news: Props, replaceKeys: readonly string
  * plugin/server.ts.
  */
 export interface Lifecycle {
-  check(olds: Props, news: Props): Promise<dynamic.CheckResult>;
-  diff(id: string, olds: Props, news: Props): Promise<PropsDiff>;
-  create(inputs: Props): Promise<dynamic.CreateResult>;
-  read(id: string, props?: Props): Promise<dynamic.ReadResult>;
-  update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult>;
-  delete(id: string, props: Props): Promise<void>;
+  check(olds: PropertyBag, news: PropertyBag): Promise<dynamic.CheckResult>;
+  diff(id: string, olds: PropertyBag, news: PropertyBag): Promise<LifecycleDiff>;
+  create(inputs: PropertyBag): Promise<dynamic.CreateResult>;
+  read(id: string, props?: PropertyBag): Promise<dynamic.ReadResult>;
+  update(id: string, olds: PropertyBag, news: PropertyBag): Promise<dynamic.UpdateResult>;
+  delete(id: string, props: PropertyBag): Promise<void>;
   /** What a preview's create (no olds) or update answers: the inputs, and the outputs it can promise, unknown otherwise. No HTTP. */
-  previewOutputs(news: Props, olds?: Props): Props;
+  previewOutputs(news: PropertyBag, olds?: PropertyBag): PropertyBag;
+  /**
+   * The top-level properties kept secret whole, inputs and outputs: those whose codec holds
+   * a secret field at any depth (the field model, codecs/fields.ts's `secretKeys`).
+   */
+  readonly secretKeys: readonly string[];
 }
 
 /** A resource's provider, typed by its inputs and state: a dynamic ResourceProvider that is also a Lifecycle. */
 export type ResourceLifecycle<Inputs, State> = Required<Omit<dynamic.ResourceProvider<Inputs, State>, "configure" | "diff">> & {
-  diff(id: string, olds: State, news: Inputs): Promise<PropsDiff>;
-  previewOutputs(news: Inputs, olds?: State): Props;
+  diff(id: string, olds: State, news: Inputs): Promise<LifecycleDiff>;
+  previewOutputs(news: Inputs, olds?: State): PropertyBag;
+  readonly secretKeys: readonly string[];
 };
 
 /**
- * Props after a refresh: every declared spec key the GET returns takes the live value
+ * PropertyBag after a refresh: every declared spec key the GET returns takes the live value
  * seen through the declared shape; the rest keeps its stored value. With nothing declared
  * (an import), everything the GET returns is taken, but for the items ServiceStage adds
  * on its own (unorderedLists.ts), which a program must not declare.
  */
-export const refreshedSpec = (specCodec: t.Mixed, declared: Props, liveWire: unknown): Props => {
+export const refreshedSpec = (specCodec: t.Mixed, declared: PropertyBag, liveWire: unknown): PropertyBag => {
   const importing = Object.keys(declared).length === 0;
-  const live = (fromWire(specCodec, withoutServerItems(liveWire, importing ? "all" : "marked")) ?? {}) as Props;
+  const live = (fromWire(specCodec, withoutServerItems(liveWire, importing ? "all" : "marked")) ?? {}) as PropertyBag;
   if (importing) return live;
   return Object.fromEntries(Object.entries(declared).map(([k, v]) => [k, k in live && !containsUnknown(v) ? projectOnto(v, live[k], k) : v]));
 };

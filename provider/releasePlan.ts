@@ -5,18 +5,19 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { EditReleasePlanBody } from "./codecs/editReleasePlan";
-import { Props, PropsDiff, ResourceLifecycle, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
-import { ReleasePlanInputs, ReleasePlanProps } from "./resourceProps";
+import { PropertyBag, LifecycleDiff, ResourceLifecycle, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
+import { ReleasePlanInputs, ReleasePlanOwnProperties } from "./ownProperties";
 import { RELEASE_PLAN_OWN_KEYS } from "./ownKeys";
 import { clientFor, reportProgress } from "./providerState";
 import { sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
+import { secretKeys } from "./codecs/fields";
 import { InputError } from "./errors";
 import { ID_RULE, isId } from "./urlParts";
 
 const REPLACE_KEYS = ["projectId", "region", "releasePlanId"];
 
-const decodeBody = (spec: Props) => {
+const decodeBody = (spec: PropertyBag) => {
   const decoded = decodeSpec(EditReleasePlanBody, spec);
   if (!decoded.ok) throw new InputError(`invalid ReleasePlan spec: ${decoded.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
   return decoded.value;
@@ -30,12 +31,12 @@ const edit = async (p: ReleasePlanInputs, body: EditReleasePlanBody): Promise<vo
 export const releasePlanProvider: ResourceLifecycle<ReleasePlanInputs, ReleasePlanInputs> = {
   async check(_olds, news): Promise<dynamic.CheckResult<ReleasePlanInputs>> {
     const { own: ownProps, spec } = split(news, RELEASE_PLAN_OWN_KEYS);
-    const issues = validate(ReleasePlanProps, ownProps, EditReleasePlanBody, spec);
+    const issues = validate(ReleasePlanOwnProperties, ownProps, EditReleasePlanBody, spec);
     assertReachable(issues, ownProps);
     return { inputs: news, failures: toFailures(issues) };
   },
 
-  async diff(_id, olds, news): Promise<PropsDiff> {
+  async diff(_id, olds, news): Promise<LifecycleDiff> {
     return diffProps(olds, news, REPLACE_KEYS, []);
   },
 
@@ -77,4 +78,6 @@ export const releasePlanProvider: ResourceLifecycle<ReleasePlanInputs, ReleasePl
   },
 
   previewOutputs: (news) => news, // a release task has no outputs of its own
+
+  secretKeys: secretKeys(EditReleasePlanBody),
 };

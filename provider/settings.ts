@@ -36,7 +36,8 @@ export type SettingKey = keyof typeof CONFIG_KEYS;
 type Key = SettingKey;
 export type RawSettings = Partial<Record<Key, string>>;
 
-const SECRET_KEYS: ReadonlySet<SettingKey> = new Set(["authToken", "secretKey", "securityToken"]);
+/** The credentials among the settings: the one declaration of their secrecy (the schema, the SDKs' Provider, the plugin, redaction). */
+export const SECRET_SETTINGS: readonly SettingKey[] = ["authToken", "secretKey", "securityToken"];
 
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
 
@@ -60,7 +61,7 @@ export const readEnvironment = (env: NodeJS.ProcessEnv): RawSettings =>
  * or the environment. Secrets are set with --secret.
  */
 export const howToSet = (k: Key): string =>
-  `set stack config ${CONFIG_KEYS[k]} (pulumi config set${SECRET_KEYS.has(k) ? " --secret" : ""} ${CONFIG_KEYS[k]} ...), an explicit provider's \`${k}\` argument, or the environment variable ${ENV_KEYS[k]}`;
+  `set stack config ${CONFIG_KEYS[k]} (pulumi config set${SECRET_SETTINGS.includes(k) ? " --secret" : ""} ${CONFIG_KEYS[k]} ...), an explicit provider's \`${k}\` argument, or the environment variable ${ENV_KEYS[k]}`;
 
 /** A number printed as written, anything else quoted: `got -1`, `got "soon"`. */
 const shown = (value: string): string => (/^[-+]?[\d.]+$/.test(value) ? value : JSON.stringify(value));

@@ -6,17 +6,19 @@
  * already says:
  *
  * - the properties, their required-ness, kinds (integer, number, string, boolean, lists,
- *   maps, number-or-string) and enums are read off the codecs themselves, loaded at run
- *   time (transpiled in memory, as scripts/gen-types.js evaluates spellings.ts);
+ *   maps, number-or-string), enums and secrets are the field model's
+ *   (provider/codecs/fields.ts), read off the codecs as the provider runs them
+ *   (scripts/lib/loadTs.js); a top-level property that holds a secret is secret whole, as
+ *   the lifecycles keep it; the provider's secret settings are settings.ts's;
  * - every description is the TSDoc of the codec property (the page's text), or of the
  *   resource classes and their args in sdk/, read with the TypeScript checker;
- * - the names are camelCase through `camelKey` (provider/codecs/spellings.ts); config keys
- *   and their environment fallbacks come from provider/settings.ts, defaults from
- *   provider/resourceProps.ts, the version from package.json.
+ * - config keys and their environment fallbacks come from provider/settings.ts, defaults
+ *   from provider/ownProperties.ts, the version from package.json.
  *
- * What only the schema says lives below: which properties are secret, the provider
- * config's descriptions, the names of the object types, the language settings.
- * test/unit/schema.test.ts compares the schema with the codecs field by field.
+ * What only the schema says lives below: the provider config's descriptions, the names
+ * of the object types, the language settings. test/unit/schema.test.ts compares the
+ * schema with the codecs field by field; test/unit/secrecy.test.ts its secrets with every
+ * front door's.
  *
  *   node scripts/gen-schema.js          write plugin/schema.json
  *   node scripts/gen-schema.js --check  exit 1 if it is out of date (writes nothing)
@@ -25,61 +27,26 @@ const fs = require("node:fs");
 const path = require("node:path");
 const ts = require("typescript");
 const { withProbe } = require("./lib/probe");
+const { loadTs } = require("./lib/loadTs");
 const { TYPE_NAMES: SHARED_TYPE_NAMES } = require("./lib/typeNames");
 
 const repo = path.resolve(__dirname, "..");
 const out = path.join(repo, "plugin", "schema.json");
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
 
-/**
- * Loads a TypeScript module of this repository at run time: transpiled in memory, its
- * relative imports loaded the same way, packages from node_modules. Nothing is written,
- * no global hook installed.
- */
-const loadTs = (() => {
-  const cache = new Map();
-  const resolveTs = (base) => [`${base}.ts`, path.join(base, "index.ts")].find((f) => fs.existsSync(f));
-  const load = (file) => {
-    const cached = cache.get(file);
-    if (cached !== undefined) return cached.exports;
-    const module = { exports: {} };
-    cache.set(file, module);
-    const { outputText } = ts.transpileModule(fs.readFileSync(file, "utf8"), {
-      fileName: file,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    });
-    const localRequire = (specifier) => {
-      if (!specifier.startsWith(".")) return require(specifier);
-      const resolved = resolveTs(path.resolve(path.dirname(file), specifier));
-      if (resolved === undefined) throw new Error(`gen-schema: cannot resolve ${specifier} from ${file}`);
-      return load(resolved);
-    };
-    new Function("exports", "require", "module", "__filename", "__dirname", outputText)(module.exports, localRequire, module, file, path.dirname(file));
-    return module.exports;
-  };
-  return (relative) => load(path.join(repo, relative));
-})();
-
 const { camelKey } = loadTs("provider/codecs/spellings.ts");
 const { RedeployJobComponentBody } = loadTs("provider/codecs/redeployJobComponent.ts");
 const { EditReleasePlanBody } = loadTs("provider/codecs/editReleasePlan.ts");
-const { JobComponentProps, ReleasePlanProps, JOB_COMPONENT_DEFAULTS } = loadTs("provider/resourceProps.ts");
-const { JOB_OUTPUT_KEYS, JOB_COMPONENT_SECRET_KEYS, RELEASE_PLAN_SECRET_KEYS } = loadTs("provider/ownKeys.ts");
-const { CONFIG_KEYS, ENV_KEYS } = loadTs("provider/settings.ts");
+const { JobComponentOwnProperties, ReleasePlanOwnProperties, JOB_COMPONENT_DEFAULTS } = loadTs("provider/ownProperties.ts");
+const { JOB_OUTPUT_KEYS } = loadTs("provider/ownKeys.ts");
+const { CONFIG_KEYS, ENV_KEYS, SECRET_SETTINGS } = loadTs("provider/settings.ts");
+const { fieldsOf, enumOf, secretKeys, structural } = loadTs("provider/codecs/fields.ts");
 
 const PACKAGE = "servicestage";
 const token = (name) => `${PACKAGE}:index:${name}`;
 
 // ---------------------------------------------------------------------------------------
 // What only the schema says.
-
-/**
- * Secret wherever they occur: the properties the TypeScript resources mark secret too
- * (provider/ownKeys.ts), and every http_password (a source's or a template's password,
- * which the codecs document as "Kept secret in Pulumi state").
- */
-const SECRET_RESOURCE_PROPERTIES = { JobComponent: JOB_COMPONENT_SECRET_KEYS, ReleasePlan: RELEASE_PLAN_SECRET_KEYS };
-const SECRET_WIRE_FIELDS = ["http_password"];
 
 /** The provider's configuration: what each key means; the environment fallback is appended from settings.ts. */
 const CONFIG_DESCRIPTIONS = {
@@ -93,7 +60,6 @@ const CONFIG_DESCRIPTIONS = {
   securityToken: "Security token of temporary AK/SK credentials.",
   requestTimeoutSeconds: "Timeout of one HTTP request to ServiceStage, in seconds (a positive number).",
 };
-const SECRET_CONFIG_KEYS = ["authToken", "secretKey", "securityToken"];
 const CONFIG_TYPES = { requestTimeoutSeconds: "number" };
 
 /** Names of object types whose property name says little: the TypeScript interfaces' names, and more. */
@@ -181,7 +147,7 @@ const readDocs = () => {
 // ---------------------------------------------------------------------------------------
 // Types: the codecs walked at run time.
 
-/** Leaf codecs (primitives.ts, resourceProps.ts) by name: their schema type. */
+/** Leaf codecs (primitives.ts, ownProperties.ts) by name: their schema type. */
 const leafType = (codec) => {
   const name = codec.name;
   const integerOrString = { oneOf: [{ type: "integer" }, { type: "string" }] };
@@ -190,39 +156,13 @@ const leafType = (codec) => {
   if (name === "number") return { type: "number" };
   if (name === "boolean") return { type: "boolean" };
   if (name === "string" || name === "non-empty string" || name.startsWith("string ")) return { type: "string" };
-  // oneOf / oneOfInt (primitives.ts) are named by their values, joined with " | ": read back, each one checked.
-  const parts = name.split(" | ");
-  if (parts.every((v) => codec.is(v))) return { enum: { kind: "string", values: parts } };
-  if (parts.every((v) => /^-?\d+$/.test(v) && codec.is(Number(v)))) return { enum: { kind: "integer", values: parts.map(Number) } };
+  const values = enumOf(codec);
+  if (values !== undefined) return { enum: values };
   throw new Error(`gen-schema: no schema type for codec "${name}": teach leafType about it`);
 };
 
-/** A codec without the wrappers that add rules but not structure. */
-const peel = (codec) => {
-  switch (codec._tag) {
-    case "Checked":
-      return peel(codec.inner);
-    case "ExactType":
-    case "RefinementType":
-    case "ReadonlyType":
-      return peel(codec.type);
-    default:
-      return codec;
-  }
-};
-
-/** Declared properties of an object codec: [wireKey, codec, required]. */
-const fieldsOf = (codec) => {
-  const c = peel(codec);
-  if (c._tag === "ObjectCodec")
-    return [...Object.entries(c.required).map(([k, v]) => [k, v, true]), ...Object.entries(c.optional).map(([k, v]) => [k, v, false])];
-  if (c._tag === "InterfaceType") return Object.entries(c.props).map(([k, v]) => [k, v, true]);
-  if (c._tag === "PartialType") return Object.entries(c.props).map(([k, v]) => [k, v, false]);
-  return undefined;
-};
-
-/** A property the page leaves out on purpose (the release page's affinity topology_key): nothing may be set, so no property. */
-const isAbsentOnly = (codec) => peel(codec).name === "absent";
+/** Declared properties of an object codec, from the field model (provider/codecs/fields.ts). */
+const fieldsIn = (codec) => fieldsOf(codec)?.filter((f) => !f.absent);
 
 const pascal = (key) => key.replace(/^./, (c) => c.toUpperCase());
 const singular = (key) => (/(alias|access)es$/i.test(key) ? key.slice(0, -2) : /[^s]s$/.test(key) ? key.slice(0, -1) : key);
@@ -239,7 +179,7 @@ const build = () => {
    * (the object holding the property) is known.
    */
   const typeOf = (codec, ctx) => {
-    const c = peel(codec);
+    const c = structural(codec);
     switch (c._tag) {
       case "ArrayType":
         return { type: "array", items: typeOf(c.type, { ...ctx, path: `${ctx.path}[]`, item: true }) };
@@ -256,7 +196,7 @@ const build = () => {
         return { type: "object", additionalProperties: { $ref: "pulumi.json#/Any" }, openObjectKeys: known };
       }
       default: {
-        const fields = fieldsOf(c);
+        const fields = fieldsIn(c);
         if (fields === undefined) return leafType(c);
         const { properties, required, enums } = propertiesOf(fields, ctx.path, ctx.prefix, ctx.docs);
         const spec = { type: "object", properties, ...(required.length > 0 ? { required } : {}) };
@@ -281,9 +221,7 @@ const build = () => {
     const properties = {};
     const required = [];
     const enums = new Map();
-    for (const [wireKey, codec, isRequired] of fields) {
-      if (isAbsentOnly(codec)) continue;
-      const key = camelKey(wireKey);
+    for (const { wireKey, key, codec, required: isRequired, secret } of fields) {
       const path = at === "" ? wireKey : `${at}.${wireKey}`;
       const parent =
         at === ""
@@ -299,7 +237,7 @@ const build = () => {
       properties[key] = {
         ...type,
         ...(description !== undefined || type.openObjectKeys !== undefined ? { description: describeWith(description, type.openObjectKeys) } : {}),
-        ...(SECRET_WIRE_FIELDS.includes(wireKey) ? { secret: true } : {}),
+        ...(secret ? { secret: true } : {}),
       };
       delete properties[key].openObjectKeys;
       if (isRequired) required.push(key);
@@ -353,13 +291,14 @@ const generate = (docs) => {
 
   /** `wireDocs`: the descriptions of this resource's page, by wire path; `argsDocs`: of its own props, by name (sdk/types.ts). */
   const resource = (name, prefix, description, ownCodec, bodyCodec, wireDocs, argsDocs, outputs) => {
-    const own = propertiesOf(fieldsOf(ownCodec), "", prefix, new Map());
+    const own = propertiesOf(fieldsIn(ownCodec), "", prefix, new Map());
     for (const [key, d] of Object.entries(own.properties)) if (argsDocs.get(key)) d.description = argsDocs.get(key);
     if (name === "JobComponent")
       for (const [key, value] of Object.entries(JOB_COMPONENT_DEFAULTS)) own.properties[key] = { ...own.properties[key], default: value };
-    const body = propertiesOf(fieldsOf(bodyCodec), "", prefix, wireDocs);
+    const body = propertiesOf(fieldsIn(bodyCodec), "", prefix, wireDocs);
     const inputProperties = { ...own.properties, ...body.properties };
-    for (const key of SECRET_RESOURCE_PROPERTIES[name]) inputProperties[key] = { ...inputProperties[key], secret: true };
+    // Kept secret whole wherever a secret field sits below (the lifecycles' `secretKeys`, the same derivation).
+    for (const key of secretKeys(bodyCodec)) inputProperties[key] = { ...inputProperties[key], secret: true };
     const requiredInputs = [...own.required, ...body.required];
     enumsByOwner.set(name, new Map([...own.enums, ...body.enums]));
     return {
@@ -378,13 +317,22 @@ const generate = (docs) => {
       "JobComponent",
       "Job",
       docs.jobComponent,
-      JobComponentProps,
+      JobComponentOwnProperties,
       RedeployJobComponentBody,
       docs.job,
       docs.jobArgs,
       jobOutputs,
     ),
-    [token("ReleasePlan")]: resource("ReleasePlan", "ReleasePlan", docs.releasePlan, ReleasePlanProps, EditReleasePlanBody, docs.release, docs.releaseArgs, {}),
+    [token("ReleasePlan")]: resource(
+      "ReleasePlan",
+      "ReleasePlan",
+      docs.releasePlan,
+      ReleasePlanOwnProperties,
+      EditReleasePlanBody,
+      docs.release,
+      docs.releaseArgs,
+      {},
+    ),
   };
 
   const objectNames = nameObjects(objects);
@@ -427,7 +375,7 @@ const generate = (docs) => {
         (["authToken", "accessKey", "secretKey", "securityToken"].includes(key)
           ? " Credentials come whole from one source: the provider's configuration first, then the environment."
           : "");
-      return [key, { type: CONFIG_TYPES[key] ?? "string", description, ...(SECRET_CONFIG_KEYS.includes(key) ? { secret: true } : {}) }];
+      return [key, { type: CONFIG_TYPES[key] ?? "string", description, ...(SECRET_SETTINGS.includes(key) ? { secret: true } : {}) }];
     }),
   );
 

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /**
  * Generates sdk/generated.ts: the camelCase types users write, as plain interfaces with
- * the TSDoc of every property copied from the codecs. The codecs stay the single source
- * of truth (the types are read off them with the TypeScript checker, and sdk/types.ts
- * asserts at compile time that the result equals Camelize<wire type>); the generation
- * exists only because TypeScript drops property documentation through key remapping.
+ * the TSDoc of every property copied from the codecs, and the lists sdk/ needs at run
+ * time without loading io-ts (the spec keys, the secret keys). The codecs stay the single
+ * source of truth: names and secrets are the field model's (provider/codecs/fields.ts);
+ * the type text and the TSDoc are read with the TypeScript checker off `t.TypeOf` of the
+ * same codecs, because TSDoc exists nowhere else (and sdk/types.ts asserts at compile time
+ * that the result equals Camelize<wire type>). The generation exists only because
+ * TypeScript drops property documentation through key remapping.
  *
  *   node scripts/gen-types.js          write sdk/generated.ts
  *   node scripts/gen-types.js --check  exit 1 if it is out of date
@@ -17,13 +20,10 @@ const { TYPE_NAMES } = require("./lib/typeNames");
 
 const repo = path.resolve(__dirname, "..");
 const out = path.join(repo, "sdk", "generated.ts");
-// The spelling quirks and camelKey live in provider/codecs/spellings.ts (no imports): evaluated here as is.
-const { camelKey } = (() => {
-  const source = fs.readFileSync(path.join(repo, "provider", "codecs", "spellings.ts"), "utf8");
-  const module = { exports: {} };
-  new Function("exports", "module", ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText)(module.exports, module);
-  return module.exports;
-})();
+const { loadTs } = require("./lib/loadTs");
+// The names and the secrets are the field model's (provider/codecs/fields.ts), read off the codecs as the provider runs them.
+const { camelKey } = loadTs("provider/codecs/spellings.ts");
+const { secretKeys } = loadTs("provider/codecs/fields.ts");
 
 const targets = [
   [
@@ -32,6 +32,7 @@ const targets = [
     "../provider/codecs/redeployJobComponent",
     'The redeploy request body (Tables 3-41 of "Redeploying a Job Component"), in camelCase.',
     "jobComponentSpecKeys",
+    "jobComponentSecretKeys",
   ],
   [
     "ReleasePlanSpec",
@@ -39,6 +40,7 @@ const targets = [
     "../provider/codecs/editReleasePlan",
     'The release task body (Tables 3-42 of "Editing a Release Task"), in camelCase.',
     "releasePlanSpecKeys",
+    "releasePlanSecretKeys",
   ],
 ];
 
@@ -201,8 +203,13 @@ const generate = () => {
         .map((p) => propertyLines(p, 0, "hoist", prefix))
         .join("\n")}\n}\n`;
     const keysOf = (type) => propsOf(type).map((p) => JSON.stringify(camelKey(p.name)));
-    const runtimeKeys = ([name, , , , keysName], type) =>
-      `/** The top-level properties of ${name}, at run time (the resource declares an output for each). */\nexport const ${keysName}: ReadonlyArray<keyof ${name}> = [${keysOf(type).join(", ")}];\n`;
+    const runtimeKeys = ([name, wire, from, , keysName, secretKeysName], type) =>
+      `/** The top-level properties of ${name}, at run time (the resource declares an output for each). */\nexport const ${keysName}: ReadonlyArray<keyof ${name}> = [${keysOf(type).join(", ")}];\n` +
+      `/** The top-level properties of ${name} kept secret whole, inputs and outputs: each holds a secret field (the field model's \`secretKeys\`). */\nexport const ${secretKeysName}: ReadonlyArray<keyof ${name}> = [${secretKeys(
+        loadTs(path.relative(repo, path.join(repo, "sdk", `${from}.ts`)))[wire],
+      )
+        .map((k) => JSON.stringify(k))
+        .join(", ")}];\n`;
     const specs = [
       baseInterface(
         "WorkloadFields",

@@ -188,6 +188,8 @@ export interface JobComponentSpec extends ComponentFields {
 
 /** The top-level properties of JobComponentSpec, at run time (the resource declares an output for each). */
 export const jobComponentSpecKeys: ReadonlyArray<keyof JobComponentSpec> = ["name", "runtimeStack", "source", "version", "replica", "hostAliases", "workloadKind", "affinity", "antiAffinity", "referResources", "deployStrategy", "multiContainers", "configs", "configMode", "templateSource", "inputValues", "taskSetting", "vmappConfigMode", "vmappConfig", "mesher", "timezone", "jvmOpts", "tomcatOpts", "dnsPolicy", "dnsConfig", "customMetric", "externalAccesses", "containerName", "workloadContent", "enableSermantInjection", "enableSermantSpringRegister", "enableSermantDubboRegister", "enableSermantConfig", "cellId", "swimlaneId", "sermantAgentInjectActionFlag", "sysConfig", "imagePullSecrets", "autoLtsConfig", "envs", "livenessProbe", "readinessProbe", "startupProbe", "command", "postStart", "preStop", "logs", "storages", "securityContext", "limitCpu", "limitMemory", "requestCpu", "requestMemory", "labels", "description", "build"];
+/** The top-level properties of JobComponentSpec kept secret whole, inputs and outputs: each holds a secret field (the field model's `secretKeys`). */
+export const jobComponentSecretKeys: ReadonlyArray<keyof JobComponentSpec> = ["source", "multiContainers", "templateSource"];
 
 /** The release task body (Tables 3-42 of "Editing a Release Task"), in camelCase. */
 export interface ReleasePlanSpec {
@@ -203,6 +205,8 @@ export interface ReleasePlanSpec {
 
 /** The top-level properties of ReleasePlanSpec, at run time (the resource declares an output for each). */
 export const releasePlanSpecKeys: ReadonlyArray<keyof ReleasePlanSpec> = ["name", "components", "desc", "failStrategy"];
+/** The top-level properties of ReleasePlanSpec kept secret whole, inputs and outputs: each holds a secret field (the field model's `secretKeys`). */
+export const releasePlanSecretKeys: ReadonlyArray<keyof ReleasePlanSpec> = ["components"];
 
 /** One component (batch) of a release task (Table 4 of the release page), in camelCase. */
 export interface ReleasePlanComponentSpec extends ComponentFields {

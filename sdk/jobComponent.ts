@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { jobComponentShim } from "./shim";
-import { jobComponentSpecKeys } from "./generated";
+import { jobComponentSecretKeys, jobComponentSpecKeys } from "./generated";
 import { declareSpecOutputs, secretIfSet, withOutputsFor } from "./props";
 import type { JobComponentArgs, JobComponentOutputs } from "./types";
-import { JOB_COMPONENT_OWN_KEYS, JOB_COMPONENT_SECRET_KEYS, JOB_OUTPUT_KEYS } from "../provider/ownKeys";
+import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS } from "../provider/ownKeys";
 
 /**
  * Every argument is also a typed output (`job.envs`, `job.deployStrategy`, ...), and
@@ -17,7 +17,8 @@ export interface JobComponent extends JobComponentOutputs {}
  * The deployed spec of an existing ServiceStage job component. Creating it adopts the
  * component and applies the spec; changing the spec redeploys the component
  * (PUT .../redeployment) and waits for the job; deleting it only removes it from the
- * stack. `source` and `templateSource` are secret outputs (they can carry passwords).
+ * stack. `source`, `multiContainers` and `templateSource` are secret, inputs and outputs
+ * (they can carry passwords).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class JobComponent extends pulumi.dynamic.Resource {
@@ -27,8 +28,8 @@ export class JobComponent extends pulumi.dynamic.Resource {
       name,
       // Secret as inputs too, not only as outputs: Pulumi stores inputs in state, and a
       // source can carry httpPassword.
-      { ...withOutputsFor([JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS], args), ...secretIfSet(args, ...JOB_COMPONENT_SECRET_KEYS) },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...JOB_COMPONENT_SECRET_KEYS] },
+      { ...withOutputsFor([JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS], args), ...secretIfSet(args, ...jobComponentSecretKeys) },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...jobComponentSecretKeys] },
       "servicestage",
       "JobComponent",
     );

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { releasePlanShim } from "./shim";
-import { releasePlanSpecKeys } from "./generated";
+import { releasePlanSecretKeys, releasePlanSpecKeys } from "./generated";
 import { declareSpecOutputs, secretIfSet, withOutputsFor } from "./props";
 import type { ReleasePlanArgs, ReleasePlanOutputs } from "./types";
-import { RELEASE_PLAN_OWN_KEYS, RELEASE_PLAN_SECRET_KEYS } from "../provider/ownKeys";
+import { RELEASE_PLAN_OWN_KEYS } from "../provider/ownKeys";
 
 /** Every argument is also a typed output (`plan.components`, `plan.failStrategy`, ...), from the generated spec types. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
@@ -21,8 +21,8 @@ export class ReleasePlan extends pulumi.dynamic.Resource {
     super(
       releasePlanShim,
       name,
-      { ...withOutputsFor([RELEASE_PLAN_OWN_KEYS], args), ...secretIfSet(args, ...RELEASE_PLAN_SECRET_KEYS) },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...RELEASE_PLAN_SECRET_KEYS] },
+      { ...withOutputsFor([RELEASE_PLAN_OWN_KEYS], args), ...secretIfSet(args, ...releasePlanSecretKeys) },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...releasePlanSecretKeys] },
       "servicestage",
       "ReleasePlan",
     );

@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Camelize } from "../provider/codecs/casing";
 import type { EditReleasePlanBody } from "../provider/codecs/editReleasePlan";
 import type { RedeployJobComponentBody } from "../provider/codecs/redeployJobComponent";
-import type { JobComponentProps, ReleasePlanProps } from "../provider/resourceProps";
+import type { JobComponentOwnProperties, ReleasePlanOwnProperties } from "../provider/ownProperties";
 
 /** Every value a `pulumi.Input`, nested values too. */
 export type DeepInput<T> =
@@ -45,9 +45,9 @@ type Covers<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : false
 export const resultKeysComplete: Covers<keyof JobComponentResult, (typeof JOB_OUTPUT_KEYS)[number]> = true;
 
 /** Everything a JobComponent exposes: its arguments (resolved) and the job. */
-export type JobComponentOutputs = Outputs<JobComponentSpec & JobComponentProps & JobComponentResult>;
+export type JobComponentOutputs = Outputs<JobComponentSpec & JobComponentOwnProperties & JobComponentResult>;
 /** Everything a ReleasePlan exposes: its arguments (resolved). */
-export type ReleasePlanOutputs = Outputs<ReleasePlanSpec & ReleasePlanProps>;
+export type ReleasePlanOutputs = Outputs<ReleasePlanSpec & ReleasePlanOwnProperties>;
 
 /** Arguments of a JobComponent: which component, how to wait, and its full spec. */
 export type JobComponentArgs = Inputs<JobComponentSpec> & {

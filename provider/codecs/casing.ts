@@ -10,7 +10,7 @@ import * as t from "io-ts";
 import { UNKNOWN } from "../pulumiValues";
 import { isPlainObject } from "./primitives";
 import { RELEASE_PAGE_SPELLINGS, camelKey } from "./spellings";
-import { objectProps, structural } from "./introspect";
+import { fieldsOf, objectProps, structural } from "./fields";
 
 type Spellings = typeof RELEASE_PAGE_SPELLINGS;
 const spellings: Readonly<Record<string, string>> = RELEASE_PAGE_SPELLINGS;
@@ -33,13 +33,13 @@ export interface Issue {
   message: string;
 }
 
-const wireKeysCache = new WeakMap<t.Props, Map<string, string>>();
-/** camelCase name -> wire key, for one object codec's properties. */
-const wireKeysOf = (props: t.Props): Map<string, string> => {
-  let map = wireKeysCache.get(props);
+const wireKeysCache = new WeakMap<t.Mixed, Map<string, string>>();
+/** camelCase name -> wire key, for one object codec's fields (the field model's `key` and `wireKey`). */
+const wireKeysOf = (codec: t.Mixed): Map<string, string> => {
+  let map = wireKeysCache.get(codec);
   if (map === undefined) {
-    map = new Map(Object.keys(props).map((w) => [camelKey(w), w]));
-    wireKeysCache.set(props, map);
+    map = new Map((fieldsOf(codec) ?? []).map((f) => [f.key, f.wireKey]));
+    wireKeysCache.set(codec, map);
   }
   return map;
 };
@@ -85,7 +85,7 @@ const rename = (codec: t.Mixed, value: unknown, issues: Issue[], path: string | 
   }
   const props = objectProps(c);
   if (props === undefined || !isPlainObject(value)) return value;
-  const wireKeyOf = wireKeysOf(props);
+  const wireKeyOf = wireKeysOf(c);
   const out: Record<string, unknown> = {};
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;

@@ -20,6 +20,7 @@ import {
   oneOf,
   port,
   requiredWhen,
+  secret,
   str,
   stringMap,
 } from "./primitives";
@@ -373,7 +374,7 @@ export const Source = checked(
       /** Username; required when storage is http. */
       http_username: str,
       /** Password; required when storage is http. Kept secret in Pulumi state. */
-      http_password: str,
+      http_password: secret(str),
       /** Address of the custom software package; required when storage is http. */
       http_command: str,
       /** Custom request headers; required when storage is http. Keys pass verbatim. */

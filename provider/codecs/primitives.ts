@@ -100,27 +100,39 @@ export const maxLength = (n: number) => refined(t.string, `string of at most ${n
 
 export const matching = (re: RegExp, rule: string) => refined(t.string, `string matching ${re}`, (s) => re.test(s), rule);
 
-/** An enum from a page: failures list the allowed values. */
-export const oneOf = <V extends string>(...values: readonly [V, ...V[]]): t.Type<V, V, unknown> =>
-  new t.Type<V, V, unknown>(
-    values.join(" | "),
-    (u): u is V => typeof u === "string" && (values as readonly string[]).includes(u),
-    (u, c) =>
-      typeof u === "string" && (values as readonly string[]).includes(u)
-        ? t.success(u as V)
-        : t.failure(u, c, u === undefined ? "is required" : `must be one of: ${values.join(", ")}`),
-    t.identity,
-  );
-
+/** An enum from a page (its values kept, for the field model): failures list the allowed values. */
+export class OneOf<V extends string | number> extends t.Type<V, V, unknown> {
+  readonly _tag = "OneOf" as const;
+  constructor(readonly values: readonly [V, ...V[]]) {
+    const allowed: ReadonlyArray<string | number> = values;
+    const kind = typeof values[0];
+    super(
+      values.join(" | "),
+      (u): u is V => typeof u === kind && allowed.includes(u as V),
+      (u, c) =>
+        typeof u === kind && allowed.includes(u as V)
+          ? t.success(u as V)
+          : t.failure(u, c, u === undefined ? "is required" : `must be one of: ${values.join(", ")}`),
+      t.identity,
+    );
+  }
+}
+export const oneOf = <V extends string>(...values: readonly [V, ...V[]]): OneOf<V> => new OneOf(values);
 /** An integer enum (gray_release.deployment_mode). */
-export const oneOfInt = <V extends number>(...values: readonly [V, ...V[]]): t.Type<V, V, unknown> =>
-  new t.Type<V, V, unknown>(
-    values.join(" | "),
-    (u): u is V => typeof u === "number" && (values as readonly number[]).includes(u),
-    (u, c) =>
-      typeof u === "number" && (values as readonly number[]).includes(u) ? t.success(u as V) : t.failure(u, c, `must be one of: ${values.join(", ")}`),
-    t.identity,
-  );
+export const oneOfInt = <V extends number>(...values: readonly [V, ...V[]]): OneOf<V> => new OneOf(values);
+
+/**
+ * A credential (a source's or a template's `http_password`): the one declaration of
+ * secrecy. Validates as its inner codec; the field model (fields.ts) reads the mark, and
+ * every front door keeps the top-level property holding it secret, inputs and outputs.
+ */
+export class Secret<C extends t.Mixed> extends t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> {
+  readonly _tag = "Secret" as const;
+  constructor(readonly inner: C) {
+    super(inner.name, inner.is, (u, c) => inner.validate(u, c), inner.encode);
+  }
+}
+export const secret = <C extends t.Mixed>(inner: C): Secret<C> => new Secret(inner);
 
 /**
  * The pages type some numeric fields as String (affinity weight, StatefulSet ports).

@@ -15,7 +15,7 @@ import {
   sharedComponentFields,
   Source,
 } from "./componentTables";
-import { bool, checked, int, isAbsent, nonNegativeInt, obj, oneOf, str, stringMap } from "./primitives";
+import { bool, checked, int, isAbsent, nonNegativeInt, obj, oneOf, secret, str, stringMap } from "./primitives";
 
 /** Table 8 deploy_strategy. The page lists only OneBatchRelease yet defines Table 9
  * rolling_release; we accept RollingRelease with it, as the release page does. */
@@ -127,7 +127,7 @@ export const TemplateSource = obj(
     /** Username (storage http). */
     http_username: str,
     /** Password (storage http). Kept secret in Pulumi state. */
-    http_password: str,
+    http_password: secret(str),
     /** Request headers (storage http). */
     http_headers: t.array(TemplateHttpHeader),
   },

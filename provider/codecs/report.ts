@@ -7,7 +7,7 @@ import * as t from "io-ts";
 import { UNKNOWN } from "../pulumiValues";
 import { Issue } from "./casing";
 import { camelKey } from "./spellings";
-import { Tagged, objectProps, unwrapChecked } from "./introspect";
+import { Tagged, objectProps, unwrapChecked } from "./fields";
 
 /** An intersection or union validates each member under the member's index; a Checked rule's key is not one. */
 const isMemberEntry = (parent: Tagged, entry: t.ContextEntry): boolean => (parent.types ?? [])[Number(entry.key)] === entry.type;

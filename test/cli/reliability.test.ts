@@ -20,7 +20,7 @@ import { lastJobEnded } from "../harness/jobs";
 
 jest.setTimeout(60_000);
 
-type Props = Record<string, unknown>;
+type PropertyBag = Record<string, unknown>;
 
 /** Distinctive credentials: any appearance of one of them anywhere is a leak. */
 const CREDS = { token: "rel-token-Qm7Xv2Lp9sT4", accessKey: "RELAKIDQ4Z9W7", secretKey: "rel-sk-Hx83Vt1NqZ0", securityToken: "rel-sts-Wc55Jr0DbK2" };
@@ -66,9 +66,9 @@ const failureOf = (p: Promise<unknown>): Promise<string> =>
 interface Case {
   emulator: Emulator;
   host: ProviderHost;
-  job: Props;
-  plan: Props;
-  deployed?: { id: string; properties: Props };
+  job: PropertyBag;
+  plan: PropertyBag;
+  deployed?: { id: string; properties: PropertyBag };
   logMark: number;
   started: number;
   /** Errors and outputs seen: checked for credentials after the case. */
@@ -133,14 +133,14 @@ const requests = (method?: string, pathIncludes?: string) =>
 const lastJobId = () => the().emulator.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id;
 
 /** The declared change: a new version (and anything else given). */
-const update = async (changes: Props = {}) => {
+const update = async (changes: PropertyBag = {}) => {
   const { host, deployed, job } = the();
   if (deployed === undefined) throw new Error("nothing deployed");
   const result = await host.update(deployed.id, deployed.properties, { ...job, version: "2025.0601.1", ...changes });
   the().seen.push(result.properties);
   return result;
 };
-const updateFails = async (changes: Props = {}) => {
+const updateFails = async (changes: PropertyBag = {}) => {
   const message = await failureOf(update(changes));
   the().seen.push(message);
   return message;
@@ -509,7 +509,7 @@ describe("through the real Pulumi engine", () => {
     expect(puts.sort()).toEqual(components);
 
     const state = await stack.exportState();
-    const resources = (JSON.parse(state).deployment.resources as Array<{ type: string; outputs: Props }>).filter((r) => r.type === JOB_TYPE);
+    const resources = (JSON.parse(state).deployment.resources as Array<{ type: string; outputs: PropertyBag }>).filter((r) => r.type === JOB_TYPE);
     expect(resources).toHaveLength(100);
     for (const r of resources) {
       const componentId = String(r.outputs.componentId);

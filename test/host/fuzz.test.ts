@@ -28,8 +28,8 @@ import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, jobSpec, rele
 jest.setTimeout(120_000);
 
 const repo = path.resolve(__dirname, "..", "..");
-type Props = Record<string, unknown>;
-type Provider = { check: (olds: Props, news: Props) => Promise<dynamic.CheckResult> };
+type PropertyBag = Record<string, unknown>;
+type Provider = { check: (olds: PropertyBag, news: PropertyBag) => Promise<dynamic.CheckResult> };
 
 /** Fixed seeds: a failure is reproducible; the counterexample is printed by fast-check. */
 const SEED = 20250601;
@@ -42,7 +42,7 @@ interface Kind {
   name: "JobComponent" | "ReleasePlan";
   provider: Provider;
   /** Valid inputs: own props + spec, without __provider. */
-  bases: Array<() => Props>;
+  bases: Array<() => PropertyBag>;
 }
 
 const kinds: Kind[] = [
@@ -68,10 +68,10 @@ const kinds: Kind[] = [
 
 // ---- building values: own keys only, `__proto__` included -----------------------------
 
-const isObject = (v: unknown): v is Props => v !== null && typeof v === "object" && !Array.isArray(v);
+const isObject = (v: unknown): v is PropertyBag => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Sets an own, enumerable property, also for `__proto__` (plain assignment would set the prototype). */
-const define = (o: Props, key: string, value: unknown): Props => {
+const define = (o: PropertyBag, key: string, value: unknown): PropertyBag => {
   if (key === "__proto__") Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
   else o[key] = value;
   return o;
@@ -79,7 +79,7 @@ const define = (o: Props, key: string, value: unknown): Props => {
 
 const copy = (v: unknown): unknown => {
   if (Array.isArray(v)) return v.map(copy);
-  if (isObject(v)) return Object.entries(v).reduce<Props>((o, [k, x]) => define(o, k, copy(x)), {});
+  if (isObject(v)) return Object.entries(v).reduce<PropertyBag>((o, [k, x]) => define(o, k, copy(x)), {});
   return v;
 };
 
@@ -117,12 +117,12 @@ const replaceAt = (root: unknown, p: readonly Segment[], value: unknown): void =
   const last = p[p.length - 1];
   if (parent === undefined) return;
   if (Array.isArray(parent)) parent[last as number] = value;
-  else define(parent as Props, String(last), value);
+  else define(parent as PropertyBag, String(last), value);
 };
 
 /** A place in a value: a property of an object or an element of a list (cheaper to collect than paths). */
 interface Slot {
-  parent: Props | unknown[];
+  parent: PropertyBag | unknown[];
   key: string | number;
 }
 
@@ -263,7 +263,7 @@ const junk: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
     { weight: 2, arbitrary: fc.array(tie("value"), { maxLength: 5 }) },
     {
       weight: 2,
-      arbitrary: fc.array(fc.tuple(key, tie("value")), { maxLength: 6 }).map((entries) => entries.reduce<Props>((o, [k, v]) => define(o, k, v), {})),
+      arbitrary: fc.array(fc.tuple(key, tie("value")), { maxLength: 6 }).map((entries) => entries.reduce<PropertyBag>((o, [k, v]) => define(o, k, v), {})),
     },
   ),
 })).value;
@@ -294,8 +294,8 @@ const retype = (v: unknown): unknown => {
   return "null";
 };
 
-const applyOps = (base: Props, ops: readonly Op[]): Props => {
-  const root = copy(base) as Props;
+const applyOps = (base: PropertyBag, ops: readonly Op[]): PropertyBag => {
+  const root = copy(base) as PropertyBag;
   for (const o of ops) {
     const all = slots(root);
     if (o.kind === "insert") {
@@ -314,8 +314,8 @@ const applyOps = (base: Props, ops: readonly Op[]): Props => {
 };
 
 /** 1-4 distinct nodes of a valid input replaced by the unknown sentinel (never a node inside one already replaced). */
-const withUnknowns = (base: Props, picks: readonly number[]): { value: Props; at: string[] } => {
-  const root = copy(base) as Props;
+const withUnknowns = (base: PropertyBag, picks: readonly number[]): { value: PropertyBag; at: string[] } => {
+  const root = copy(base) as PropertyBag;
   const paths = nodePaths(root);
   const at: Segment[][] = [];
   for (const n of picks) {
@@ -332,7 +332,7 @@ const kindArb = fc.constantFrom(...kinds.map((k) => k.name));
 const kindOf = (name: Kind["name"]): Kind => kinds.find((k) => k.name === name) as Kind;
 /** "JobComponent#2": a kind and one of its valid inputs. */
 const baseArb = fc.constantFrom(...kinds.flatMap((k) => k.bases.map((_b, i) => `${k.name}#${i}`)));
-const fixture = (label: string): [Kind, () => Props] => {
+const fixture = (label: string): [Kind, () => PropertyBag] => {
   const [name, i] = label.split("#");
   const kind = kindOf(name as Kind["name"]);
   return [kind, kind.bases[Number(i)]];
@@ -341,7 +341,7 @@ const fixture = (label: string): [Kind, () => Props] => {
 // ---- what every answer must look like ----------------------------------------------------
 
 /** Why an answer is malformed, or undefined. */
-const malformed = (result: unknown, news: Props): string | undefined => {
+const malformed = (result: unknown, news: PropertyBag): string | undefined => {
   if (!isObject(result)) return "check returned no object";
   const failures = result.failures;
   if (failures !== undefined && !Array.isArray(failures)) return "failures is not a list";
@@ -360,7 +360,7 @@ const malformed = (result: unknown, news: Props): string | undefined => {
   return undefined;
 };
 
-const runCheck = async (kind: Kind, olds: Props, news: Props): Promise<dynamic.CheckResult> => {
+const runCheck = async (kind: Kind, olds: PropertyBag, news: PropertyBag): Promise<dynamic.CheckResult> => {
   freeze(olds);
   freeze(news);
   const started = performance.now();
@@ -403,7 +403,7 @@ afterAll(async () => {
 
 afterEach(() => {
   expect(prototypeKeys()).toBe(protoBefore);
-  expect(({} as Props).polluted).toBeUndefined();
+  expect(({} as PropertyBag).polluted).toBeUndefined();
   expect(emulator.requests()).toEqual([]);
 });
 
@@ -452,7 +452,7 @@ describe("check in-process", () => {
 
   test("random objects: structured failures only", async () => {
     const randomProps = fc.array(fc.tuple(key, anyValue), { maxLength: 12 });
-    const props = (entries: Array<[string, Recipe]>) => entries.reduce<Props>((o, [k, v]) => define(o, k, build(v)), {});
+    const props = (entries: Array<[string, Recipe]>) => entries.reduce<PropertyBag>((o, [k, v]) => define(o, k, build(v)), {});
     await fc.assert(
       fc.asyncProperty(kindArb, randomProps, randomProps, async (name, olds, news) => {
         await runCheck(kindOf(name), props(olds), props(news));
@@ -545,7 +545,7 @@ describe("check through the real provider host", () => {
       ),
       { numRuns: RUNS.host, seed: SEED },
     );
-    const json = (v: unknown): Props => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "string" && x.length > 50_000 ? x.slice(0, 50_000) : x)));
+    const json = (v: unknown): PropertyBag => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "string" && x.length > 50_000 ? x.slice(0, 50_000) : x)));
     for (const { kind, olds, news, sentinel } of sample) {
       const n = json(news);
       const o = json(olds);

@@ -336,7 +336,7 @@ describe("JobComponent", () => {
     expect(calls()).toEqual([]);
   });
 
-  test("secrets arrive signed, reach ServiceStage plain, and leave signed, httpPassword at any depth", async () => {
+  test("secrets arrive signed, reach ServiceStage plain, and leave signed, a property holding an httpPassword at any depth whole", async () => {
     const source = {
       kind: "package",
       url: "https://example.com/app.jar",
@@ -351,14 +351,15 @@ describe("JobComponent", () => {
     const news = { ...jobComponentInputs(), source: secret(source), multiContainers: [sidecar], envs };
     const checked = plain((await check(JOB, JOB_URN, news)).getInputs());
     expect(checked.source).toEqual(secret(source));
-    expect((checked.multiContainers as Bag[])[0]).toMatchObject({ source: { httpPassword: secret("sidecar-pw") } });
+    // A property that holds a secret field anywhere is secret whole (the field model's secretKeys).
+    expect(checked.multiContainers).toEqual(secret([sidecar]));
 
     const outs = plain((await create(JOB, JOB_URN, checked)).getProperties());
     const sent = emulator.requests().find((r) => r.method === "PUT")?.body as Bag;
     expect(sent.source).toMatchObject({ http_password: "hunter22" });
     expect(isSecret(outs.source)).toBe(true);
-    expect((outs.multiContainers as Bag[])[0]).toMatchObject({ source: { httpPassword: secret("sidecar-pw") } });
-    // A secret the schema does not declare keeps its property secret, whole.
+    expect(outs.multiContainers).toEqual(secret([sidecar]));
+    // A secret the field model does not declare keeps its property secret, whole.
     expect(outs.envs).toEqual(secret([{ name: "TOKEN", value: "env-secret" }]));
   });
 

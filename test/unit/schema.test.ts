@@ -10,11 +10,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RedeployJobComponentBody } from "../../provider/codecs/redeployJobComponent";
 import { EditReleasePlanBody } from "../../provider/codecs/editReleasePlan";
-import { JobComponentProps, ReleasePlanProps, JOB_COMPONENT_DEFAULTS } from "../../provider/resourceProps";
+import { JobComponentOwnProperties, ReleasePlanOwnProperties, JOB_COMPONENT_DEFAULTS } from "../../provider/ownProperties";
 import { JOB_OUTPUT_KEYS } from "../../provider/ownKeys";
 import { CONFIG_KEYS, ENV_KEYS } from "../../provider/settings";
 import { camelKey } from "../../provider/codecs/spellings";
-import { Tagged, structural } from "../../provider/codecs/introspect";
+import { Tagged, structural } from "../../provider/codecs/fields";
 import { ObjectCodec } from "../../provider/codecs/primitives";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -146,8 +146,8 @@ const resource = (name: string) => schema.resources[`servicestage:index:${name}`
 
 describe("schema and codecs", () => {
   test.each([
-    ["JobComponent", JobComponentProps, RedeployJobComponentBody],
-    ["ReleasePlan", ReleasePlanProps, EditReleasePlanBody],
+    ["JobComponent", JobComponentOwnProperties, RedeployJobComponentBody],
+    ["ReleasePlan", ReleasePlanOwnProperties, EditReleasePlanBody],
   ])("%s: every input property, both ways, with its required-ness and kind", (name, own, body) => {
     const r = resource(name);
     const problems: string[] = [];
@@ -185,7 +185,7 @@ describe("schema and codecs", () => {
       Object.entries(properties)
         .filter(([, s]) => s.secret)
         .map(([k]) => k);
-    expect(secrets(resource("JobComponent").inputProperties)).toEqual(["source", "templateSource"]);
+    expect(secrets(resource("JobComponent").inputProperties)).toEqual(["source", "multiContainers", "templateSource"]);
     expect(secrets(resource("ReleasePlan").inputProperties)).toEqual(["components"]);
     const withPassword = Object.entries(schema.types).filter(([, type]) => type.properties?.httpPassword !== undefined);
     expect(withPassword.map(([name]) => name)).toEqual(["servicestage:index:Source", "servicestage:index:TemplateSource"]);

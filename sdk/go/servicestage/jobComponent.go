@@ -12,7 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The deployed spec of an existing ServiceStage job component. Creating it adopts the component and applies the spec; changing the spec redeploys the component (PUT .../redeployment) and waits for the job; deleting it only removes it from the stack. `source` and `templateSource` are secret outputs (they can carry passwords).
+// The deployed spec of an existing ServiceStage job component. Creating it adopts the component and applies the spec; changing the spec redeploys the component (PUT .../redeployment) and waits for the job; deleting it only removes it from the stack. `source`, `multiContainers` and `templateSource` are secret, inputs and outputs (they can carry passwords).
 type JobComponent struct {
 	pulumi.CustomResourceState
 
@@ -180,6 +180,9 @@ func NewJobComponent(ctx *pulumi.Context,
 	if args.WaitForJob == nil {
 		args.WaitForJob = pulumi.BoolPtr(true)
 	}
+	if args.MultiContainers != nil {
+		args.MultiContainers = pulumi.ToSecret(args.MultiContainers).(JobMultiContainerArrayInput)
+	}
 	if args.Source != nil {
 		args.Source = pulumi.ToSecret(args.Source).(SourceInput)
 	}
@@ -187,6 +190,7 @@ func NewJobComponent(ctx *pulumi.Context,
 		args.TemplateSource = pulumi.ToSecret(args.TemplateSource).(TemplateSourcePtrInput)
 	}
 	secrets := pulumi.AdditionalSecretOutputs([]string{
+		"multiContainers",
 		"source",
 		"templateSource",
 	})

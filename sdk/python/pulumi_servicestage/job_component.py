@@ -1087,7 +1087,7 @@ class JobComponent(pulumi.CustomResource):
                  workload_kind: pulumi.Input[Optional['JobComponentWorkloadKind']] = None,
                  __props__=None):
         """
-        The deployed spec of an existing ServiceStage job component. Creating it adopts the component and applies the spec; changing the spec redeploys the component (PUT .../redeployment) and waits for the job; deleting it only removes it from the stack. `source` and `templateSource` are secret outputs (they can carry passwords).
+        The deployed spec of an existing ServiceStage job component. Creating it adopts the component and applies the spec; changing the spec redeploys the component (PUT .../redeployment) and waits for the job; deleting it only removes it from the stack. `source`, `multiContainers` and `templateSource` are secret, inputs and outputs (they can carry passwords).
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -1161,7 +1161,7 @@ class JobComponent(pulumi.CustomResource):
                  args: JobComponentArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The deployed spec of an existing ServiceStage job component. Creating it adopts the component and applies the spec; changing the spec redeploys the component (PUT .../redeployment) and waits for the job; deleting it only removes it from the stack. `source` and `templateSource` are secret outputs (they can carry passwords).
+        The deployed spec of an existing ServiceStage job component. Creating it adopts the component and applies the spec; changing the spec redeploys the component (PUT .../redeployment) and waits for the job; deleting it only removes it from the stack. `source`, `multiContainers` and `templateSource` are secret, inputs and outputs (they can carry passwords).
 
         :param str resource_name: The name of the resource.
         :param JobComponentArgs args: The arguments to use to populate this resource's properties.
@@ -1288,7 +1288,7 @@ class JobComponent(pulumi.CustomResource):
             __props__.__dict__["liveness_probe"] = liveness_probe
             __props__.__dict__["logs"] = logs
             __props__.__dict__["mesher"] = mesher
-            __props__.__dict__["multi_containers"] = multi_containers
+            __props__.__dict__["multi_containers"] = None if multi_containers is None else pulumi.Output.secret(multi_containers)
             if name is None and not opts.urn:
                 raise TypeError("Missing required property 'name'")
             __props__.__dict__["name"] = name
@@ -1331,7 +1331,7 @@ class JobComponent(pulumi.CustomResource):
             __props__.__dict__["workload_kind"] = workload_kind
             __props__.__dict__["job_id"] = None
             __props__.__dict__["job_status"] = None
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["source", "templateSource"])
+        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["multiContainers", "source", "templateSource"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(JobComponent, __self__).__init__(
             'servicestage:index:JobComponent',

@@ -30,27 +30,27 @@ const regionName = new t.Type<string, string, unknown>(
   t.identity,
 );
 
-export const JobComponentProps = obj(
-  "JobComponentProps",
+export const JobComponentOwnProperties = obj(
+  "JobComponentOwnProperties",
   { applicationId: segmentId, componentId: segmentId },
   { projectId: segmentId, region: regionName, waitForJob: bool, jobTimeoutSeconds: positiveInt },
 );
-export type JobComponentProps = t.TypeOf<typeof JobComponentProps>;
+export type JobComponentOwnProperties = t.TypeOf<typeof JobComponentOwnProperties>;
 export const JOB_COMPONENT_DEFAULTS = { waitForJob: true, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS } as const;
 
-export const ReleasePlanProps = obj("ReleasePlanProps", { releasePlanId: segmentId }, { projectId: segmentId, region: regionName });
-export type ReleasePlanProps = t.TypeOf<typeof ReleasePlanProps>;
+export const ReleasePlanOwnProperties = obj("ReleasePlanOwnProperties", { releasePlanId: segmentId }, { projectId: segmentId, region: regionName });
+export type ReleasePlanOwnProperties = t.TypeOf<typeof ReleasePlanOwnProperties>;
 
 /** True when the listed keys are exactly the codec's. */
 type Lists<Codec, Listed> = [Exclude<keyof Codec, Listed>, Exclude<Listed, keyof Codec>] extends [never, never] ? true : false;
 /** Fails to compile when ownKeys.ts and the codecs above disagree. */
 export const ownKeysMatchCodecs: [
-  Lists<JobComponentProps, (typeof JOB_COMPONENT_OWN_KEYS)[number]>,
-  Lists<ReleasePlanProps, (typeof RELEASE_PLAN_OWN_KEYS)[number]>,
+  Lists<JobComponentOwnProperties, (typeof JOB_COMPONENT_OWN_KEYS)[number]>,
+  Lists<ReleasePlanOwnProperties, (typeof RELEASE_PLAN_OWN_KEYS)[number]>,
 ] = [true, true];
 
 /** A JobComponent's inputs as the engine hands them over: its own props typed, the spec (camelCase, validated by check) open. */
-export type JobComponentInputs = JobComponentProps & Record<string, unknown>;
+export type JobComponentInputs = JobComponentOwnProperties & Record<string, unknown>;
 /** Its stored state: the inputs and the job of the last redeploy. */
 export type JobComponentState = JobComponentInputs & { jobId?: string; jobStatus?: string };
-export type ReleasePlanInputs = ReleasePlanProps & Record<string, unknown>;
+export type ReleasePlanInputs = ReleasePlanOwnProperties & Record<string, unknown>;
