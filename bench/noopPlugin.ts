@@ -1,9 +1,10 @@
 /**
- * pulumi-resource-benchnoop: the floor of the native plugin's figures in bench/run.ts. A
- * provider plugin that does nothing, built the way plugin/server.ts is (our own
- * ResourceProvider service over the stubs @pulumi/pulumi ships and @grpc/grpc-js), so that
- * "ours / no-op plugin" is what pulumi-resource-servicestage adds: loading provider/, its
- * schema, validation, diff and the calls to ServiceStage.
+ * pulumi-resource-benchnoop: the floor of the native plugin's figures (bench/pluginYaml.ts,
+ * bench/pluginGo.ts, bench/pluginColdStart.ts). A provider plugin that does nothing, built
+ * the way plugin/server.ts is (our own ResourceProvider service over the stubs
+ * @pulumi/pulumi ships and @grpc/grpc-js), so that "ours / no-op plugin" is what
+ * pulumi-resource-servicestage adds: loading provider/, its schema, validation, diff and
+ * the calls to ServiceStage.
  *
  * It serves one resource, `benchnoop:index:Thing`, with free-form (`pulumi.json#/Any`)
  * properties: Check returns the inputs, Diff reports a change when they differ, Create and
@@ -44,8 +45,8 @@ export const noopSchema = (propertyNames: readonly string[]) => {
 
 /**
  * Structural equality of two JSON values, whatever the key order (the engine does not keep
- * it). The dynamic no-op in bench/run.ts has its own copy, which its serialized provider must
- * carry; this process loads nothing but the stubs, so that it stays a floor.
+ * it). The dynamic no-op in bench/noopDynamic.ts has its own copy, which its serialized
+ * provider must carry; this process loads nothing but the stubs, so that it stays a floor.
  */
 const sameJson = (a: unknown, b: unknown): boolean => {
   if (a === b) return true;

@@ -7,16 +7,14 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Emulator, Seed, startEmulator } from "../../emulator/server";
-import { parseSeed } from "../../emulator/state";
+import { Emulator, startEmulator } from "../../emulator/server";
 import { ProgramStack, repo } from "../harness/cli";
-import { ACCESS_KEY, PROJECT_ID, SECRET_KEY, TOKEN, fleetSeed } from "../harness/world";
+import { ACCESS_KEY, PROJECT_ID, SECRET_KEY, TOKEN, exampleSeed, fleetSeed } from "../harness/world";
 import { lastJobEnded } from "../harness/jobs";
 
 jest.setTimeout(300_000);
 
 const JOB_TYPE = "pulumi-nodejs:dynamic/servicestage:JobComponent";
-const exampleSeed = (): Seed => parseSeed(JSON.parse(fs.readFileSync(path.join(repo, "emulator", "seed.example.json"), "utf8")));
 const jobComponentDir = path.join(repo, "examples", "job-component");
 const releasePlanDir = path.join(repo, "examples", "release-plan");
 const fleetDir = path.join(repo, "test", "programs", "fleet");

@@ -4,19 +4,16 @@
  * which uses the Go SDK generated from the plugin's schema (sdk/go, through a `replace`)
  * and the native plugin, against the emulator, counting the HTTP calls each step makes.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator/server";
-import { parseSeed } from "../../emulator/state";
 import { ProgramStack, repo } from "../harness/cli";
-import { jobPageExampleWire } from "../fixtures/wire";
+import { exampleSeed, otherProjectSeed } from "../harness/world";
 
 jest.setTimeout(600_000);
 
 const TOKEN = "demo-token";
 const JOB = "servicestage:index:JobComponent";
 const goDir = path.join(repo, "examples", "go-job-component");
-const exampleSeed = (): Seed => parseSeed(JSON.parse(fs.readFileSync(path.join(repo, "emulator", "seed.example.json"), "utf8")));
 
 let emulators: Emulator[] = [];
 let stack: ProgramStack | undefined;
@@ -50,11 +47,7 @@ const timed = async <T>(run: () => Promise<T>): Promise<{ value: T; seconds: num
 
 test("examples/go-job-component: preview (compiling, then warm), up, a config change is one PUT, refresh drift, an explicit provider's own project, destroy", async () => {
   const emu = await emulator(exampleSeed());
-  const other = await emulator({
-    projectId: "0f1e2d3c4b5a",
-    components: [{ applicationId: "app-demo", componentId: "comp-other", spec: { ...jobPageExampleWire(), name: "other" } }],
-    releasePlans: [],
-  });
+  const other = await emulator(otherProjectSeed());
   stack = new ProgramStack(goDir);
   await stack.init({ "servicestage:endpoint": emu.url, "servicestage:projectId": emu.projectId }, { "servicestage:authToken": TOKEN });
 

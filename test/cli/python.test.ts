@@ -11,9 +11,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator/server";
-import { parseSeed } from "../../emulator/state";
 import { ProgramStack, repo } from "../harness/cli";
-import { jobPageExampleWire } from "../fixtures/wire";
+import { exampleSeed, otherProjectSeed } from "../harness/world";
 
 jest.setTimeout(600_000);
 
@@ -25,7 +24,6 @@ const typoDir = path.join(repo, "test", "programs", "python-typo");
 const venv = path.join(exampleDir, "venv");
 /** The type checker the example is checked with, pinned. */
 const MYPY = "mypy==1.13.0";
-const exampleSeed = (): Seed => parseSeed(JSON.parse(fs.readFileSync(path.join(repo, "emulator", "seed.example.json"), "utf8")));
 const redeployPath = (projectId: string, component = "comp-job") => `/v3/${projectId}/cas/applications/app-demo/components/${component}/redeployment`;
 
 /** `. venv/bin/activate`, as far as the CLI and its Python host see it. */
@@ -76,11 +74,7 @@ const resourcesInState = async (s: ProgramStack, type: string): Promise<StateRes
 
 test("examples/python: preview calls nothing, up is one redeploy and one release edit, a config change is one PUT, an unchanged up none, refresh shows drift, an explicit provider reaches its own project, destroy calls nothing", async () => {
   const emu = await emulator(exampleSeed());
-  const other = await emulator({
-    projectId: "0f1e2d3c4b5a",
-    components: [{ applicationId: "app-demo", componentId: "comp-other", spec: { ...jobPageExampleWire(), name: "other" } }],
-    releasePlans: [],
-  });
+  const other = await emulator(otherProjectSeed());
   const stack = await configured(exampleDir, emu);
 
   expect(await stack.preview()).toEqual({ create: 3 });

@@ -6,13 +6,11 @@
  * scripts/pulumi-env.sh first, which puts the CLI, pulumi-language-yaml and the plugin on
  * PATH; the plugin runs the build in dist/.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator/server";
-import { parseSeed } from "../../emulator/state";
 import { ProgramStack, repo } from "../harness/cli";
 import { descendants, killAll } from "../harness/processes";
-import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID } from "../harness/world";
+import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, exampleSeed } from "../harness/world";
 
 jest.setTimeout(300_000);
 
@@ -22,7 +20,6 @@ const RELEASE = "servicestage:index:ReleasePlan";
 const exampleDir = path.join(repo, "examples", "yaml");
 const typoDir = path.join(repo, "test", "programs", "yaml-typo");
 const providersDir = path.join(repo, "test", "programs", "yaml-providers");
-const exampleSeed = (): Seed => parseSeed(JSON.parse(fs.readFileSync(path.join(repo, "emulator", "seed.example.json"), "utf8")));
 const redeployPath = `/v3/${PROJECT_ID}/cas/applications/${APP_ID}/components/${COMPONENT_ID}/redeployment`;
 const releasePath = `/v3/${PROJECT_ID}/cas/release-plans/${RELEASE_PLAN_ID}`;
 

@@ -2,7 +2,10 @@
  * A small ServiceStage world for tests: one project, a job component, a release task,
  * and the camelCase specs a program would declare for them.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Seed } from "../../emulator/server";
+import { parseSeed } from "../../emulator/state";
 import { jobPageExample } from "../fixtures/specs";
 import { jobPageExampleWire, releasePlanWire } from "../fixtures/wire";
 
@@ -73,4 +76,15 @@ export const releasePlanInputs = (overrides: Record<string, unknown> = {}): Reco
   releasePlanId: RELEASE_PLAN_ID,
   ...releaseSpec(),
   ...overrides,
+});
+
+/** The emulator's example world (emulator/seed.example.json), which the examples and the demo address. */
+export const exampleSeed = (): Seed => parseSeed(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "emulator", "seed.example.json"), "utf8")));
+
+/** A second project with one component (`comp-other`), for the examples' explicit provider, which reaches its own project. */
+export const OTHER_PROJECT_ID = "0f1e2d3c4b5a";
+export const otherProjectSeed = (): Seed => ({
+  projectId: OTHER_PROJECT_ID,
+  components: [{ applicationId: APP_ID, componentId: "comp-other", spec: { ...jobPageExampleWire(), name: "other" } }],
+  releasePlans: [],
 });

@@ -260,10 +260,10 @@ describe("retries", () => {
   it("gives up on a response slower than the timeout and retries", async () => {
     emu.injectFault({ method: "GET", kind: "delay", delayMs: 5000 });
     const reasons: string[] = [];
-    const started = Date.now();
     expect(await clientFor({ timeoutMs: 300, onRetry: (e) => reasons.push(e.reason) }).getReleasePlan(RELEASE_PLAN_ID)).toMatchObject({ found: true });
-    // Well before the slow answer: bounds on wall time stay loose, so that a loaded machine does not fail them.
-    expect(Date.now() - started).toBeLessThan(4000);
+    // Two requests, the first given up for its timeout: had the client waited for the slow
+    // answer, that answer would have been the only request. No wall-clock bound (the
+    // parallel loop runs this on a loaded machine).
     expect(received("GET", PLAN_PATH)).toHaveLength(2);
     expect(reasons).toEqual([expect.stringContaining("no answer within 300 ms")]);
   });
@@ -394,20 +394,20 @@ describe("bounds", () => {
   it("stops earlier when the time budget runs out", async () => {
     emu.injectFault({ method: "GET", kind: "status", status: 503, times: 100 });
     jest.spyOn(Math, "random").mockReturnValue(0.999999);
-    const started = Date.now();
     const e = await failureOf(clientFor({ retry: { baseDelayMs: 60, maxDelayMs: 60, budgetMs: 150 } }).getReleasePlan(RELEASE_PLAN_ID));
+    // Fewer than the 6 attempts allowed: the budget, not the attempt count, ended it.
     expect(e.attempts).toBeGreaterThanOrEqual(2);
     expect(e.attempts).toBeLessThan(6);
     expect(received("GET", PLAN_PATH)).toHaveLength(e.attempts);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it("does not wait out a Retry-After longer than the budget", async () => {
     emu.injectFault({ method: "GET", kind: "status", status: 429, errorCode: "APIG.0308", retryAfterSeconds: 5 });
-    const started = Date.now();
-    const e = await failureOf(clientFor({ retry: { ...FAST, budgetMs: 1000 } }).getReleasePlan(RELEASE_PLAN_ID));
+    // Every retry's sleep is announced to onRetry first: none was, so the 5 s Retry-After was never waited out.
+    const retries: number[] = [];
+    const e = await failureOf(clientFor({ retry: { ...FAST, budgetMs: 1000 }, onRetry: (r) => retries.push(r.delayMs) }).getReleasePlan(RELEASE_PLAN_ID));
     expect(e).toMatchObject({ status: 429, errorCode: "APIG.0308", attempts: 1 });
-    expect(Date.now() - started).toBeLessThan(4000); // not the 5 s Retry-After
+    expect(retries).toEqual([]);
   });
 });
 

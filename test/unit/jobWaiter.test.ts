@@ -182,14 +182,13 @@ describe("waitForJob against the emulator", () => {
   const getJob = (id: string) => client.getJob(id);
   const jobPolls = (jobId: string) => emu.requests().filter((r) => r.method === "GET" && r.path.endsWith(`/cas/jobs/${jobId}`));
 
-  it("waits for a job to succeed, polling first within a second (defaults)", async () => {
+  it("waits for a job to succeed with the default schedule", async () => {
     const jobId = await redeploy();
-    const started = Date.now();
     const onStatus = jest.fn();
     const job = await waitForJob(jobId, getJob, { onStatus });
     expect(job.job).toMatchObject({ job_id: jobId, execution_status: "SUCCEEDED" });
-    const polls = jobPolls(jobId);
-    expect(polls[0].at - started).toBeLessThanOrEqual(1000);
+    // When the first poll comes is asserted exactly on the fake clock above; here, that the defaults reach the end.
+    expect(jobPolls(jobId).length).toBeGreaterThan(0);
     expect(onStatus.mock.calls.map(([s]) => s).at(-1)).toBe("SUCCEEDED");
   });
 
@@ -229,12 +228,12 @@ describe("waitForJob against the emulator", () => {
     emu.scriptNextJob(COMPONENT_ID, { status: "RUNNING_FOREVER" });
     const jobId = await redeploy();
     const started = Date.now();
+    // The job runs forever: that the wait ended at all, TIMED_OUT, shows that it stopped waiting.
     const error = await waitForJob(jobId, getJob, { timeoutMs: 300, firstPollMs: 20, maxPollMs: 100 }).catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(JobFailedError);
     expect(error).toMatchObject({ jobId, status: "TIMED_OUT" });
     expect((error as Error).message).toContain(`job ${jobId} still RUNNING`);
     expect(elapsed).toBeGreaterThanOrEqual(300);
-    expect(elapsed).toBeLessThan(5000); // loose: only "it stopped waiting", robust on a loaded machine
   });
 });
