@@ -285,6 +285,14 @@ const nameObjects = (objects) => {
 
 /** github.com/owner/name, from package.json's repository. */
 const repositoryPath = pkg.repository.url.replace(/^git\+https:\/\//, "").replace(/\.git$/, "");
+/**
+ * Where the CLI downloads the plugin from (sdk/go/common/workspace/plugins.go): the GitHub
+ * releases of this repository, whose assets are `pulumi-resource-servicestage-v<version>-<os>-<arch>.tar.gz`
+ * (scripts/pack-plugin.js). The SDKs carry it as `server` in their pulumi-plugin.json.
+ */
+const [, owner, repositoryName] = repositoryPath.split("/");
+// The owner alone when the repository is `pulumi-<package>`, which every CLI version takes for the default (`/<repo>` is newer).
+const pluginDownloadURL = `github://api.github.com/${owner}${repositoryName === "pulumi-servicestage" ? "" : `/${repositoryName}`}`;
 
 const generate = (docs) => {
   const { objects, enumsByOwner, propertiesOf } = build();
@@ -389,6 +397,7 @@ const generate = (docs) => {
     license: pkg.license,
     repository: `https://${repositoryPath}`,
     publisher: "pulumi-servicestage",
+    pluginDownloadURL,
     meta: { moduleFormat: "(.*)", supportPack: true },
     config: { variables: configVariables },
     provider: {

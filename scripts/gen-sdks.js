@@ -283,6 +283,7 @@ function main(argv) {
       }
     }
 
+    assertPluginMetadata(scratch);
     start = Date.now();
     const files = compileNodeSdk(path.join(scratch, "nodejs"));
     log(`the Node.js SDK (${files} files) compiles under tsc, in ${seconds(start)}; not kept`);
@@ -290,6 +291,26 @@ function main(argv) {
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Each SDK names the plugin it needs for the CLI: its version and where to download it
+ * (`server`, the schema's pluginDownloadURL). A program on an SDK whose metadata lacks
+ * either would have the CLI look on Pulumi's own servers, or for another version.
+ */
+function assertPluginMetadata(scratch) {
+  const schema = JSON.parse(fs.readFileSync(schemaPath, "utf8"));
+  const metadata = {
+    go: JSON.parse(fs.readFileSync(path.join(scratch, "go", "servicestage", "pulumi-plugin.json"), "utf8")),
+    python: JSON.parse(fs.readFileSync(path.join(scratch, "python", "pulumi_servicestage", "pulumi-plugin.json"), "utf8")),
+    nodejs: JSON.parse(fs.readFileSync(path.join(scratch, "nodejs", "package.json"), "utf8")).pulumi,
+  };
+  for (const [language, plugin] of Object.entries(metadata))
+    if (plugin?.name !== schema.name || plugin?.version !== schema.version || plugin?.server !== schema.pluginDownloadURL)
+      throw new GenSdksError(
+        `the ${language} SDK's plugin metadata ${JSON.stringify(plugin)} does not name ${schema.name} ${schema.version} from ${schema.pluginDownloadURL}`,
+      );
+  log(`every SDK names plugin ${schema.name} ${schema.version} from ${schema.pluginDownloadURL}`);
 }
 
 module.exports = { diffTrees };

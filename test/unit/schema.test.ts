@@ -206,10 +206,14 @@ describe("schema and codecs", () => {
   });
 
   test("package settings the generated SDKs need, and the package's version", () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { version: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { version: string; repository: { url: string } };
+    // The plugin is downloaded from this repository's GitHub releases (github://api.github.com/<owner>, repository pulumi-servicestage).
+    const [, owner, name] = /github\.com\/([^/]+)\/([^/.]+)/.exec(pkg.repository.url) ?? [];
+    expect(name).toBe("pulumi-servicestage");
     expect(schema).toMatchObject({
       name: "servicestage",
       version: pkg.version,
+      pluginDownloadURL: `github://api.github.com/${owner}`,
       meta: { supportPack: true },
       language: {
         go: { importBasePath: "github.com/pulumi-servicestage/pulumi-servicestage/sdk/go/servicestage", respectSchemaVersion: true },
