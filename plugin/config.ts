@@ -9,6 +9,8 @@ import type { PropertyBag } from "./values";
 
 type ConfigKey = keyof typeof CONFIG_KEYS;
 export const CONFIG_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
+/** Settings the schema types as numbers: an explicit provider may pass them as such. */
+const NUMERIC: ReadonlySet<string> = new Set(["requestTimeoutSeconds", "maxRetries"]);
 /** Keys the engine itself may put among a provider's inputs (pkg/resource/deploy/providers/registry.go). */
 const ENGINE_KEYS = new Set(["version", "pluginDownloadURL", "__internal"]);
 
@@ -36,12 +38,12 @@ export const reviewConfig = (bag: PropertyBag): ConfigReview => {
     const name = configName(key);
     if (ENGINE_KEYS.has(name)) continue;
     if (!isConfigKey(name)) ignored.push(key);
-    else if (value !== undefined && value !== null && typeof value !== "string" && !(name === "requestTimeoutSeconds" && typeof value === "number"))
+    else if (value !== undefined && value !== null && typeof value !== "string" && !(NUMERIC.has(name) && typeof value === "number"))
       failures.push({ property: key, reason: `${name} must be a string, got ${JSON.stringify(value)}` });
   }
   const given = settingsFrom(bag);
   // A value still unknown (another stack's output during a preview) is judged at the up.
-  for (const key of ["requestTimeoutSeconds", "region", "projectId", "endpoint"] as const) if (given[key] === UNKNOWN) delete given[key];
+  for (const key of ["requestTimeoutSeconds", "maxRetries", "region", "projectId", "endpoint"] as const) if (given[key] === UNKNOWN) delete given[key];
   const keyIn = (name: ConfigKey) => Object.keys(bag).find((k) => configName(k) === name) ?? name;
   for (const { key, rule } of settingProblems(given)) failures.push({ property: keyIn(key), reason: `${rule}: ${howToSet(key)}` });
   return { failures, ignored };

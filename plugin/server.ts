@@ -26,7 +26,7 @@ import { setProgressSink } from "../provider/progress";
 import { RawSettings, SECRET_SETTINGS, readEnvironment } from "../provider/settings";
 import { InitFailedError, redact } from "../provider/errors";
 import { changedKeys } from "../provider/compare";
-import type { Lifecycle } from "../provider/lifecycle";
+import type { Lifecycle, OperationOptions } from "../provider/lifecycle";
 import { EngineLog, engineLog, pulumiRpc } from "../provider/pulumiRpc";
 import { PLUGIN_VERSION, schemaText } from "./package";
 import { PropertyBag, markSecrets, toStruct, unpack } from "./values";
@@ -107,6 +107,9 @@ const toServiceError = (e: unknown): grpc.ServerErrorResponse => {
   metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
   return Object.assign(new Error(message), { code, details: message, metadata });
 };
+
+/** The resource's customTimeouts for this operation: the engine sends them as `timeout`, in seconds (0: none). */
+const operationOptions = (req: { getTimeout(): number }): OperationOptions => (req.getTimeout() > 0 ? { timeoutSeconds: req.getTimeout() } : {});
 
 // ---------------------------------------------------------------------------------------
 // Responses.
@@ -235,7 +238,7 @@ const handlers = (log: { sink?: EngineLog }): Handlers => {
       const mark = (props: PropertyBag) => markSecrets(props, isSecretKey, secretKeys);
       // A preview calls no ServiceStage API.
       if (req.getPreview()) return new provproto.CreateResponse().setProperties(toStruct(mark(lifecycle.previewOutputs(inputs))));
-      const result = await recordingPartialState(() => currentUrn.run(req.getUrn(), () => lifecycle.create(inputs)), mark);
+      const result = await recordingPartialState(() => currentUrn.run(req.getUrn(), () => lifecycle.create(inputs, operationOptions(req))), mark);
       return new provproto.CreateResponse().setId(result.id).setProperties(toStruct(mark(result.outs ?? inputs)));
     }),
 
@@ -258,7 +261,10 @@ const handlers = (log: { sink?: EngineLog }): Handlers => {
       const { props: news, secretKeys } = unpack(req.getNews());
       const mark = (props: PropertyBag) => markSecrets(props, isSecretKey, secretKeys);
       if (req.getPreview()) return new provproto.UpdateResponse().setProperties(toStruct(mark(lifecycle.previewOutputs(news, olds))));
-      const result = await recordingPartialState(() => currentUrn.run(req.getUrn(), () => lifecycle.update(req.getId(), olds, news)), mark);
+      const result = await recordingPartialState(
+        () => currentUrn.run(req.getUrn(), () => lifecycle.update(req.getId(), olds, news, operationOptions(req))),
+        mark,
+      );
       return new provproto.UpdateResponse().setProperties(toStruct(mark(result.outs ?? news)));
     }),
 

@@ -14,7 +14,18 @@ import type { Lookup } from "./client";
 import { jobCarryingSpec, lostAnswerVerdict } from "./adoption";
 import { toWire } from "./codecs/casing";
 import { InitFailedError, InputError, JobFailedError } from "./errors";
-import { PropertyBag, LifecycleDiff, ResourceLifecycle, assertReachable, diffProps, refreshedSpec, split, toFailures, validate } from "./lifecycle";
+import {
+  OperationOptions,
+  PropertyBag,
+  LifecycleDiff,
+  ResourceLifecycle,
+  assertReachable,
+  diffProps,
+  refreshedSpec,
+  split,
+  toFailures,
+  validate,
+} from "./lifecycle";
 import { JOB_COMPONENT_DEFAULTS, JobComponentInputs, JobComponentOwnProperties, JobComponentState } from "./ownProperties";
 import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS } from "./ownKeys";
 import { cancellable, clientFor, reportProgress } from "./providerState";
@@ -85,19 +96,32 @@ interface Deployed {
   failure?: string;
 }
 
+/** When the operation's customTimeouts end it (epoch ms), if the engine gave one, and which operation it is. */
+interface Deadline {
+  at?: number;
+  operation: "create" | "update";
+}
+const deadlineOf = (operation: Deadline["operation"], options: OperationOptions | undefined): Deadline => ({
+  operation,
+  ...(options?.timeoutSeconds !== undefined && options.timeoutSeconds > 0 ? { at: Date.now() + options.timeoutSeconds * 1000 } : {}),
+});
+
 /**
  * Waits for a job (unless told not to). A job that fails, or still runs at the timeout
  * or a cancel (it goes on in ServiceStage), is a failure that names the job: the caller
  * records it, and the next `pulumi up` settles that very job.
  */
-const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | undefined): Promise<Deployed> => {
+const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | undefined, deadline: Deadline): Promise<Deployed> => {
   const status = seen?.job.execution_status;
   if (p.waitForJob === false || status === "SUCCEEDED") return { job: { jobId, jobStatus: status ?? "SUBMITTED" } };
   const client = clientFor(p);
+  const jobTimeoutMs = (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000;
+  // The shorter bound wins: a customTimeouts that ends before jobTimeoutSeconds ends the wait there.
+  const byCustomTimeout = deadline.at !== undefined && deadline.at - Date.now() < jobTimeoutMs;
   try {
     const job = await cancellable((signal) =>
       waitForJob(jobId, (id) => client.getJob(id), {
-        timeoutMs: (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000,
+        timeoutMs: byCustomTimeout ? Math.max(0, (deadline.at as number) - Date.now()) : jobTimeoutMs,
         onStatus: (s) => reportProgress(`servicestage: component ${componentLabel(p)}: job ${jobId} ${s}`),
         signal,
       }),
@@ -111,7 +135,12 @@ const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | 
         job,
         failure: `redeploy of job component ${componentLabel(p)} failed: ${e.message}. The job is recorded in the stack; the next \`pulumi up\` redeploys this spec once`,
       };
-    const knob = e.status === TIMED_OUT ? " (raise jobTimeoutSeconds to wait longer in one update)" : "";
+    const knob =
+      e.status !== TIMED_OUT
+        ? ""
+        : byCustomTimeout
+          ? ` (the resource's customTimeouts ended the wait: raise its ${deadline.operation} timeout to wait longer in one update)`
+          : " (raise jobTimeoutSeconds to wait longer in one update)";
     return {
       job,
       failure:
@@ -127,7 +156,7 @@ const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | 
  * job or takes it instead of starting another; otherwise one PUT .../redeployment and a
  * wait for its job. `deployed` is the spec Pulumi deployed before (none on create).
  */
-const deploy = async (p: JobComponentInputs, spec: PropertyBag, deployed: PropertyBag | undefined, infer: boolean): Promise<Deployed> => {
+const deploy = async (p: JobComponentInputs, spec: PropertyBag, deployed: PropertyBag | undefined, infer: boolean, deadline: Deadline): Promise<Deployed> => {
   const body = decodeBody(spec);
   const sent = RedeployJobComponentBody.encode(body);
   const client = clientFor(p);
@@ -143,7 +172,7 @@ const deploy = async (p: JobComponentInputs, spec: PropertyBag, deployed: Proper
         `${label}: already carries this spec, deployed by job ${carrying} (${status}) before this update; ` +
           `${status === "SUCCEEDED" ? "taking it" : "waiting for it"} instead of starting another`,
       );
-      return settle(p, carrying, job.value);
+      return settle(p, carrying, job.value, deadline);
     }
     reportProgress(`${label}: job ${carrying} carried this spec but ${status !== undefined ? `ended ${status}` : "is gone"}: redeploying`);
   }
@@ -154,7 +183,7 @@ const deploy = async (p: JobComponentInputs, spec: PropertyBag, deployed: Proper
     lostAnswerVerdict(await client.getComponent(p), sent, knownJobId, startedAt),
   );
   reportProgress(`${label}: ${adopted ? "adopted the job already started by a redeploy whose answer was lost" : "redeploy started"}, job ${value.job_id}`);
-  return settle(p, value.job_id, undefined);
+  return settle(p, value.job_id, undefined, deadline);
 };
 
 /**
@@ -167,18 +196,18 @@ const unsettledJob = (olds: JobComponentState, news: JobComponentInputs): string
   olds.jobId !== undefined && olds.jobStatus !== "SUCCEEDED" && olds.waitForJob !== false && news.waitForJob !== false ? olds.jobId : undefined;
 
 /** Settles a recorded job: one GET of it; running: wait; succeeded: record it; failed, cancelled or gone: redeploy once. */
-const settleRecorded = async (p: JobComponentInputs, spec: PropertyBag, jobId: string): Promise<Deployed> => {
+const settleRecorded = async (p: JobComponentInputs, spec: PropertyBag, jobId: string, deadline: Deadline): Promise<Deployed> => {
   const label = `servicestage: component ${componentLabel(p)}`;
   const job = await clientFor(p).findJob(jobId);
   const status = job.found ? job.value.job.execution_status : undefined;
   if (job.found && status !== undefined && !hasFailed(status)) {
     reportProgress(`${label}: job ${jobId}, recorded by the last update, is ${status}: ${status === "SUCCEEDED" ? "recording it" : "waiting for it"}`);
-    return settle(p, jobId, job.value);
+    return settle(p, jobId, job.value, deadline);
   }
   reportProgress(
     `${label}: job ${jobId}, recorded by the last update, ${status !== undefined ? `ended ${status}` : "is gone from ServiceStage"}: redeploying once`,
   );
-  return deploy(p, spec, undefined, false);
+  return deploy(p, spec, undefined, false, deadline);
 };
 
 /** The result, or the state ServiceStage now holds handed to the engine with the error. */
@@ -222,22 +251,24 @@ export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComp
     return result;
   },
 
-  async create(inputs): Promise<dynamic.CreateResult<JobComponentState>> {
+  async create(inputs, options): Promise<dynamic.CreateResult<JobComponentState>> {
+    const deadline = deadlineOf("create", options);
     const { spec } = split(inputs, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     const id = componentLabel(inputs);
-    return { id, outs: recorded(id, inputs, await deploy(inputs, spec, undefined, true)) };
+    return { id, outs: recorded(id, inputs, await deploy(inputs, spec, undefined, true, deadline)) };
   },
 
-  async update(id, olds, news): Promise<dynamic.UpdateResult<JobComponentState>> {
+  async update(id, olds, news, options): Promise<dynamic.UpdateResult<JobComponentState>> {
+    const deadline = deadlineOf("update", options);
     const { spec: oldSpec } = split(olds, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     const { spec } = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     if (sameValue(oldSpec, spec)) {
       const jobId = unsettledJob(olds, news);
       // Only a change of the spec redeploys; waitForJob or jobTimeoutSeconds alone do not.
       if (jobId === undefined) return { outs: { ...news, jobId: olds.jobId, jobStatus: olds.jobStatus } };
-      return { outs: recorded(id, news, await settleRecorded(news, spec, jobId)) };
+      return { outs: recorded(id, news, await settleRecorded(news, spec, jobId, deadline)) };
     }
-    return { outs: recorded(id, news, await deploy(news, spec, oldSpec, true)) };
+    return { outs: recorded(id, news, await deploy(news, spec, oldSpec, true, deadline)) };
   },
 
   async read(id, props): Promise<dynamic.ReadResult<JobComponentState>> {

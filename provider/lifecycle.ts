@@ -67,12 +67,22 @@ export const diffProps = (olds: PropertyBag, news: PropertyBag, replaceKeys: rea
  * dynamic resources call the same objects through sdk/shim.ts, the plugin through
  * plugin/server.ts.
  */
+/**
+ * What the engine says about one create or update beyond its properties: the resource's
+ * `customTimeouts` (the plugin reads them from the request; Pulumi's dynamic-provider
+ * host does not pass them on, so the dynamic resources never get any).
+ */
+export interface OperationOptions {
+  /** The operation's custom timeout, in seconds, counted from when the provider got the request. */
+  timeoutSeconds?: number;
+}
+
 export interface Lifecycle {
   check(olds: PropertyBag, news: PropertyBag): Promise<dynamic.CheckResult>;
   diff(id: string, olds: PropertyBag, news: PropertyBag): Promise<LifecycleDiff>;
-  create(inputs: PropertyBag): Promise<dynamic.CreateResult>;
+  create(inputs: PropertyBag, options?: OperationOptions): Promise<dynamic.CreateResult>;
   read(id: string, props?: PropertyBag): Promise<dynamic.ReadResult>;
-  update(id: string, olds: PropertyBag, news: PropertyBag): Promise<dynamic.UpdateResult>;
+  update(id: string, olds: PropertyBag, news: PropertyBag, options?: OperationOptions): Promise<dynamic.UpdateResult>;
   delete(id: string, props: PropertyBag): Promise<void>;
   /** What a preview's create (no olds) or update answers: the inputs, and the outputs it can promise, unknown otherwise. No HTTP. */
   previewOutputs(news: PropertyBag, olds?: PropertyBag): PropertyBag;
@@ -84,8 +94,10 @@ export interface Lifecycle {
 }
 
 /** A resource's provider, typed by its inputs and state: a dynamic ResourceProvider that is also a Lifecycle. */
-export type ResourceLifecycle<Inputs, State> = Required<Omit<dynamic.ResourceProvider<Inputs, State>, "configure" | "diff">> & {
+export type ResourceLifecycle<Inputs, State> = Required<Omit<dynamic.ResourceProvider<Inputs, State>, "configure" | "diff" | "create" | "update">> & {
   diff(id: string, olds: State, news: Inputs): Promise<LifecycleDiff>;
+  create(inputs: Inputs, options?: OperationOptions): Promise<dynamic.CreateResult<State>>;
+  update(id: string, olds: State, news: Inputs, options?: OperationOptions): Promise<dynamic.UpdateResult<State>>;
   previewOutputs(news: Inputs, olds?: State): PropertyBag;
   readonly secretKeys: readonly string[];
 };

@@ -19,6 +19,7 @@ export const CONFIG_KEYS = {
   secretKey: "servicestage:secretKey",
   securityToken: "servicestage:securityToken",
   requestTimeoutSeconds: "servicestage:requestTimeoutSeconds",
+  maxRetries: "servicestage:maxRetries",
 } as const;
 
 export const ENV_KEYS = {
@@ -30,6 +31,8 @@ export const ENV_KEYS = {
   secretKey: "HW_SECRET_KEY",
   securityToken: "HW_SECURITY_TOKEN",
   requestTimeoutSeconds: "SERVICESTAGE_REQUEST_TIMEOUT_SECONDS",
+  // Terraform's huaweicloud provider's name for the same setting (max_retries, default 5).
+  maxRetries: "HW_MAX_RETRIES",
 } as const;
 
 export type SettingKey = keyof typeof CONFIG_KEYS;
@@ -63,6 +66,10 @@ export const readEnvironment = (env: NodeJS.ProcessEnv): RawSettings =>
 export const howToSet = (k: Key): string =>
   `set stack config ${CONFIG_KEYS[k]} (pulumi config set${SECRET_SETTINGS.includes(k) ? " --secret" : ""} ${CONFIG_KEYS[k]} ...), an explicit provider's \`${k}\` argument, or the environment variable ${ENV_KEYS[k]}`;
 
+/** Retries of one request after its first attempt, unless set (Terraform's default, max_retries = 5); the 2-minute budget still bounds them. */
+export const DEFAULT_MAX_RETRIES = 5;
+const MAX_RETRIES_LIMIT = 100;
+
 /** A number printed as written, anything else quoted: `got -1`, `got "soon"`. */
 const shown = (value: string): string => (/^[-+]?[\d.]+$/.test(value) ? value : JSON.stringify(value));
 
@@ -70,7 +77,7 @@ const shown = (value: string): string => (/^[-+]?[\d.]+$/.test(value) ? value : 
  * The rules a value that is set must keep, in one source (stack config, a provider's
  * arguments or the environment): a region, project id and endpoint that cannot send a
  * request anywhere but ServiceStage (urlParts.ts), a request timeout that is a positive
- * number, and an AK/SK pair that is whole unless a token is set (credentials come whole
+ * number, a retry count that is a whole number, and an AK/SK pair that is whole unless a token is set (credentials come whole
  * from one source). What is missing is judged where it is needed. The plugin's
  * CheckConfig applies the same rules.
  */
@@ -83,6 +90,9 @@ export const settingProblems = (s: RawSettings): Array<{ key: SettingKey; rule: 
   const timeout = s.requestTimeoutSeconds;
   if (timeout !== undefined && !(Number(timeout) > 0 && Number.isFinite(Number(timeout))))
     problems.push({ key: "requestTimeoutSeconds", rule: `requestTimeoutSeconds must be a positive number of seconds, got ${shown(timeout)}` });
+  const retries = s.maxRetries;
+  if (retries !== undefined && !(/^\d+$/.test(retries.trim()) && Number(retries) <= MAX_RETRIES_LIMIT))
+    problems.push({ key: "maxRetries", rule: `maxRetries must be a whole number from 0 to ${MAX_RETRIES_LIMIT}, got ${shown(retries)}` });
   if (s.authToken === undefined && (s.accessKey === undefined) !== (s.secretKey === undefined)) {
     const lacks = s.accessKey === undefined ? "accessKey" : "secretKey";
     problems.push({ key: lacks, rule: `${lacks} is missing: ServiceStage AK/SK credentials need both an access key and a secret key` });
@@ -155,6 +165,13 @@ export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resou
         `${CONFIG_KEYS.accessKey} and ${CONFIG_KEYS.secretKey} (--secret), or ${ENV_KEYS.accessKey} and ${ENV_KEYS.secretKey}`,
     );
   const timeout = pick("requestTimeoutSeconds");
-  assertSound({ requestTimeoutSeconds: timeout });
-  return { endpoint, projectId, credentials, ...(timeout !== undefined ? { timeoutMs: Number(timeout) * 1000 } : {}) };
+  const maxRetries = pick("maxRetries");
+  assertSound({ requestTimeoutSeconds: timeout, maxRetries });
+  return {
+    endpoint,
+    projectId,
+    credentials,
+    ...(timeout !== undefined ? { timeoutMs: Number(timeout) * 1000 } : {}),
+    retry: { maxAttempts: 1 + (maxRetries !== undefined ? Number(maxRetries) : DEFAULT_MAX_RETRIES) },
+  };
 };

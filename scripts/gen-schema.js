@@ -59,8 +59,10 @@ const CONFIG_DESCRIPTIONS = {
   secretKey: "Secret access key of an AK/SK pair (with `accessKey`).",
   securityToken: "Security token of temporary AK/SK credentials.",
   requestTimeoutSeconds: "Timeout of one HTTP request to ServiceStage, in seconds (a positive number).",
+  maxRetries:
+    "How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case.",
 };
-const CONFIG_TYPES = { requestTimeoutSeconds: "number" };
+const CONFIG_TYPES = { requestTimeoutSeconds: "number", maxRetries: "integer" };
 
 /** Names of object types whose property name says little: the TypeScript interfaces' names, and more. */
 const TYPE_NAMES = {

@@ -428,6 +428,23 @@ describe("JobComponent", () => {
     expect(r.getId()).toBe(id);
   });
 
+  test("customTimeouts: the update's timeout ends the job wait before jobTimeoutSeconds, says so, and records the job", async () => {
+    const olds = plain((await create(JOB, JOB_URN, await checkedInputs())).getProperties());
+    emulator.setJobDuration({ ms: 60_000 });
+    const news = await checkedInputs({ version: "2025.0323.15190", jobTimeoutSeconds: 600 });
+    const req = new provproto.UpdateRequest().setUrn(JOB_URN).setType(JOB).setId(id).setOlds(struct(olds)).setOldInputs(struct(olds)).setNews(struct(news));
+    const error = await rpc<provproto.UpdateResponse>((cb) => client.update(req.setTimeout(1), cb)).then(
+      () => undefined,
+      (e: grpc.ServiceError) => e,
+    );
+    expect(error?.details).toMatch(/did not finish: job \S+ still \w+ after 1 s.*customTimeouts ended the wait: raise its update timeout/);
+    const [details] = error?.metadata.get("grpc-status-details-bin") ?? [];
+    const [packed] = statusproto.Status.deserializeBinary(new Uint8Array(details as Buffer)).getDetailsList();
+    const recorded = plain(provproto.ErrorResourceInitFailed.deserializeBinary(packed.getValue_asU8()).getProperties());
+    expect(recorded).toMatchObject({ version: "2025.0323.15190", jobId: emulator.getComponent(APP_ID, COMPONENT_ID)?.status.last_job_id });
+    emulator.setJobDuration({ ms: 30 });
+  });
+
   test("Cancel ends a job wait in flight at once; the update fails naming the job still running", async () => {
     const olds = plain((await create(JOB, JOB_URN, await checkedInputs())).getProperties());
     emulator.clearRequests();

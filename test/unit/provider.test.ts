@@ -251,6 +251,32 @@ describe("settings", () => {
     );
   });
 
+  test("maxRetries (servicestage:maxRetries, HW_MAX_RETRIES) sets how often one request is retried; a bad one is refused naming both", async () => {
+    const getsOf = () => emulator.requests().filter((r) => r.method === "GET").length;
+    const attemptsWith = async (settings: Record<string, string>, env: Record<string, string> = {}) => {
+      Object.assign(process.env, env);
+      try {
+        setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, authToken: TOKEN, ...settings });
+        emulator.injectFault({ method: "GET", kind: "status", status: 503, times: 100 });
+        const before = getsOf();
+        await expect(jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs())).rejects.toThrow(/503/);
+        emulator.clearFaults();
+        return getsOf() - before;
+      } finally {
+        for (const key of Object.keys(env)) delete process.env[key];
+      }
+    };
+    expect(await attemptsWith({ maxRetries: "0" })).toBe(1);
+    expect(await attemptsWith({ maxRetries: "2" })).toBe(3);
+    expect(await attemptsWith({}, { HW_MAX_RETRIES: "1" })).toBe(2);
+    // Stack config wins over the environment.
+    expect(await attemptsWith({ maxRetries: "0" }, { HW_MAX_RETRIES: "3" })).toBe(1);
+    setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, authToken: TOKEN, maxRetries: "-1" });
+    await expect(jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs())).rejects.toThrow(
+      /maxRetries must be a whole number from 0 to 100, got -1: set stack config servicestage:maxRetries .*HW_MAX_RETRIES/,
+    );
+  });
+
   test("missing settings fail check (so the preview), with the up's message naming both ways to set them; no HTTP", async () => {
     const saved = { ...process.env };
     for (const key of ["HW_PROJECT_ID", "HW_REGION_NAME", "HW_AUTH_TOKEN", "HW_ACCESS_KEY", "HW_SECRET_KEY", "SERVICESTAGE_ENDPOINT"]) delete process.env[key];

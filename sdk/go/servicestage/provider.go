@@ -48,6 +48,8 @@ type providerArgs struct {
 	AuthToken *string `pulumi:"authToken"`
 	// ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
 	Endpoint *string `pulumi:"endpoint"`
+	// How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+	MaxRetries *int `pulumi:"maxRetries"`
 	// Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
 	ProjectId *string `pulumi:"projectId"`
 	// Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`. Stack config `servicestage:region`; when it is not set, the environment variable `HW_REGION_NAME`.
@@ -68,6 +70,8 @@ type ProviderArgs struct {
 	AuthToken pulumi.StringPtrInput
 	// ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
 	Endpoint pulumi.StringPtrInput
+	// How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+	MaxRetries pulumi.IntPtrInput
 	// Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
 	ProjectId pulumi.StringPtrInput
 	// Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`. Stack config `servicestage:region`; when it is not set, the environment variable `HW_REGION_NAME`.

@@ -22,6 +22,7 @@ class ProviderArgs:
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
@@ -33,6 +34,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] access_key: Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
         :param pulumi.Input[_builtins.str] auth_token: IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
         :param pulumi.Input[_builtins.str] endpoint: ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
+        :param pulumi.Input[_builtins.int] max_retries: How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
         :param pulumi.Input[_builtins.str] project_id: Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
         :param pulumi.Input[_builtins.str] region: Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`. Stack config `servicestage:region`; when it is not set, the environment variable `HW_REGION_NAME`.
         :param pulumi.Input[_builtins.float] request_timeout_seconds: Timeout of one HTTP request to ServiceStage, in seconds (a positive number). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
@@ -45,6 +47,8 @@ class ProviderArgs:
             pulumi.set(__self__, "auth_token", auth_token)
         if endpoint is not None:
             pulumi.set(__self__, "endpoint", endpoint)
+        if max_retries is not None:
+            pulumi.set(__self__, "max_retries", max_retries)
         if project_id is not None:
             pulumi.set(__self__, "project_id", project_id)
         if region is not None:
@@ -91,6 +95,18 @@ class ProviderArgs:
     @endpoint.setter
     def endpoint(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "endpoint", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxRetries")
+    def max_retries(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+        """
+        return pulumi.get(self, "max_retries")
+
+    @max_retries.setter
+    def max_retries(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "max_retries", value)
 
     @_builtins.property
     @pulumi.getter(name="projectId")
@@ -162,6 +178,7 @@ class Provider(pulumi.ProviderResource):
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
@@ -176,6 +193,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] access_key: Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
         :param pulumi.Input[_builtins.str] auth_token: IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
         :param pulumi.Input[_builtins.str] endpoint: ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
+        :param pulumi.Input[_builtins.int] max_retries: How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
         :param pulumi.Input[_builtins.str] project_id: Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
         :param pulumi.Input[_builtins.str] region: Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`. Stack config `servicestage:region`; when it is not set, the environment variable `HW_REGION_NAME`.
         :param pulumi.Input[_builtins.float] request_timeout_seconds: Timeout of one HTTP request to ServiceStage, in seconds (a positive number). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
@@ -209,6 +227,7 @@ class Provider(pulumi.ProviderResource):
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
@@ -226,6 +245,7 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["access_key"] = access_key
             __props__.__dict__["auth_token"] = None if auth_token is None else pulumi.Output.secret(auth_token)
             __props__.__dict__["endpoint"] = endpoint
+            __props__.__dict__["max_retries"] = pulumi.Output.from_input(max_retries).apply(pulumi.runtime.to_json) if max_retries is not None else None
             __props__.__dict__["project_id"] = project_id
             __props__.__dict__["region"] = region
             __props__.__dict__["request_timeout_seconds"] = pulumi.Output.from_input(request_timeout_seconds).apply(pulumi.runtime.to_json) if request_timeout_seconds is not None else None

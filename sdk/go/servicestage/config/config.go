@@ -26,6 +26,11 @@ func GetEndpoint(ctx *pulumi.Context) string {
 	return config.Get(ctx, "servicestage:endpoint")
 }
 
+// How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+func GetMaxRetries(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "servicestage:maxRetries")
+}
+
 // Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
 func GetProjectId(ctx *pulumi.Context) string {
 	return config.Get(ctx, "servicestage:projectId")

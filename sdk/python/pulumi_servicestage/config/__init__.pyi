@@ -29,6 +29,11 @@ endpoint: Optional[str]
 ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
 """
 
+maxRetries: Optional[int]
+"""
+How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+"""
+
 projectId: Optional[str]
 """
 Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.

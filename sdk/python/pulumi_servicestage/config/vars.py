@@ -42,6 +42,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('endpoint')
 
     @_builtins.property
+    def max_retries(self) -> Optional[int]:
+        """
+        How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+        """
+        return __config__.get_int('maxRetries')
+
+    @_builtins.property
     def project_id(self) -> Optional[str]:
         """
         Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
