@@ -7,6 +7,10 @@
  * - the target of a relative link, `[text](target)` or `[text]: target`, resolved from the
  *   markdown file's folder; an `#anchor` into a markdown file must name one of its
  *   headings (GitHub's slugs);
+ * - the target of a link to a file of this repository on GitHub
+ *   (`https://github.com/<owner>/<name>/blob/main/<path>`, or `/tree/main/` for a folder), which
+ *   the pages for the Pulumi Registry (docs/_index.md, docs/installation-configuration.md)
+ *   use because the Registry renders them away from the repository;
  * - a word inside code (an inline `code` span or a fenced block) that starts with one of
  *   the repository's top-level folders (`provider/`, `sdk/`, ...) or is one of its root
  *   files (`package.json`, `LICENSE`, ...), resolved from the repository root.
@@ -18,8 +22,18 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { CONFIG_KEYS, ENV_KEYS, SECRET_SETTINGS, SettingKey } from "../../provider/settings";
 
 const repo = path.resolve(__dirname, "..", "..");
+
+/** https://github.com/<owner>/<name>, from package.json's repository. */
+const GITHUB_REPOSITORY = (JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { repository: { url: string } }).repository.url
+  .replace(/^git\+/, "")
+  .replace(/\.git$/, "");
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A link to a file or folder of this repository on GitHub: its path, and the anchor if any. */
+const GITHUB_FILE = new RegExp(`^${escapeRegExp(GITHUB_REPOSITORY)}/(?:blob|tree)/main/([^?#]+)(?:#(.*))?$`);
 
 const TOP_LEVEL_FOLDERS = ["provider", "plugin", "sdk", "emulator", "examples", "test", "scripts", "bench", "docs", "bin", ".ci", ".github"];
 const ROOT_FILES = [
@@ -87,9 +101,15 @@ const citedPaths = (markdown: string, file: string): Citation[] => {
   const links = [...rest.matchAll(/\]\(\s*<?([^)\s>]+)>?[^)]*\)/g), ...rest.matchAll(/^ {0,3}\[[^\]]+\]:\s*(\S+)/gm)];
   for (const m of links) {
     const written = m[1];
-    if (/^[a-z][a-z0-9+.-]*:/i.test(written)) continue; // https:, mailto:
-    const [pathPart, anchor] = written.split("#", 2);
-    const target = pathPart === "" ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURIComponent(pathPart))).replace(/\/+$/, "");
+    const onGitHub = GITHUB_FILE.exec(written);
+    if (onGitHub === null && /^[a-z][a-z0-9+.-]*:/i.test(written)) continue; // other https:, mailto:
+    const [pathPart, anchor] = (onGitHub === null ? written.split("#", 2) : [onGitHub[1], onGitHub[2]]) as [string, string | undefined];
+    const target =
+      onGitHub !== null
+        ? path.posix.normalize(decodeURIComponent(pathPart)).replace(/\/+$/, "")
+        : pathPart === ""
+          ? file
+          : path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURIComponent(pathPart))).replace(/\/+$/, "");
     found.push({ line: lineAt(markdown, m.index ?? 0), written, target, ...(anchor !== undefined && anchor !== "" ? { anchor } : {}) });
   }
   return found.sort((a, b) => a.line - b.line);
@@ -219,6 +239,19 @@ describe("the rule for a cited path", () => {
     }
   });
 
+  test("a link to this repository on GitHub cites the path it names; other sites and repositories are not paths", () => {
+    const page = [
+      `[the example](${GITHUB_REPOSITORY}/blob/main/examples/yaml/Pulumi.yaml), [a folder](${GITHUB_REPOSITORY}/tree/main/examples/python/),`,
+      `[a heading](${GITHUB_REPOSITORY}/blob/main/docs/testing.md#the-suites), [releases](${GITHUB_REPOSITORY}/releases),`,
+      "[another repository](https://github.com/pulumi/pulumi/blob/main/README.md), [npm](https://www.npmjs.com/package/pulumi-servicestage).",
+    ].join("\n");
+    expect(citedPaths(page, "docs/_index.md").map((c) => [c.line, c.target, c.anchor])).toEqual([
+      [1, "examples/yaml/Pulumi.yaml", undefined],
+      [1, "examples/python", undefined],
+      [2, "docs/testing.md", "the-suites"],
+    ]);
+  });
+
   test("heading anchors follow GitHub's slugs", () => {
     expect([...headingSlugs("# Running `pulumi up`\n## No job runs twice: what is adopted\n## Notes\n## Notes\n```\n# not a heading\n```\n")]).toEqual([
       "running-pulumi-up",
@@ -250,4 +283,104 @@ describe("the documentation", () => {
     const cited = documentation.flatMap((file) => citedPaths(fs.readFileSync(path.join(repo, file), "utf8"), file));
     expect(cited.length).toBeGreaterThan(50);
   });
+});
+
+/** A page's front matter (`---` YAML `---` at its top), parsed; undefined when it has none. */
+const frontMatter = (markdown: string): Record<string, unknown> | undefined => {
+  const m = /^---\n([\s\S]*?)\n---\n/.exec(markdown);
+  return m === null ? undefined : (parseYaml(m[1]) as Record<string, unknown>);
+};
+
+/** Runs of whitespace as one space: a documented excerpt may be re-indented or re-wrapped, never changed. */
+const normalized = (code: string): string => code.replace(/\s+/g, " ").trim();
+
+/** The fenced code blocks of a page: their info string, their body, and the prose since the previous block. */
+const codeBlocks = (markdown: string): Array<{ line: number; info: string; body: string; before: string }> => {
+  const blocks: Array<{ line: number; info: string; body: string; before: string }> = [];
+  let end = 0;
+  for (const m of markdown.matchAll(/^ {0,3}(`{3,}|~{3,})([^\n]*)\n([\s\S]*?)^ {0,3}\1[ \t]*$/gm)) {
+    const start = m.index ?? 0;
+    blocks.push({ line: lineAt(markdown, start), info: m[2].trim(), body: m[3], before: markdown.slice(end, start) });
+    end = start + m[0].length;
+  }
+  return blocks;
+};
+
+describe("the pages for the Pulumi Registry", () => {
+  const read = (file: string): string => fs.readFileSync(path.join(repo, file), "utf8");
+
+  test.each(["docs/_index.md", "docs/installation-configuration.md"])("%s has the Registry's front matter: title, meta_desc, layout: package", (file) => {
+    const meta = frontMatter(read(file));
+    expect(meta).toEqual(expect.objectContaining({ title: expect.any(String), meta_desc: expect.any(String), layout: "package" }));
+  });
+
+  describe("docs/_index.md: an example per language, each an excerpt of an example that runs", () => {
+    const markdown = read("docs/_index.md");
+    const blocks = codeBlocks(markdown);
+    const EXTENSION: Record<string, string> = { typescript: ".ts", python: ".py", go: ".go", yaml: ".yaml" };
+    /** The example file a block names: the last examples/... path in the prose since the previous block. */
+    const namedExample = (block: { before: string }): string | undefined => [...block.before.matchAll(/examples\/[\w.-]+\/[\w./-]*[\w-]\.\w+/g)].at(-1)?.[0];
+
+    test("it shows TypeScript, Python, Go and YAML, each in the chooser's tab of its language", () => {
+      expect(blocks.map((b) => b.info).sort()).toEqual(Object.keys(EXTENSION).sort());
+      for (const b of blocks) {
+        expect([b.info, b.body.includes("JobComponent")]).toEqual([b.info, true]);
+        const tabs = [...b.before.matchAll(/\{\{% choosable language (\w+) %\}\}/g)];
+        expect([b.info, tabs.at(-1)?.[1]]).toEqual([b.info, b.info]);
+      }
+      const chooser = /\{\{< chooser language "([^"]+)" >\}\}/.exec(markdown);
+      expect(chooser?.[1].split(",").sort()).toEqual(Object.keys(EXTENSION).sort());
+    });
+
+    test.each(blocks.map((b) => [`${b.info} (line ${b.line})`, b] as const))("the %s block is contained in the example file it names", (_name, block) => {
+      const named = namedExample(block);
+      expect(named).toMatch(new RegExp(`${escapeRegExp(EXTENSION[block.info])}$`));
+      const file = path.join(repo, named ?? "");
+      expect(fs.existsSync(file)).toBe(true);
+      expect(normalized(fs.readFileSync(file, "utf8"))).toContain(normalized(block.body));
+    });
+
+    test("every example it names is one that a test (test/cli) or the demo runs", () => {
+      const runners = [...fs.readdirSync(path.join(repo, "test", "cli")).map((f) => path.join("test", "cli", f)), path.join("scripts", "demo.js")]
+        .filter((f) => fs.statSync(path.join(repo, f)).isFile())
+        .map((f) => read(f))
+        .join("\n");
+      const folders = blocks.map((b) => namedExample(b)?.split("/")[1]);
+      expect(new Set(folders).size).toBe(blocks.length);
+      for (const folder of folders)
+        expect([folder, runners.includes(`"examples", "${folder}"`) || runners.includes(`examples/${folder}`)]).toEqual([folder, true]);
+    });
+  });
+
+  describe("docs/installation-configuration.md documents every setting", () => {
+    const markdown = read("docs/installation-configuration.md");
+    const settings = Object.keys(CONFIG_KEYS) as SettingKey[];
+
+    test.each(settings)("%s: its stack config key and its environment variable", (key) => {
+      expect(markdown).toContain(`\`${CONFIG_KEYS[key]}\``);
+      expect(markdown).toContain(`\`${ENV_KEYS[key]}\``);
+    });
+
+    test.each(settings)("%s: set through `pulumi config set` (with --secret exactly for the secrets) and through the environment", (key) => {
+      const secret = SECRET_SETTINGS.includes(key);
+      expect(markdown).toContain(`pulumi config set ${secret ? "--secret " : ""}${CONFIG_KEYS[key]} `);
+      if (secret) expect(markdown).not.toContain(`pulumi config set ${CONFIG_KEYS[key]} `);
+      expect(markdown).toMatch(new RegExp(`^export ${ENV_KEYS[key]}=`, "m"));
+    });
+
+    test("every setting it names is one (none removed or misspelled)", () => {
+      const named = new Set([...markdown.matchAll(/servicestage:([A-Za-z]+)/g)].map((m) => m[1]).filter((k) => k !== "index"));
+      expect([...named].sort()).toEqual([...settings].sort());
+    });
+
+    test("the settings are the schema's provider configuration, all of them", () => {
+      const schema = JSON.parse(read("plugin/schema.json")) as { config: { variables: Record<string, unknown> } };
+      expect(Object.keys(schema.config.variables).sort()).toEqual([...settings].sort());
+    });
+  });
+});
+
+test("the README stays the front door: at most 250 lines, the rest in docs/", () => {
+  const lines = fs.readFileSync(path.join(repo, "README.md"), "utf8").replace(/\n$/, "").split("\n");
+  expect(lines.length).toBeLessThanOrEqual(250);
 });
