@@ -121,7 +121,7 @@ export const ReleaseHostAlias = obj(
 /**
  * Table 24 component_affinity. The job page's table (21) has topology_key, this page's
  * does not: we send what this page specifies, so it is refused here with the reason
- * rather than as an unknown property (README, "Decisions").
+ * rather than as an unknown property (docs/api-decisions.md).
  */
 export const ReleaseAffinity = affinity({
   /** Not on the release page: its affinity table (24) has no topology key, unlike the job page's (21). */
