@@ -5,4 +5,5 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json", diagnostics: { warnOnly: false } }] },
   testTimeout: 60000,
+  setupFiles: ["<rootDir>/test/harness/setupEnv.js"],
 };

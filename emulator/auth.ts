@@ -25,6 +25,12 @@ export interface Credentials {
   secretKey: string;
   /** After revokeToken: the token is answered 401 APIG.0307, AK/SK keeps working. */
   tokenRevoked: boolean;
+  /** More permanent keys (other IAM users'), by access key: secret key. */
+  users: Map<string, string>;
+  /** Temporary keys IAM issued (iam.ts), by access key: valid with their security token until they expire. */
+  temporary: Map<string, { secretKey: string; securityToken: string; expiresAt: number }>;
+  /** Tokens IAM issued (OIDC), with their expiry. */
+  tokens: Map<string, number>;
 }
 
 export interface ReceivedRequest {
@@ -43,12 +49,20 @@ export function authKind(headers: IncomingHttpHeaders): RecordedRequest["auth"] 
   return "none";
 }
 
+/** The access key of an AK/SK request, for the request log. */
+export function signedBy(headers: IncomingHttpHeaders): { accessKey?: string } {
+  const parsed = parseAuthorization(header(headers, "authorization") ?? "");
+  return parsed === undefined ? {} : { accessKey: parsed.accessKey };
+}
+
 const iamError = (detail: string): Reply => errorReply(401, "APIG.0301", `Incorrect IAM authentication information: ${detail}`);
 
 /** undefined = authenticated; otherwise the 401 to answer. */
 export function authenticate(req: ReceivedRequest, creds: Credentials, now: number): Reply | undefined {
   const token = header(req.headers, "x-auth-token");
   if (token !== undefined) {
+    const issuedUntil = creds.tokens.get(token);
+    if (issuedUntil !== undefined) return issuedUntil >= now ? undefined : errorReply(401, "APIG.0307", "The token must be updated");
     if (token !== creds.token) return iamError("token verification failed");
     return creds.tokenRevoked ? errorReply(401, "APIG.0307", "The token must be updated") : undefined;
   }
@@ -60,7 +74,15 @@ export function authenticate(req: ReceivedRequest, creds: Credentials, now: numb
 function verifyAkSk(req: ReceivedRequest, authorization: string, creds: Credentials, now: number): Reply | undefined {
   const parsed = parseAuthorization(authorization);
   if (!parsed) return iamError("Authorization is not SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...");
-  if (parsed.accessKey !== creds.accessKey) return iamError("access key not found");
+  const temporary = creds.temporary.get(parsed.accessKey);
+  const permanent = parsed.accessKey === creds.accessKey ? creds.secretKey : creds.users.get(parsed.accessKey);
+  if (permanent === undefined && temporary === undefined) return iamError("access key not found");
+  if (temporary !== undefined) {
+    // Temporary keys: only with their security token, and only until they expire.
+    if (header(req.headers, "x-security-token") !== temporary.securityToken) return iamError("the security token is missing or does not match the access key");
+    if (temporary.expiresAt < now) return errorReply(401, "APIG.0301", "Incorrect IAM authentication information: the temporary access key has expired");
+  }
+  const secretKey = temporary?.secretKey ?? (permanent as string);
   const signedNames = parsed.signedHeaders.map((n) => n.toLowerCase());
   if (!signedNames.includes("x-sdk-date")) return iamError("x-sdk-date must be a signed header");
   const sdkDate = header(req.headers, "x-sdk-date");
@@ -80,7 +102,7 @@ function verifyAkSk(req: ReceivedRequest, authorization: string, creds: Credenti
   } catch {
     return iamError("query is not valid percent-encoding");
   }
-  const valid = verifySignature({ method: req.method, path: req.path, query, headers: signedHeaders, body: req.body }, creds.secretKey, parsed.signature);
+  const valid = verifySignature({ method: req.method, path: req.path, query, headers: signedHeaders, body: req.body }, secretKey, parsed.signature);
   return valid ? undefined : iamError("verify aksk signature fail");
 }
 

@@ -13,6 +13,7 @@ import { isLeft } from "fp-ts/Either";
 import * as t from "io-ts";
 import { PathReporter } from "io-ts/PathReporter";
 import { Credentials } from "./auth";
+import { IamRequest, IamState, IamWorld } from "./iam";
 import { Fault, FaultPayload, FaultQueue, RateLimiter } from "./faults";
 import { RecordedRequest, Reply, errorReply, jsonReply, parseJson } from "./http";
 import { Pattern, split } from "./routes";
@@ -26,6 +27,7 @@ export interface EmulatorParts {
   readonly rateLimit: RateLimiter;
   readonly credentials: Credentials;
   readonly settings: { notFoundAs401: boolean };
+  readonly iam: IamState;
 }
 
 /** A control refused: over HTTP its status and code, in process a thrown error. */
@@ -230,6 +232,29 @@ export const CONTROLS = {
     path: RELEASE_PLAN,
     args: (r) => [r.params.plan],
     run: (e: EmulatorParts, id: string): void => e.state.deleteReleasePlan(id),
+  }),
+  /** Accepts another permanent AK/SK pair (another IAM user's), besides the emulator's own. */
+  addAccessKey: control({
+    method: "POST",
+    path: "access-keys",
+    args: (r) => {
+      const { accessKey, secretKey } = decodeBody(t.type({ accessKey: t.string, secretKey: t.string }), r.body);
+      return [accessKey, secretKey];
+    },
+    run: (e: EmulatorParts, accessKey: string, secretKey: string): void => {
+      e.credentials.users.set(accessKey, secretKey);
+    },
+  }),
+  /** The IAM and metadata requests received (iam.ts), apart from ServiceStage's. */
+  iamRequests: control({ method: "GET", path: "iam/requests", args: noArgs, run: (e: EmulatorParts): IamRequest[] => [...e.iam.log] }),
+  /** Changes what IAM knows (projects, identity providers, agencies, lifetimes, metadata): merged over what it knew. */
+  configureIam: control({
+    method: "POST",
+    path: "iam",
+    args: (r) => [decodeBody(IamWorld, r.body)],
+    run: (e: EmulatorParts, world: IamWorld): void => {
+      Object.assign(e.iam.world, world);
+    },
   }),
   /** Subsequent requests with the token get 401 APIG.0307; AK/SK keeps working. */
   revokeToken: control({

@@ -24,6 +24,8 @@ export interface RecordedRequest {
   at: number;
   /** Which credentials the request carried (valid or not). */
   auth: "token" | "aksk" | "none";
+  /** The access key an AK/SK request was signed with (valid or not). */
+  accessKey?: string;
   /** Parsed JSON body; the raw text if it is not JSON; absent when empty. */
   body?: unknown;
   /** The bytes received, as UTF-8 text; absent when empty. */

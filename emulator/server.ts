@@ -18,8 +18,9 @@
 import { randomUUID } from "node:crypto";
 import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
 import { AddressInfo } from "node:net";
-import { DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN, authKind, authenticate } from "./auth";
+import { DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN, authKind, authenticate, signedBy } from "./auth";
 import { ControlRoute, Controls, EmulatorParts, bindControls, controlRoutes } from "./control";
+import { IamWorld, iamReply, isIamPath } from "./iam";
 import { FaultEffect, FaultQueue, RateLimiter, THROTTLED } from "./faults";
 import { MAX_BODY_BYTES, ParsedUrl, RecordedRequest, Reply, errorReply, loggedBody, noSuchRoute, parseUrl, readBody, send } from "./http";
 import { ServiceStageRoute, matchRoute, notFoundAs401For, serviceStageRoutes } from "./routes";
@@ -48,6 +49,8 @@ export interface EmulatorOptions {
   notFoundAs401?: boolean;
   /** Request log sink, one line per ServiceStage request. */
   log?: (line: string) => void;
+  /** The IAM side and ECS metadata (iam.ts): projects, identity providers, agencies; none by default. */
+  iam?: IamWorld;
 }
 
 /** A running emulator: its address, every control (see control.ts), and close. */
@@ -80,7 +83,11 @@ class EmulatorServer {
         accessKey: options.accessKey ?? DEFAULT_ACCESS_KEY,
         secretKey: options.secretKey ?? DEFAULT_SECRET_KEY,
         tokenRevoked: false,
+        users: new Map(),
+        temporary: new Map(),
+        tokens: new Map(),
       },
+      iam: { world: options.iam ?? {}, log: [] },
       settings: { notFoundAs401: options.notFoundAs401 ?? false },
     };
     this.routes = serviceStageRoutes(this.parts.state);
@@ -127,6 +134,13 @@ class EmulatorServer {
       send(res, reply, requestId);
       return;
     }
+    if (isIamPath(url)) {
+      const { reply, principal, issued } = iamReply({ method, url, headers: req.headers, body }, this.parts.iam, this.parts.credentials);
+      this.parts.iam.log.push({ method, path: url.rawPath, status: reply.status, at: Date.now(), principal, ...(issued !== undefined ? { issued } : {}) });
+      this.options.log?.(`IAM ${method} ${url.rawPath} -> ${reply.status} (${principal})`);
+      send(res, reply, requestId);
+      return;
+    }
     await this.handleServiceStage(req, res, { method, url, body, requestId });
   }
 
@@ -142,6 +156,7 @@ class EmulatorServer {
       status: 0,
       at: Date.now(),
       auth: authKind(req.headers),
+      ...signedBy(req.headers),
     };
     const logged = loggedBody(r.body);
     if (logged !== undefined) {

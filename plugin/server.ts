@@ -25,6 +25,7 @@ import { cancelInFlight, setStackSettings } from "../provider/providerState";
 import { setProgressSink } from "../provider/progress";
 import { RawSettings, SECRET_SETTINGS, readEnvironment } from "../provider/settings";
 import { InitFailedError, redact } from "../provider/errors";
+import { knownSecrets as credentialSecrets } from "../provider/credentialProvider";
 import { changedKeys } from "../provider/compare";
 import type { Lifecycle, OperationOptions } from "../provider/lifecycle";
 import { EngineLog, engineLog, pulumiRpc } from "../provider/pulumiRpc";
@@ -89,8 +90,10 @@ const recordingPartialState = async <T>(run: () => Promise<T>, mark: (props: Pro
 
 /** The credentials this process knows: never in an error's message (the client redacts already; this is the boundary's own guard). */
 let configuredSettings: RawSettings = {};
-const knownSecrets = (): string[] =>
-  [configuredSettings, readEnvironment(process.env)].flatMap((s) => SECRET_SETTINGS.map((k) => s[k])).filter((v): v is string => v !== undefined);
+const knownSecrets = (): string[] => [
+  ...[configuredSettings, readEnvironment(process.env)].flatMap((s) => SECRET_SETTINGS.map((k) => s[k])).filter((v): v is string => v !== undefined),
+  ...credentialSecrets(),
+];
 
 const toServiceError = (e: unknown): grpc.ServerErrorResponse => {
   const message = redact(e instanceof Error ? e.message : String(e), knownSecrets());

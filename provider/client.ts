@@ -22,6 +22,22 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 export type Credentials = { kind: "token"; token: string } | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string };
 
+/**
+ * Credentials that can change while the process runs: temporary ones (an agency's, OIDC's,
+ * ECS metadata's), renewed before they expire, also during a long job wait
+ * (credentialProvider.ts).
+ */
+export interface CredentialProvider {
+  /** The credentials to sign the next request with. */
+  current(): Promise<Credentials>;
+  /** Every secret it has handed out so far, for redaction. */
+  secrets(): readonly string[];
+}
+
+/** The secrets of one set of credentials, for redaction. */
+export const secretsOf = (c: Credentials): string[] =>
+  c.kind === "token" ? [c.token] : [c.secretKey, ...(c.securityToken !== undefined ? [c.securityToken] : [])];
+
 export interface RetryPolicy {
   /** At most this many attempts per call (the first included). */
   maxAttempts: number;
@@ -35,8 +51,9 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, budgetMs: 120_000, b
 
 export interface ClientOptions {
   endpoint: string;
-  projectId: string;
-  credentials: Credentials;
+  /** The project, or how to find it (looked up at IAM from the region, once, on the first request). */
+  projectId: string | (() => Promise<string>);
+  credentials: Credentials | CredentialProvider;
   /** Per-request timeout (default 30 s). */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
@@ -103,10 +120,34 @@ const secretsInBody = (body: unknown): string[] => {
   return found;
 };
 
+/**
+ * The HTTP stack of every call to Huawei Cloud (ServiceStage here, IAM and ECS metadata in
+ * iam.ts): no redirects (a credential must not follow one elsewhere), statuses and bodies
+ * judged by the caller.
+ */
+export const httpTo = (baseURL: string, timeoutMs: number): AxiosInstance =>
+  axios.create({
+    baseURL: baseURL.replace(/\/+$/, ""),
+    timeout: timeoutMs,
+    // Statuses are ours to judge; bodies are parsed by us so that malformed JSON is a decode failure, not a crash.
+    validateStatus: () => true,
+    responseType: "text",
+    transformResponse: [(data: unknown) => data],
+    transformRequest: [(data: unknown) => data],
+    maxRedirects: 0,
+    // `*.localhost` is loopback (RFC 6761), which Node's resolver does not know: an
+    // emulator reached as http://{region}.localhost:port serves `{region}` in the host.
+    lookup: async (hostname: string) => {
+      if (hostname.endsWith(".localhost")) return ["127.0.0.1", 4];
+      const { address, family } = await dns.promises.lookup(hostname);
+      return [address, family === 6 ? 6 : 4];
+    },
+  });
+
 export class ServiceStageClient {
   private readonly http: AxiosInstance;
   private readonly retry: RetryPolicy;
-  private readonly secrets: string[];
+  private projectId: string | undefined;
   private readonly throttle: AdaptiveThrottle;
   /** Parsed once: every signed request needs the host and any path prefix of the endpoint. */
   private readonly endpoint: { host: string; pathPrefix: string };
@@ -116,30 +157,14 @@ export class ServiceStageClient {
     this.throttle = throttleFor(options.endpoint);
     const url = new URL(options.endpoint);
     this.endpoint = { host: url.host, pathPrefix: url.pathname.replace(/\/+$/, "") };
-    const c = options.credentials;
-    this.secrets = c.kind === "token" ? [c.token] : [c.secretKey, ...(c.securityToken !== undefined ? [c.securityToken] : [])];
-    this.http = axios.create({
-      baseURL: options.endpoint.replace(/\/+$/, ""),
-      timeout: options.timeoutMs ?? 30_000,
-      // Statuses are ours to judge; bodies are parsed by us so that malformed JSON is a decode failure, not a crash.
-      validateStatus: () => true,
-      responseType: "text",
-      transformResponse: [(data: unknown) => data],
-      transformRequest: [(data: unknown) => data],
-      maxRedirects: 0,
-      // `*.localhost` is loopback (RFC 6761), which Node's resolver does not know: an
-      // emulator reached as http://{region}.localhost:port serves `{region}` in the host.
-      lookup: async (hostname: string) => {
-        if (hostname.endsWith(".localhost")) return ["127.0.0.1", 4];
-        const { address, family } = await dns.promises.lookup(hostname);
-        return [address, family === 6 ? 6 : 4];
-      },
-    });
+    if (typeof options.projectId === "string") this.projectId = options.projectId;
+    this.http = httpTo(options.endpoint, options.timeoutMs ?? 30_000);
   }
 
   /** The last guard (check refuses these earlier, with the property's name): a segment that could leave its place is never sent. */
-  private path(...segments: string[]): string {
-    const all = [this.options.projectId, ...segments];
+  private async path(...segments: string[]): Promise<string> {
+    const projectId = (this.projectId ??= await (this.options.projectId as () => Promise<string>)());
+    const all = [projectId, ...segments];
     const bad = all.find((s) => !isId(s));
     if (bad !== undefined) throw new InputError(`refusing to send a request: path segment ${JSON.stringify(bad)} ${ID_RULE}`);
     return `/v3/${all.map(percentEncode).join("/")}`;
@@ -149,35 +174,37 @@ export class ServiceStageClient {
    * PUT .../redeployment. A redeploy may start a job even when its answer is lost, so an
    * ambiguous failure is retried only as `beforeAmbiguousRetry` decides (adoption.ts).
    */
-  redeployJobComponent(
+  async redeployJobComponent(
     component: ComponentRef,
     body: RedeployJobComponentBody,
     beforeAmbiguousRetry?: BeforeAmbiguousRetry<RedeployJobComponentResponse>,
   ): Promise<Answered<RedeployJobComponentResponse>> {
-    const path = this.path("cas", "applications", component.applicationId, "components", component.componentId, "redeployment");
+    const path = await this.path("cas", "applications", component.applicationId, "components", component.componentId, "redeployment");
     return this.call("PUT", path, RedeployJobComponentResponse, RedeployJobComponentBody.encode(body), beforeAmbiguousRetry);
   }
 
-  editReleasePlan(releasePlanId: string, body: EditReleasePlanBody): Promise<EditReleasePlanResponse> {
+  async editReleasePlan(releasePlanId: string, body: EditReleasePlanBody): Promise<EditReleasePlanResponse> {
     // Editing is idempotent (the same body twice leaves the same task), so plain retries are safe.
-    return this.call("PUT", this.path("cas", "release-plans", releasePlanId), EditReleasePlanResponse, EditReleasePlanBody.encode(body)).then((r) => r.value);
+    return this.call("PUT", await this.path("cas", "release-plans", releasePlanId), EditReleasePlanResponse, EditReleasePlanBody.encode(body)).then(
+      (r) => r.value,
+    );
   }
 
-  getComponent(component: ComponentRef): Promise<Lookup<ComponentResponse>> {
-    return this.lookup(this.path("cas", "applications", component.applicationId, "components", component.componentId), ComponentResponse);
+  async getComponent(component: ComponentRef): Promise<Lookup<ComponentResponse>> {
+    return this.lookup(await this.path("cas", "applications", component.applicationId, "components", component.componentId), ComponentResponse);
   }
 
-  getReleasePlan(releasePlanId: string): Promise<Lookup<ReleasePlanResponse>> {
-    return this.lookup(this.path("cas", "release-plans", releasePlanId), ReleasePlanResponse);
+  async getReleasePlan(releasePlanId: string): Promise<Lookup<ReleasePlanResponse>> {
+    return this.lookup(await this.path("cas", "release-plans", releasePlanId), ReleasePlanResponse);
   }
 
-  getJob(jobId: string): Promise<JobResponse> {
-    return this.call("GET", this.path("cas", "jobs", jobId), JobResponse).then((r) => r.value);
+  async getJob(jobId: string): Promise<JobResponse> {
+    return this.call("GET", await this.path("cas", "jobs", jobId), JobResponse).then((r) => r.value);
   }
 
   /** A job that may be gone: ServiceStage keeps job records for a while only. */
-  findJob(jobId: string): Promise<Lookup<JobResponse>> {
-    return this.lookup(this.path("cas", "jobs", jobId), JobResponse);
+  async findJob(jobId: string): Promise<Lookup<JobResponse>> {
+    return this.lookup(await this.path("cas", "jobs", jobId), JobResponse);
   }
 
   private async lookup<A>(path: string, codec: t.Type<A, unknown, unknown>): Promise<Lookup<A>> {
@@ -191,14 +218,20 @@ export class ServiceStageClient {
     }
   }
 
-  private headers(method: string, path: string, body: string): Record<string, string> {
+  private get secrets(): readonly string[] {
     const c = this.options.credentials;
+    return "current" in c ? c.secrets() : secretsOf(c);
+  }
+
+  private async headers(method: string, path: string, body: string): Promise<Record<string, string>> {
+    const given = this.options.credentials;
+    const c = "current" in given ? await given.current() : given;
     const content = { "Content-Type": "application/json;charset=utf8" };
     if (c.kind === "token") return { ...content, Accept: "application/json", "X-Auth-Token": c.token };
     const signed: Record<string, string> = {
       ...content,
       Host: this.endpoint.host,
-      "X-Project-Id": this.options.projectId,
+      "X-Project-Id": this.projectId as string,
       "X-Sdk-Date": formatSdkDate(new Date()),
       ...(c.securityToken !== undefined ? { "X-Security-Token": c.securityToken } : {}),
     };
@@ -208,9 +241,12 @@ export class ServiceStageClient {
   }
 
   private async send(method: string, path: string, body: string | undefined, attempt: number): Promise<Answer> {
+    // Credentials first, outside the request's try: failing to obtain them (IAM, metadata) is
+    // their source's error, to report as is, not a network failure to retry.
+    const headers = await this.headers(method, path, body ?? "");
     const sentAt = await this.throttle.acquire();
     try {
-      const res = await this.http.request<string>({ method, url: path, data: body, headers: this.headers(method, path, body ?? "") });
+      const res = await this.http.request<string>({ method, url: path, data: body, headers });
       const requestId = typeof res.headers["x-request-id"] === "string" ? res.headers["x-request-id"] : undefined;
       let parsed: unknown = res.data;
       if (typeof res.data === "string" && res.data !== "") {

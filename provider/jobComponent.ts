@@ -231,7 +231,7 @@ export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComp
   async check(olds, news): Promise<dynamic.CheckResult<JobComponentInputs>> {
     const { own: ownProps, spec } = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     const issues = [...validate(JobComponentOwnProperties, ownProps, RedeployJobComponentBody, spec), ...immutabilityIssues(olds, news)];
-    assertReachable(issues, ownProps);
+    await assertReachable(issues, ownProps);
     // Written as a literal, not `{ ...DEFAULTS, ...news }`: V8 copies that form ~40x slower
     // (measured), and check runs for every resource of every preview. Spread (not
     // Object.assign) keeps a `__proto__` key a plain key.

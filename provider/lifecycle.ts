@@ -40,11 +40,13 @@ export const validate = <A>(ownCodec: t.Mixed, own: PropertyBag, specCodec: t.Ty
 /**
  * Check's last step: when the properties are valid, the settings an update will need must
  * resolve too (project, region or endpoint, credentials), so that a green preview never
- * hides an up that fails for want of them. Same message as the up would give; no HTTP.
+ * hides an up that fails for want of them. Same message as the up would give; no
+ * ServiceStage or IAM call (ECS metadata is asked when it is the only source left:
+ * providerState.ts's `settingsIssue`).
  */
-export const assertReachable = (issues: readonly Issue[], own: PropertyBag): void => {
+export const assertReachable = async (issues: readonly Issue[], own: PropertyBag): Promise<void> => {
   if (issues.length > 0) return;
-  const unreachable = settingsIssue(own);
+  const unreachable = await settingsIssue(own);
   if (unreachable !== undefined) throw new SettingsError(unreachable);
 };
 

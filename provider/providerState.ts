@@ -6,24 +6,27 @@
  * `require` at call time), never in the serialized `__provider`.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { ServiceStageClient } from "./client";
+import type { CredentialProvider, ServiceStageClient } from "./client";
+import { CredentialPlan, credentialPlan } from "./credentialSources";
+import { credentialProviderFor, iamEndpointFor, lookedUpProjectId, resetCredentialState } from "./credentialProvider";
+import { IamClient } from "./iam";
 import { reportProgress } from "./progress";
-import { RawSettings, ResourceTarget, readEnvironment, readStackConfig, resolveClientOptions } from "./settings";
+import { RawSettings, ResourceTarget, howToSet, readEnvironment, readStackConfig, resolveTarget } from "./settings";
 import { containsUnknown } from "./pulumiValues";
 import { SettingsError } from "./errors";
 
 let stackSettings: RawSettings = {};
 const clients = new Map<string, ServiceStageClient>();
 /** settingsIssue's answer per target, until the settings change: check runs for every resource of every preview. */
-const settingsIssues = new Map<string, string | undefined>();
+const settingsIssues = new Map<string, Promise<string | undefined>>();
+/** Credential providers by source (credentialProvider.ts): temporary credentials are obtained once per process. */
+const providers = new Map<string, { provider: CredentialProvider; iam: IamClient; key: string }>();
 const targetKey = (projectId: string | undefined, region: string | undefined) => `${projectId ?? ""}\u0000${region ?? ""}`;
 /** Job waits in flight, so that Cancel can end them (and only them: later work of this process goes on). */
 const waits = new Set<AbortController>();
 
 export const configure = async (req: dynamic.ConfigureRequest): Promise<void> => {
-  stackSettings = readStackConfig((key) => req.config.get(key));
-  clients.clear();
-  settingsIssues.clear();
+  setStackSettings(readStackConfig((key) => req.config.get(key)));
 };
 
 /** The settings as the plugin's Configure reads them (and tests that drive the provider in-process). */
@@ -31,6 +34,32 @@ export const setStackSettings = (settings: RawSettings): void => {
   stackSettings = settings;
   clients.clear();
   settingsIssues.clear();
+  providers.clear();
+  resetCredentialState();
+};
+
+/** A resource's endpoint, project and credentials, from the settings and the credentials' source; no network call. */
+const planFor = (target: ResourceTarget) => {
+  const env = readEnvironment(process.env);
+  const plan = credentialPlan(stackSettings, env, process.env);
+  const resolved = resolveTarget(stackSettings, env, target, { projectId: plan.projectId, region: plan.region });
+  if (resolved.projectId === undefined && resolved.region === undefined)
+    throw new SettingsError(
+      `no ServiceStage project id: set the resource's projectId, or ${howToSet("projectId")}; or a region (${howToSet("region")}), whose project is then looked up at IAM`,
+    );
+  return { plan, resolved, iamEndpoint: iamEndpointFor(stackSettings.iamEndpoint ?? env.iamEndpoint, plan, resolved.region) };
+};
+
+/** One credential provider per source and IAM endpoint: an exchange is made once for every client of the process. */
+const providerOf = (plan: CredentialPlan, iamEndpoint: string): { provider: CredentialProvider; iam: IamClient; key: string } => {
+  const key = `${iamEndpoint}\u0000${JSON.stringify(plan)}`;
+  let entry = providers.get(key);
+  if (entry === undefined) {
+    const iam = new IamClient(iamEndpoint);
+    entry = { provider: credentialProviderFor(plan, iam), iam, key };
+    providers.set(key, entry);
+  }
+  return entry;
 };
 
 /** The client for a resource: one per project and region, so that a program can reach several. */
@@ -38,13 +67,19 @@ export const clientFor = (target: ResourceTarget): ServiceStageClient => {
   const key = targetKey(target.projectId, target.region);
   let client = clients.get(key);
   if (client === undefined) {
-    const options = resolveClientOptions(stackSettings, readEnvironment(process.env), target);
+    const { plan, resolved, iamEndpoint } = planFor(target);
+    const { provider, iam, key: sourceKey } = providerOf(plan, iamEndpoint);
+    const region = resolved.region;
     // Loaded on first use: preview (check and diff) never needs the HTTP stack, and axios
     // is most of this package's start-up time in the provider host.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ServiceStageClient: Client } = require("./client") as typeof import("./client");
     client = new Client({
-      ...options,
+      endpoint: resolved.endpoint,
+      projectId: resolved.projectId ?? (() => lookedUpProjectId(sourceKey, iam, provider, region as string)),
+      credentials: provider,
+      ...(resolved.timeoutMs !== undefined ? { timeoutMs: resolved.timeoutMs } : {}),
+      retry: resolved.retry,
       onRetry: (e) =>
         reportProgress(`servicestage: ${e.method} ${e.path}: retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt + 1}): ${e.reason}`),
     });
@@ -55,24 +90,31 @@ export const clientFor = (target: ResourceTarget): ServiceStageClient => {
 
 /**
  * Check's look at the settings an update will need (project, region or endpoint,
- * credentials), without HTTP: a preview fails when the up would. Skipped while the
- * resource's own projectId or region is still unknown; the up then judges.
+ * credentials): a preview fails when the up would. No ServiceStage or IAM call; when no
+ * source but ECS metadata is left, the metadata service is asked once (its answer is kept
+ * for the up), since nothing else can tell whether this machine has credentials there.
+ * Skipped while the resource's own projectId or region is still unknown; the up then judges.
  */
-export const settingsIssue = (target: { projectId?: unknown; region?: unknown }): string | undefined => {
+export const settingsIssue = async (target: { projectId?: unknown; region?: unknown }): Promise<string | undefined> => {
   if (containsUnknown(target.projectId) || containsUnknown(target.region)) return undefined;
   const known = (v: unknown) => (typeof v === "string" ? v : undefined);
   const projectId = known(target.projectId);
   const region = known(target.region);
   const key = targetKey(projectId, region);
-  if (settingsIssues.has(key)) return settingsIssues.get(key);
-  let issue: string | undefined;
-  try {
-    resolveClientOptions(stackSettings, readEnvironment(process.env), { projectId, region });
-  } catch (e) {
-    if (!(e instanceof SettingsError)) throw e;
-    issue = e.message;
+  let issue = settingsIssues.get(key);
+  if (issue === undefined) {
+    issue = (async () => {
+      try {
+        const { plan, iamEndpoint } = planFor({ projectId, region });
+        if (plan.kind === "metadata") await providerOf(plan, iamEndpoint).provider.current();
+        return undefined;
+      } catch (e) {
+        if (!(e instanceof SettingsError)) throw e;
+        return e.message;
+      }
+    })();
+    settingsIssues.set(key, issue);
   }
-  settingsIssues.set(key, issue);
   return issue;
 };
 

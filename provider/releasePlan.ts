@@ -32,7 +32,7 @@ export const releasePlanProvider: ResourceLifecycle<ReleasePlanInputs, ReleasePl
   async check(_olds, news): Promise<dynamic.CheckResult<ReleasePlanInputs>> {
     const { own: ownProps, spec } = split(news, RELEASE_PLAN_OWN_KEYS);
     const issues = validate(ReleasePlanOwnProperties, ownProps, EditReleasePlanBody, spec);
-    assertReachable(issues, ownProps);
+    await assertReachable(issues, ownProps);
     return { inputs: news, failures: toFailures(issues) };
   },
 

@@ -4,7 +4,7 @@
  * tools use. A resource's own `projectId` wins over both. Credentials live only in this
  * module's memory inside the provider host: never in inputs, outputs or `__provider`.
  */
-import type { ClientOptions, Credentials } from "./client";
+import type { Credentials } from "./client";
 import { SettingsError } from "./errors";
 import { ENDPOINT_RULE, ID_RULE, REGION_PLACEHOLDER, REGION_RULE, endpointProblem, isId, isRegion } from "./urlParts";
 
@@ -20,6 +20,14 @@ export const CONFIG_KEYS = {
   securityToken: "servicestage:securityToken",
   requestTimeoutSeconds: "servicestage:requestTimeoutSeconds",
   maxRetries: "servicestage:maxRetries",
+  sharedConfigFile: "servicestage:sharedConfigFile",
+  profile: "servicestage:profile",
+  credentialsFile: "servicestage:credentialsFile",
+  idpId: "servicestage:idpId",
+  idTokenFile: "servicestage:idTokenFile",
+  assumeRoleAgencyName: "servicestage:assumeRoleAgencyName",
+  assumeRoleDomainName: "servicestage:assumeRoleDomainName",
+  iamEndpoint: "servicestage:iamEndpoint",
 } as const;
 
 export const ENV_KEYS = {
@@ -31,8 +39,17 @@ export const ENV_KEYS = {
   secretKey: "HW_SECRET_KEY",
   securityToken: "HW_SECURITY_TOKEN",
   requestTimeoutSeconds: "SERVICESTAGE_REQUEST_TIMEOUT_SECONDS",
-  // Terraform's huaweicloud provider's name for the same setting (max_retries, default 5).
+  // Where a variable's name is not ours, it is Huawei's for the same thing: Terraform's
+  // huaweicloud provider's (HW_*), or Huawei's SDKs' (HUAWEICLOUD_SDK_*).
   maxRetries: "HW_MAX_RETRIES",
+  sharedConfigFile: "HW_SHARED_CONFIG_FILE",
+  profile: "HW_PROFILE",
+  credentialsFile: "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+  idpId: "HUAWEICLOUD_SDK_IDP_ID",
+  idTokenFile: "HUAWEICLOUD_SDK_ID_TOKEN_FILE",
+  assumeRoleAgencyName: "HW_ASSUME_ROLE_AGENCY_NAME",
+  assumeRoleDomainName: "HW_ASSUME_ROLE_DOMAIN_NAME",
+  iamEndpoint: "HW_AUTH_URL",
 } as const;
 
 export type SettingKey = keyof typeof CONFIG_KEYS;
@@ -90,6 +107,16 @@ export const settingProblems = (s: RawSettings): Array<{ key: SettingKey; rule: 
   const timeout = s.requestTimeoutSeconds;
   if (timeout !== undefined && !(Number(timeout) > 0 && Number.isFinite(Number(timeout))))
     problems.push({ key: "requestTimeoutSeconds", rule: `requestTimeoutSeconds must be a positive number of seconds, got ${shown(timeout)}` });
+  const iam = s.iamEndpoint === undefined ? undefined : endpointProblem(s.iamEndpoint);
+  if (iam !== undefined) problems.push({ key: "iamEndpoint", rule: `iamEndpoint ${JSON.stringify(s.iamEndpoint)} ${iam}: it ${ENDPOINT_RULE}` });
+  for (const [a, b, what] of [
+    ["assumeRoleAgencyName", "assumeRoleDomainName", "an agency needs its name and the domain (account) that owns it"],
+    ["idpId", "idTokenFile", "OIDC federation needs the identity provider's id and the file holding the id token"],
+  ] as const)
+    if ((s[a] === undefined) !== (s[b] === undefined)) {
+      const lacks = s[a] === undefined ? a : b;
+      problems.push({ key: lacks, rule: `${lacks} is missing: ${what}` });
+    }
   const retries = s.maxRetries;
   if (retries !== undefined && !(/^\d+$/.test(retries.trim()) && Number(retries) <= MAX_RETRIES_LIMIT))
     problems.push({ key: "maxRetries", rule: `maxRetries must be a whole number from 0 to ${MAX_RETRIES_LIMIT}, got ${shown(retries)}` });
@@ -101,13 +128,13 @@ export const settingProblems = (s: RawSettings): Array<{ key: SettingKey; rule: 
 };
 
 /** The first problem of a source, as the error that names both ways to set the value. */
-const assertSound = (s: RawSettings): void => {
+export const assertSound = (s: RawSettings): void => {
   const [problem] = settingProblems(s);
   if (problem !== undefined) throw new SettingsError(`${problem.rule}: ${howToSet(problem.key)}`);
 };
 
-/** Credentials come as a whole from one source, stack config first, so that sources never mix. */
-const credentialsFrom = (s: RawSettings): Credentials | undefined => {
+/** The token or AK/SK pair of one source (stack config, or the HW_* environment), if it has any. */
+export const credentialsFrom = (s: RawSettings): Credentials | undefined => {
   if (s.authToken !== undefined) return { kind: "token", token: s.authToken };
   if (s.accessKey !== undefined || s.secretKey !== undefined) {
     if (s.accessKey === undefined || s.secretKey === undefined) return undefined; // refused by assertSound
@@ -122,9 +149,9 @@ export interface ResourceTarget {
   region?: string;
 }
 
-const resolveEndpoint = (stack: RawSettings, env: RawSettings, resourceRegion: string | undefined): string => {
+const resolveEndpoint = (stack: RawSettings, env: RawSettings, resourceRegion: string | undefined, sourceRegion: string | undefined): string => {
   const pick = (k: Key) => stack[k] ?? env[k];
-  const region = resourceRegion ?? pick("region");
+  const region = resourceRegion ?? pick("region") ?? sourceRegion;
   const endpoint = pick("endpoint");
   // Judged on what is used, from whichever source it came: a region forms the host, the endpoint is where the token goes.
   assertSound({ region, endpoint });
@@ -140,7 +167,7 @@ const resolveEndpoint = (stack: RawSettings, env: RawSettings, resourceRegion: s
     return endpoint.split(REGION_PLACEHOLDER).join(region);
   }
   // A fixed URL serves one region: a resource in another one would silently reach the wrong place.
-  if (resourceRegion !== undefined && resourceRegion !== pick("region"))
+  if (resourceRegion !== undefined && resourceRegion !== (pick("region") ?? sourceRegion))
     throw new SettingsError(
       `the resource's region ${resourceRegion} cannot be reached through the fixed ServiceStage endpoint ${endpoint}: ` +
         `write ${REGION_PLACEHOLDER} in the endpoint (${howToSet("endpoint")}), or drop the endpoint setting`,
@@ -148,29 +175,35 @@ const resolveEndpoint = (stack: RawSettings, env: RawSettings, resourceRegion: s
   return endpoint;
 };
 
-export const resolveClientOptions = (stack: RawSettings, env: RawSettings, resource: ResourceTarget = {}): ClientOptions => {
+/**
+ * Where a resource's requests go: the endpoint, the project when it is given (the
+ * resource's, stack config's, the environment's, or the credentials' source's: `source`),
+ * the region (the same order), and the request settings.
+ * Credentials are credentialSources.ts's; a project not given here comes from the
+ * credentials' source, or is looked up at IAM from the region (credentialProvider.ts).
+ */
+export interface ResolvedTarget {
+  endpoint: string;
+  projectId?: string;
+  region?: string;
+  timeoutMs?: number;
+  retry: { maxAttempts: number };
+}
+
+export const resolveTarget = (stack: RawSettings, env: RawSettings, resource: ResourceTarget = {}, source: ResourceTarget = {}): ResolvedTarget => {
   const pick = (k: Key) => stack[k] ?? env[k];
-  const projectId = nonEmpty(resource.projectId) ?? pick("projectId");
-  if (projectId === undefined) throw new SettingsError(`no ServiceStage project id: set the resource's projectId, or ${howToSet("projectId")}`);
+  const projectId = nonEmpty(resource.projectId) ?? pick("projectId") ?? source.projectId;
   assertSound({ projectId });
-  const endpoint = resolveEndpoint(stack, env, nonEmpty(resource.region));
-  // Judged on what is used: the credentials of the first source that has any, and the timeout picked.
-  const credentialSource = [stack.authToken, stack.accessKey, stack.secretKey].some((v) => v !== undefined) ? stack : env;
-  const { authToken, accessKey, secretKey } = credentialSource;
-  assertSound({ authToken, accessKey, secretKey });
-  const credentials = credentialsFrom(stack) ?? credentialsFrom(env);
-  if (credentials === undefined)
-    throw new SettingsError(
-      `no ServiceStage credentials: ${howToSet("authToken")}, or an AK/SK pair: ` +
-        `${CONFIG_KEYS.accessKey} and ${CONFIG_KEYS.secretKey} (--secret), or ${ENV_KEYS.accessKey} and ${ENV_KEYS.secretKey}`,
-    );
+  const region = nonEmpty(resource.region) ?? pick("region") ?? source.region;
+  assertSound({ region });
+  const endpoint = resolveEndpoint(stack, env, nonEmpty(resource.region), source.region);
   const timeout = pick("requestTimeoutSeconds");
   const maxRetries = pick("maxRetries");
   assertSound({ requestTimeoutSeconds: timeout, maxRetries });
   return {
     endpoint,
-    projectId,
-    credentials,
+    ...(projectId !== undefined ? { projectId } : {}),
+    ...(region !== undefined ? { region } : {}),
     ...(timeout !== undefined ? { timeoutMs: Number(timeout) * 1000 } : {}),
     retry: { maxAttempts: 1 + (maxRetries !== undefined ? Number(maxRetries) : DEFAULT_MAX_RETRIES) },
   };

@@ -59,6 +59,19 @@ const CONFIG_DESCRIPTIONS = {
   secretKey: "Secret access key of an AK/SK pair (with `accessKey`).",
   securityToken: "Security token of temporary AK/SK credentials.",
   requestTimeoutSeconds: "Timeout of one HTTP request to ServiceStage, in seconds (a positive number).",
+  sharedConfigFile:
+    "KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`.",
+  profile: "The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`.",
+  credentialsFile:
+    "Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists.",
+  idpId:
+    "OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys).",
+  idTokenFile: "OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it).",
+  assumeRoleAgencyName:
+    "An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire.",
+  assumeRoleDomainName: "The account (domain) that owns the agency (Terraform's `assume_role.domain_name`).",
+  iamEndpoint:
+    "IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted.",
   maxRetries:
     "How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case.",
 };
@@ -383,7 +396,7 @@ const generate = (docs) => {
       const description =
         `${CONFIG_DESCRIPTIONS[key]} Stack config \`${CONFIG_KEYS[key]}\`; when it is not set, the environment variable \`${ENV_KEYS[key]}\`.` +
         (["authToken", "accessKey", "secretKey", "securityToken"].includes(key)
-          ? " Credentials come whole from one source: the provider's configuration first, then the environment."
+          ? " Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata."
           : "");
       return [key, { type: CONFIG_TYPES[key] ?? "string", description, ...(SECRET_SETTINGS.includes(key) ? { secret: true } : {}) }];
     }),

@@ -21,6 +21,10 @@ const OFFLINE_SETTINGS = Object.freeze({
   PULUMI_CONFIG_PASSPHRASE: "servicestage-demo-passphrase",
   PULUMI_SKIP_UPDATE_CHECK: "true",
   PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+  // Off a Huawei Cloud VM the metadata service (169.254.169.254) is not there: a run with no
+  // credentials set asks a closed loopback port instead, so that it fails at once and no
+  // request ever leaves the machine (provider/credentialSources.ts, the last source).
+  SERVICESTAGE_METADATA_ENDPOINT: "http://127.0.0.1:9",
 });
 
 /** Creates `<scratch>/state` and returns the file backend's URL for it. */

@@ -289,7 +289,9 @@ describe("settings", () => {
       setStackSettings({ projectId: PROJECT_ID, authToken: TOKEN });
       await expect(jobComponentProvider.check({}, jobComponentInputs())).rejects.toThrow(/no ServiceStage region: .*servicestage:region.*HW_REGION_NAME/);
       setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID });
-      await expect(releasePlanProvider.check({}, releasePlanInputs())).rejects.toThrow(/no ServiceStage credentials: .*servicestage:authToken.*HW_AUTH_TOKEN/);
+      await expect(releasePlanProvider.check({}, releasePlanInputs())).rejects.toThrow(
+        /no ServiceStage credentials\. Tried, in order:\n[^]*servicestage:authToken[^]*HW_AUTH_TOKEN[^]*7\. ECS metadata/,
+      );
       // A projectId still unknown during preview is judged at the up; a property failure is reported first.
       setStackSettings({ endpoint: emulator.url, authToken: TOKEN });
       expect((await jobComponentProvider.check({}, jobComponentInputs({ projectId: UNKNOWN }))).failures).toEqual([]);

@@ -42,46 +42,78 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
-	// Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
+	// Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 	AccessKey *string `pulumi:"accessKey"`
-	// IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+	// An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire. Stack config `servicestage:assumeRoleAgencyName`; when it is not set, the environment variable `HW_ASSUME_ROLE_AGENCY_NAME`.
+	AssumeRoleAgencyName *string `pulumi:"assumeRoleAgencyName"`
+	// The account (domain) that owns the agency (Terraform's `assume_role.domain_name`). Stack config `servicestage:assumeRoleDomainName`; when it is not set, the environment variable `HW_ASSUME_ROLE_DOMAIN_NAME`.
+	AssumeRoleDomainName *string `pulumi:"assumeRoleDomainName"`
+	// IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 	AuthToken *string `pulumi:"authToken"`
+	// Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
+	CredentialsFile *string `pulumi:"credentialsFile"`
 	// ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
 	Endpoint *string `pulumi:"endpoint"`
+	// IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
+	IamEndpoint *string `pulumi:"iamEndpoint"`
+	// OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it). Stack config `servicestage:idTokenFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_ID_TOKEN_FILE`.
+	IdTokenFile *string `pulumi:"idTokenFile"`
+	// OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys). Stack config `servicestage:idpId`; when it is not set, the environment variable `HUAWEICLOUD_SDK_IDP_ID`.
+	IdpId *string `pulumi:"idpId"`
 	// How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
 	MaxRetries *int `pulumi:"maxRetries"`
+	// The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
+	Profile *string `pulumi:"profile"`
 	// Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
 	ProjectId *string `pulumi:"projectId"`
 	// Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`. Stack config `servicestage:region`; when it is not set, the environment variable `HW_REGION_NAME`.
 	Region *string `pulumi:"region"`
 	// Timeout of one HTTP request to ServiceStage, in seconds (a positive number). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
 	RequestTimeoutSeconds *float64 `pulumi:"requestTimeoutSeconds"`
-	// Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
+	// Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 	SecretKey *string `pulumi:"secretKey"`
-	// Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+	// Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 	SecurityToken *string `pulumi:"securityToken"`
+	// KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
+	SharedConfigFile *string `pulumi:"sharedConfigFile"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
-	// Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
+	// Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 	AccessKey pulumi.StringPtrInput
-	// IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+	// An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire. Stack config `servicestage:assumeRoleAgencyName`; when it is not set, the environment variable `HW_ASSUME_ROLE_AGENCY_NAME`.
+	AssumeRoleAgencyName pulumi.StringPtrInput
+	// The account (domain) that owns the agency (Terraform's `assume_role.domain_name`). Stack config `servicestage:assumeRoleDomainName`; when it is not set, the environment variable `HW_ASSUME_ROLE_DOMAIN_NAME`.
+	AssumeRoleDomainName pulumi.StringPtrInput
+	// IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 	AuthToken pulumi.StringPtrInput
+	// Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
+	CredentialsFile pulumi.StringPtrInput
 	// ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
 	Endpoint pulumi.StringPtrInput
+	// IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
+	IamEndpoint pulumi.StringPtrInput
+	// OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it). Stack config `servicestage:idTokenFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_ID_TOKEN_FILE`.
+	IdTokenFile pulumi.StringPtrInput
+	// OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys). Stack config `servicestage:idpId`; when it is not set, the environment variable `HUAWEICLOUD_SDK_IDP_ID`.
+	IdpId pulumi.StringPtrInput
 	// How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
 	MaxRetries pulumi.IntPtrInput
+	// The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
+	Profile pulumi.StringPtrInput
 	// Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
 	ProjectId pulumi.StringPtrInput
 	// Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`. Stack config `servicestage:region`; when it is not set, the environment variable `HW_REGION_NAME`.
 	Region pulumi.StringPtrInput
 	// Timeout of one HTTP request to ServiceStage, in seconds (a positive number). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
 	RequestTimeoutSeconds pulumi.Float64PtrInput
-	// Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
+	// Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 	SecretKey pulumi.StringPtrInput
-	// Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+	// Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 	SecurityToken pulumi.StringPtrInput
+	// KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
+	SharedConfigFile pulumi.StringPtrInput
 }
 
 func (ProviderArgs) ElementType() reflect.Type {

@@ -20,35 +20,65 @@ __all__ = ['ProviderArgs', 'Provider']
 class ProviderArgs:
     def __init__(__self__, *,
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_agency_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_domain_name: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 credentials_file: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
+                 iam_endpoint: pulumi.Input[Optional[_builtins.str]] = None,
+                 id_token_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 idp_id: pulumi.Input[Optional[_builtins.str]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 profile: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
-                 security_token: pulumi.Input[Optional[_builtins.str]] = None):
+                 security_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 shared_config_file: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
-        :param pulumi.Input[_builtins.str] access_key: Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
-        :param pulumi.Input[_builtins.str] auth_token: IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        :param pulumi.Input[_builtins.str] access_key: Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        :param pulumi.Input[_builtins.str] assume_role_agency_name: An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire. Stack config `servicestage:assumeRoleAgencyName`; when it is not set, the environment variable `HW_ASSUME_ROLE_AGENCY_NAME`.
+        :param pulumi.Input[_builtins.str] assume_role_domain_name: The account (domain) that owns the agency (Terraform's `assume_role.domain_name`). Stack config `servicestage:assumeRoleDomainName`; when it is not set, the environment variable `HW_ASSUME_ROLE_DOMAIN_NAME`.
+        :param pulumi.Input[_builtins.str] auth_token: IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        :param pulumi.Input[_builtins.str] credentials_file: Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
         :param pulumi.Input[_builtins.str] endpoint: ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
+        :param pulumi.Input[_builtins.str] iam_endpoint: IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
+        :param pulumi.Input[_builtins.str] id_token_file: OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it). Stack config `servicestage:idTokenFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_ID_TOKEN_FILE`.
+        :param pulumi.Input[_builtins.str] idp_id: OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys). Stack config `servicestage:idpId`; when it is not set, the environment variable `HUAWEICLOUD_SDK_IDP_ID`.
         :param pulumi.Input[_builtins.int] max_retries: How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+        :param pulumi.Input[_builtins.str] profile: The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
         :param pulumi.Input[_builtins.str] project_id: Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
         :param pulumi.Input[_builtins.str] region: Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`. Stack config `servicestage:region`; when it is not set, the environment variable `HW_REGION_NAME`.
         :param pulumi.Input[_builtins.float] request_timeout_seconds: Timeout of one HTTP request to ServiceStage, in seconds (a positive number). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
-        :param pulumi.Input[_builtins.str] secret_key: Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
-        :param pulumi.Input[_builtins.str] security_token: Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        :param pulumi.Input[_builtins.str] secret_key: Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        :param pulumi.Input[_builtins.str] security_token: Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        :param pulumi.Input[_builtins.str] shared_config_file: KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
         """
         if access_key is not None:
             pulumi.set(__self__, "access_key", access_key)
+        if assume_role_agency_name is not None:
+            pulumi.set(__self__, "assume_role_agency_name", assume_role_agency_name)
+        if assume_role_domain_name is not None:
+            pulumi.set(__self__, "assume_role_domain_name", assume_role_domain_name)
         if auth_token is not None:
             pulumi.set(__self__, "auth_token", auth_token)
+        if credentials_file is not None:
+            pulumi.set(__self__, "credentials_file", credentials_file)
         if endpoint is not None:
             pulumi.set(__self__, "endpoint", endpoint)
+        if iam_endpoint is not None:
+            pulumi.set(__self__, "iam_endpoint", iam_endpoint)
+        if id_token_file is not None:
+            pulumi.set(__self__, "id_token_file", id_token_file)
+        if idp_id is not None:
+            pulumi.set(__self__, "idp_id", idp_id)
         if max_retries is not None:
             pulumi.set(__self__, "max_retries", max_retries)
+        if profile is not None:
+            pulumi.set(__self__, "profile", profile)
         if project_id is not None:
             pulumi.set(__self__, "project_id", project_id)
         if region is not None:
@@ -59,12 +89,14 @@ class ProviderArgs:
             pulumi.set(__self__, "secret_key", secret_key)
         if security_token is not None:
             pulumi.set(__self__, "security_token", security_token)
+        if shared_config_file is not None:
+            pulumi.set(__self__, "shared_config_file", shared_config_file)
 
     @_builtins.property
     @pulumi.getter(name="accessKey")
     def access_key(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
         """
         return pulumi.get(self, "access_key")
 
@@ -73,16 +105,52 @@ class ProviderArgs:
         pulumi.set(self, "access_key", value)
 
     @_builtins.property
+    @pulumi.getter(name="assumeRoleAgencyName")
+    def assume_role_agency_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire. Stack config `servicestage:assumeRoleAgencyName`; when it is not set, the environment variable `HW_ASSUME_ROLE_AGENCY_NAME`.
+        """
+        return pulumi.get(self, "assume_role_agency_name")
+
+    @assume_role_agency_name.setter
+    def assume_role_agency_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "assume_role_agency_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="assumeRoleDomainName")
+    def assume_role_domain_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The account (domain) that owns the agency (Terraform's `assume_role.domain_name`). Stack config `servicestage:assumeRoleDomainName`; when it is not set, the environment variable `HW_ASSUME_ROLE_DOMAIN_NAME`.
+        """
+        return pulumi.get(self, "assume_role_domain_name")
+
+    @assume_role_domain_name.setter
+    def assume_role_domain_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "assume_role_domain_name", value)
+
+    @_builtins.property
     @pulumi.getter(name="authToken")
     def auth_token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
         """
         return pulumi.get(self, "auth_token")
 
     @auth_token.setter
     def auth_token(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "auth_token", value)
+
+    @_builtins.property
+    @pulumi.getter(name="credentialsFile")
+    def credentials_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
+        """
+        return pulumi.get(self, "credentials_file")
+
+    @credentials_file.setter
+    def credentials_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "credentials_file", value)
 
     @_builtins.property
     @pulumi.getter
@@ -97,6 +165,42 @@ class ProviderArgs:
         pulumi.set(self, "endpoint", value)
 
     @_builtins.property
+    @pulumi.getter(name="iamEndpoint")
+    def iam_endpoint(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
+        """
+        return pulumi.get(self, "iam_endpoint")
+
+    @iam_endpoint.setter
+    def iam_endpoint(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "iam_endpoint", value)
+
+    @_builtins.property
+    @pulumi.getter(name="idTokenFile")
+    def id_token_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it). Stack config `servicestage:idTokenFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_ID_TOKEN_FILE`.
+        """
+        return pulumi.get(self, "id_token_file")
+
+    @id_token_file.setter
+    def id_token_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "id_token_file", value)
+
+    @_builtins.property
+    @pulumi.getter(name="idpId")
+    def idp_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys). Stack config `servicestage:idpId`; when it is not set, the environment variable `HUAWEICLOUD_SDK_IDP_ID`.
+        """
+        return pulumi.get(self, "idp_id")
+
+    @idp_id.setter
+    def idp_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "idp_id", value)
+
+    @_builtins.property
     @pulumi.getter(name="maxRetries")
     def max_retries(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
@@ -107,6 +211,18 @@ class ProviderArgs:
     @max_retries.setter
     def max_retries(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "max_retries", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def profile(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
+        """
+        return pulumi.get(self, "profile")
+
+    @profile.setter
+    def profile(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "profile", value)
 
     @_builtins.property
     @pulumi.getter(name="projectId")
@@ -148,7 +264,7 @@ class ProviderArgs:
     @pulumi.getter(name="secretKey")
     def secret_key(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
         """
         return pulumi.get(self, "secret_key")
 
@@ -160,13 +276,25 @@ class ProviderArgs:
     @pulumi.getter(name="securityToken")
     def security_token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
         """
         return pulumi.get(self, "security_token")
 
     @security_token.setter
     def security_token(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "security_token", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sharedConfigFile")
+    def shared_config_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
+        """
+        return pulumi.get(self, "shared_config_file")
+
+    @shared_config_file.setter
+    def shared_config_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "shared_config_file", value)
 
 
 @pulumi.type_token("pulumi:providers:servicestage")
@@ -176,29 +304,45 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_agency_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_domain_name: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 credentials_file: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
+                 iam_endpoint: pulumi.Input[Optional[_builtins.str]] = None,
+                 id_token_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 idp_id: pulumi.Input[Optional[_builtins.str]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 profile: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
                  security_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 shared_config_file: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
         The ServiceStage provider: where the resources' ServiceStage is, and the credentials to reach it.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] access_key: Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
-        :param pulumi.Input[_builtins.str] auth_token: IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        :param pulumi.Input[_builtins.str] access_key: Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        :param pulumi.Input[_builtins.str] assume_role_agency_name: An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire. Stack config `servicestage:assumeRoleAgencyName`; when it is not set, the environment variable `HW_ASSUME_ROLE_AGENCY_NAME`.
+        :param pulumi.Input[_builtins.str] assume_role_domain_name: The account (domain) that owns the agency (Terraform's `assume_role.domain_name`). Stack config `servicestage:assumeRoleDomainName`; when it is not set, the environment variable `HW_ASSUME_ROLE_DOMAIN_NAME`.
+        :param pulumi.Input[_builtins.str] auth_token: IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        :param pulumi.Input[_builtins.str] credentials_file: Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
         :param pulumi.Input[_builtins.str] endpoint: ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
+        :param pulumi.Input[_builtins.str] iam_endpoint: IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
+        :param pulumi.Input[_builtins.str] id_token_file: OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it). Stack config `servicestage:idTokenFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_ID_TOKEN_FILE`.
+        :param pulumi.Input[_builtins.str] idp_id: OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys). Stack config `servicestage:idpId`; when it is not set, the environment variable `HUAWEICLOUD_SDK_IDP_ID`.
         :param pulumi.Input[_builtins.int] max_retries: How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+        :param pulumi.Input[_builtins.str] profile: The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
         :param pulumi.Input[_builtins.str] project_id: Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
         :param pulumi.Input[_builtins.str] region: Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`. Stack config `servicestage:region`; when it is not set, the environment variable `HW_REGION_NAME`.
         :param pulumi.Input[_builtins.float] request_timeout_seconds: Timeout of one HTTP request to ServiceStage, in seconds (a positive number). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
-        :param pulumi.Input[_builtins.str] secret_key: Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
-        :param pulumi.Input[_builtins.str] security_token: Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        :param pulumi.Input[_builtins.str] secret_key: Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        :param pulumi.Input[_builtins.str] security_token: Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        :param pulumi.Input[_builtins.str] shared_config_file: KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
         """
         ...
     @overload
@@ -225,14 +369,22 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_agency_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_domain_name: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 credentials_file: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
+                 iam_endpoint: pulumi.Input[Optional[_builtins.str]] = None,
+                 id_token_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 idp_id: pulumi.Input[Optional[_builtins.str]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 profile: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
                  security_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 shared_config_file: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -243,14 +395,22 @@ class Provider(pulumi.ProviderResource):
             __props__ = ProviderArgs.__new__(ProviderArgs)
 
             __props__.__dict__["access_key"] = access_key
+            __props__.__dict__["assume_role_agency_name"] = assume_role_agency_name
+            __props__.__dict__["assume_role_domain_name"] = assume_role_domain_name
             __props__.__dict__["auth_token"] = None if auth_token is None else pulumi.Output.secret(auth_token)
+            __props__.__dict__["credentials_file"] = credentials_file
             __props__.__dict__["endpoint"] = endpoint
+            __props__.__dict__["iam_endpoint"] = iam_endpoint
+            __props__.__dict__["id_token_file"] = id_token_file
+            __props__.__dict__["idp_id"] = idp_id
             __props__.__dict__["max_retries"] = pulumi.Output.from_input(max_retries).apply(pulumi.runtime.to_json) if max_retries is not None else None
+            __props__.__dict__["profile"] = profile
             __props__.__dict__["project_id"] = project_id
             __props__.__dict__["region"] = region
             __props__.__dict__["request_timeout_seconds"] = pulumi.Output.from_input(request_timeout_seconds).apply(pulumi.runtime.to_json) if request_timeout_seconds is not None else None
             __props__.__dict__["secret_key"] = None if secret_key is None else pulumi.Output.secret(secret_key)
             __props__.__dict__["security_token"] = None if security_token is None else pulumi.Output.secret(security_token)
+            __props__.__dict__["shared_config_file"] = shared_config_file
         super(Provider, __self__).__init__(
             'servicestage',
             resource_name,

@@ -11,14 +11,29 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
+// Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 func GetAccessKey(ctx *pulumi.Context) string {
 	return config.Get(ctx, "servicestage:accessKey")
 }
 
-// IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+// An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire. Stack config `servicestage:assumeRoleAgencyName`; when it is not set, the environment variable `HW_ASSUME_ROLE_AGENCY_NAME`.
+func GetAssumeRoleAgencyName(ctx *pulumi.Context) string {
+	return config.Get(ctx, "servicestage:assumeRoleAgencyName")
+}
+
+// The account (domain) that owns the agency (Terraform's `assume_role.domain_name`). Stack config `servicestage:assumeRoleDomainName`; when it is not set, the environment variable `HW_ASSUME_ROLE_DOMAIN_NAME`.
+func GetAssumeRoleDomainName(ctx *pulumi.Context) string {
+	return config.Get(ctx, "servicestage:assumeRoleDomainName")
+}
+
+// IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 func GetAuthToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "servicestage:authToken")
+}
+
+// Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
+func GetCredentialsFile(ctx *pulumi.Context) string {
+	return config.Get(ctx, "servicestage:credentialsFile")
 }
 
 // ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
@@ -26,9 +41,29 @@ func GetEndpoint(ctx *pulumi.Context) string {
 	return config.Get(ctx, "servicestage:endpoint")
 }
 
+// IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
+func GetIamEndpoint(ctx *pulumi.Context) string {
+	return config.Get(ctx, "servicestage:iamEndpoint")
+}
+
+// OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it). Stack config `servicestage:idTokenFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_ID_TOKEN_FILE`.
+func GetIdTokenFile(ctx *pulumi.Context) string {
+	return config.Get(ctx, "servicestage:idTokenFile")
+}
+
+// OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys). Stack config `servicestage:idpId`; when it is not set, the environment variable `HUAWEICLOUD_SDK_IDP_ID`.
+func GetIdpId(ctx *pulumi.Context) string {
+	return config.Get(ctx, "servicestage:idpId")
+}
+
 // How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
 func GetMaxRetries(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "servicestage:maxRetries")
+}
+
+// The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
+func GetProfile(ctx *pulumi.Context) string {
+	return config.Get(ctx, "servicestage:profile")
 }
 
 // Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
@@ -46,12 +81,17 @@ func GetRequestTimeoutSeconds(ctx *pulumi.Context) float64 {
 	return config.GetFloat64(ctx, "servicestage:requestTimeoutSeconds")
 }
 
-// Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
+// Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 func GetSecretKey(ctx *pulumi.Context) string {
 	return config.Get(ctx, "servicestage:secretKey")
 }
 
-// Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+// Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
 func GetSecurityToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "servicestage:securityToken")
+}
+
+// KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
+func GetSharedConfigFile(ctx *pulumi.Context) string {
+	return config.Get(ctx, "servicestage:sharedConfigFile")
 }

@@ -23,16 +23,37 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def access_key(self) -> Optional[str]:
         """
-        Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
         """
         return __config__.get('accessKey')
 
     @_builtins.property
+    def assume_role_agency_name(self) -> Optional[str]:
+        """
+        An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire. Stack config `servicestage:assumeRoleAgencyName`; when it is not set, the environment variable `HW_ASSUME_ROLE_AGENCY_NAME`.
+        """
+        return __config__.get('assumeRoleAgencyName')
+
+    @_builtins.property
+    def assume_role_domain_name(self) -> Optional[str]:
+        """
+        The account (domain) that owns the agency (Terraform's `assume_role.domain_name`). Stack config `servicestage:assumeRoleDomainName`; when it is not set, the environment variable `HW_ASSUME_ROLE_DOMAIN_NAME`.
+        """
+        return __config__.get('assumeRoleDomainName')
+
+    @_builtins.property
     def auth_token(self) -> Optional[str]:
         """
-        IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
         """
         return __config__.get('authToken')
+
+    @_builtins.property
+    def credentials_file(self) -> Optional[str]:
+        """
+        Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
+        """
+        return __config__.get('credentialsFile')
 
     @_builtins.property
     def endpoint(self) -> Optional[str]:
@@ -42,11 +63,39 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('endpoint')
 
     @_builtins.property
+    def iam_endpoint(self) -> Optional[str]:
+        """
+        IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
+        """
+        return __config__.get('iamEndpoint')
+
+    @_builtins.property
+    def id_token_file(self) -> Optional[str]:
+        """
+        OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it). Stack config `servicestage:idTokenFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_ID_TOKEN_FILE`.
+        """
+        return __config__.get('idTokenFile')
+
+    @_builtins.property
+    def idp_id(self) -> Optional[str]:
+        """
+        OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys). Stack config `servicestage:idpId`; when it is not set, the environment variable `HUAWEICLOUD_SDK_IDP_ID`.
+        """
+        return __config__.get('idpId')
+
+    @_builtins.property
     def max_retries(self) -> Optional[int]:
         """
         How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
         """
         return __config__.get_int('maxRetries')
+
+    @_builtins.property
+    def profile(self) -> Optional[str]:
+        """
+        The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
+        """
+        return __config__.get('profile')
 
     @_builtins.property
     def project_id(self) -> Optional[str]:
@@ -72,14 +121,21 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def secret_key(self) -> Optional[str]:
         """
-        Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
         """
         return __config__.get('secretKey')
 
     @_builtins.property
     def security_token(self) -> Optional[str]:
         """
-        Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source: the provider's configuration first, then the environment.
+        Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
         """
         return __config__.get('securityToken')
+
+    @_builtins.property
+    def shared_config_file(self) -> Optional[str]:
+        """
+        KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
+        """
+        return __config__.get('sharedConfigFile')
 

@@ -1,0 +1,244 @@
+/**
+ * Where the credentials come from: the sources Huawei Cloud users already keep them in, in
+ * one documented order (docs/installation-configuration.md, "Credentials"), which follows
+ * Huawei's Terraform provider and SDKs where they have one (docs/api/NOTES.md):
+ *
+ *   1. stack config, or an explicit provider's arguments (`authToken`, or `accessKey` +
+ *      `secretKey` [+ `securityToken`]);
+ *   2. the environment Terraform reads (HW_AUTH_TOKEN, or HW_ACCESS_KEY + HW_SECRET_KEY);
+ *   3. the environment Huawei's SDKs read (HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK);
+ *   4. a KooCLI profile, when one is named (sharedConfigFile or profile);
+ *   5. the SDKs' credentials file (~/.huaweicloud/credentials, or credentialsFile);
+ *   6. OIDC federation (idpId + idTokenFile): a CI's id token exchanged at IAM;
+ *   7. ECS metadata: the agency of the Huawei Cloud VM this runs on.
+ *
+ * Credentials come whole from the first source that has any: a pair is never made of
+ * halves from two sources. An agency (assumeRoleAgencyName + assumeRoleDomainName, or a
+ * profile's agencyName) is assumed on top of whichever source gave them. Planning reads
+ * settings and local files only; the calls a plan needs (IAM, metadata) are made by
+ * credentialProvider.ts at the first request.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Credentials } from "./client";
+import { SettingsError } from "./errors";
+import { CONFIG_KEYS, ENV_KEYS, RawSettings, SettingKey, assertSound, credentialsFrom, howToSet } from "./settings";
+import { endpointProblem } from "./urlParts";
+
+/** The environment Huawei's SDKs read their credentials from (huaweicloud-sdk-go-v3 `core/auth/provider/env_provider.go`). */
+export const SDK_ENV = {
+  accessKey: "HUAWEICLOUD_SDK_AK",
+  secretKey: "HUAWEICLOUD_SDK_SK",
+  securityToken: "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+  projectId: "HUAWEICLOUD_SDK_PROJECT_ID",
+} as const;
+/** For tests only: where the ECS metadata service is (default http://169.254.169.254); loopback only. */
+export const METADATA_ENDPOINT_ENV = "SERVICESTAGE_METADATA_ENDPOINT";
+export const DEFAULT_METADATA_ENDPOINT = "http://169.254.169.254";
+
+export interface Agency {
+  agencyName: string;
+  domainName: string;
+}
+
+/** How to obtain the credentials, found without any network call. */
+export type CredentialPlan = { source: string; projectId?: string; region?: string; iamEndpoint?: string; agency?: Agency } & (
+  { kind: "static"; credentials: Credentials } | { kind: "oidc"; idpId: string; idTokenFile: string } | { kind: "metadata"; endpoint: string }
+);
+
+const nonEmpty = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+/** `~` and `~/...` are the user's home, as in a shell and in KooCLI's own settings. */
+export const expandHome = (file: string): string => {
+  const home = process.env.HOME || process.env.USERPROFILE || os.homedir();
+  return file === "~" ? home : file.startsWith("~/") ? path.join(home, file.slice(2)) : file;
+};
+const readText = (file: string, what: string, howToName: string): string => {
+  try {
+    return fs.readFileSync(expandHome(file), "utf8");
+  } catch (e) {
+    throw new SettingsError(`${what} ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}): ${howToName}`);
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+// 4. KooCLI's shared config file (terraform-provider-huaweicloud `config.readConfig`).
+
+interface KooCliProfile {
+  name?: string;
+  mode?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  securityToken?: string;
+  region?: string;
+  projectId?: string;
+  agencyName?: string;
+  agencyDomainName?: string;
+  ssoAuth?: { stsToken?: { accessKeyId?: string; secretAccessKey?: string; securityToken?: string } };
+}
+
+export const DEFAULT_SHARED_CONFIG_FILE = "~/.hcloud/config.json";
+
+const fromKooCli = (file: string, wanted: string | undefined): Omit<CredentialPlan, "kind"> & { kind: "static"; credentials: Credentials } => {
+  const howToName = `${howToSet("sharedConfigFile")}; the profile: ${howToSet("profile")}`;
+  let config: { current?: string; profiles?: KooCliProfile[] };
+  try {
+    config = JSON.parse(readText(file, "the KooCLI config file", howToName)) as typeof config;
+  } catch (e) {
+    if (e instanceof SettingsError) throw e;
+    throw new SettingsError(`the KooCLI config file ${file} is not JSON (KooCLI writes it unencrypted with \`hcloud configure set --cli-auth-encrypt=false\`)`);
+  }
+  const name = wanted ?? nonEmpty(config.current);
+  const profile = (config.profiles ?? []).find((p) => p.name === name);
+  if (profile === undefined)
+    throw new SettingsError(
+      `the KooCLI config file ${file} has no profile ${JSON.stringify(name ?? "(current)")}` +
+        `${config.profiles?.length ? ` (it has ${config.profiles.map((p) => JSON.stringify(p.name)).join(", ")})` : ""}: ${howToSet("profile")}`,
+    );
+  // KooCLI's SSO profiles keep their temporary keys under ssoAuth.stsToken; every other mode at the top.
+  const keys = profile.mode === "SSO" ? (profile.ssoAuth?.stsToken ?? {}) : profile;
+  const accessKey = nonEmpty(keys.accessKeyId);
+  const secretKey = nonEmpty(keys.secretAccessKey);
+  if (accessKey === undefined || secretKey === undefined)
+    throw new SettingsError(
+      `the KooCLI profile ${JSON.stringify(profile.name)} of ${file} has no accessKeyId and secretAccessKey (mode ${profile.mode ?? "unset"})`,
+    );
+  const securityToken = nonEmpty(keys.securityToken);
+  const agencyName = nonEmpty(profile.agencyName);
+  const domainName = nonEmpty(profile.agencyDomainName);
+  return {
+    source: `the KooCLI profile ${JSON.stringify(profile.name)} of ${file}`,
+    kind: "static",
+    credentials: { kind: "aksk", accessKey, secretKey, ...(securityToken !== undefined ? { securityToken } : {}) },
+    ...(nonEmpty(profile.projectId) !== undefined ? { projectId: nonEmpty(profile.projectId) } : {}),
+    ...(nonEmpty(profile.region) !== undefined ? { region: nonEmpty(profile.region) } : {}),
+    ...(agencyName !== undefined && domainName !== undefined ? { agency: { agencyName, domainName } } : {}),
+  };
+};
+
+// ---------------------------------------------------------------------------------------
+// 5. The SDKs' credentials file (huaweicloud-sdk-go-v3 `core/auth/provider/profile_provider.go`): INI, section [basic].
+
+export const DEFAULT_CREDENTIALS_FILE = "~/.huaweicloud/credentials";
+
+/** The keys of one INI section; `#` and `;` start comments. */
+const iniSection = (text: string, section: string): Record<string, string> | undefined => {
+  let current: string | undefined;
+  let found: Record<string, string> | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    const header = /^\[([^\]]+)\]$/.exec(line);
+    if (header !== null) {
+      current = header[1].trim();
+      if (current === section) found ??= {};
+      continue;
+    }
+    const eq = line.indexOf("=");
+    if (current === section && found !== undefined && eq > 0) found[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return found;
+};
+
+const fromCredentialsFile = (file: string): (Omit<CredentialPlan, "kind"> & CredentialPlan) | undefined => {
+  const basic = iniSection(readText(file, "the credentials file", howToSet("credentialsFile")), "basic");
+  if (basic === undefined) return undefined;
+  const common = {
+    source: `the credentials file ${file}`,
+    ...(nonEmpty(basic.project_id) !== undefined ? { projectId: nonEmpty(basic.project_id) } : {}),
+    ...(nonEmpty(basic.iam_endpoint) !== undefined ? { iamEndpoint: nonEmpty(basic.iam_endpoint) } : {}),
+  };
+  const idpId = nonEmpty(basic.idp_id);
+  const idTokenFile = nonEmpty(basic.id_token_file);
+  if (idpId !== undefined && idTokenFile !== undefined) return { ...common, kind: "oidc", idpId, idTokenFile };
+  const accessKey = nonEmpty(basic.ak);
+  const secretKey = nonEmpty(basic.sk);
+  if (accessKey === undefined && secretKey === undefined) return undefined;
+  if (accessKey === undefined || secretKey === undefined)
+    throw new SettingsError(`the credentials file ${file} has ${accessKey === undefined ? "sk but no ak" : "ak but no sk"} in its [basic] section`);
+  const securityToken = nonEmpty(basic.security_token);
+  return { ...common, kind: "static", credentials: { kind: "aksk", accessKey, secretKey, ...(securityToken !== undefined ? { securityToken } : {}) } };
+};
+
+// ---------------------------------------------------------------------------------------
+// The order.
+
+/** The credential plan for these settings: the first source that has credentials (ECS metadata when none has). */
+export const credentialPlan = (stack: RawSettings, env: RawSettings, processEnv: NodeJS.ProcessEnv): CredentialPlan => {
+  const pick = (k: SettingKey) => stack[k] ?? env[k];
+  const agencyName = pick("assumeRoleAgencyName");
+  const domainName = pick("assumeRoleDomainName");
+  assertSound({ assumeRoleAgencyName: agencyName, assumeRoleDomainName: domainName, iamEndpoint: pick("iamEndpoint") });
+  const agency = agencyName !== undefined && domainName !== undefined ? { agency: { agencyName, domainName } } : {};
+  // The settings' agency wins over a profile's.
+  const withAgency = (plan: CredentialPlan): CredentialPlan => ({ ...plan, ...agency });
+
+  // 1 and 2: stack config, then the HW_* environment, each whole (settings.ts's rules).
+  for (const [bag, source] of [
+    [stack, "stack config"],
+    [env, "the environment (Terraform's names)"],
+  ] as const) {
+    assertSound({ authToken: bag.authToken, accessKey: bag.accessKey, secretKey: bag.secretKey });
+    const credentials = credentialsFrom(bag);
+    if (credentials !== undefined) return withAgency({ source, kind: "static", credentials });
+  }
+
+  // 3: the HUAWEICLOUD_SDK_* environment.
+  const sdk = Object.fromEntries(Object.entries(SDK_ENV).map(([k, name]) => [k, nonEmpty(processEnv[name])])) as Partial<Record<keyof typeof SDK_ENV, string>>;
+  if (sdk.accessKey !== undefined || sdk.secretKey !== undefined) {
+    if (sdk.accessKey === undefined || sdk.secretKey === undefined)
+      throw new SettingsError(
+        `${sdk.accessKey === undefined ? SDK_ENV.accessKey : SDK_ENV.secretKey} is missing: ${SDK_ENV.accessKey} and ${SDK_ENV.secretKey} go together`,
+      );
+    return withAgency({
+      source: "the environment (Huawei's SDKs' names)",
+      kind: "static",
+      credentials: {
+        kind: "aksk",
+        accessKey: sdk.accessKey,
+        secretKey: sdk.secretKey,
+        ...(sdk.securityToken !== undefined ? { securityToken: sdk.securityToken } : {}),
+      },
+      ...(sdk.projectId !== undefined ? { projectId: sdk.projectId } : {}),
+    });
+  }
+
+  // 4: a KooCLI profile, when one is named (as Terraform: shared_config_file or profile).
+  const sharedConfigFile = pick("sharedConfigFile");
+  const profile = pick("profile");
+  if (sharedConfigFile !== undefined || profile !== undefined) return withAgency(fromKooCli(sharedConfigFile ?? DEFAULT_SHARED_CONFIG_FILE, profile));
+
+  // 5: the SDKs' credentials file: the one named, or the default when it exists.
+  const credentialsFile = pick("credentialsFile");
+  if (credentialsFile !== undefined || fs.existsSync(expandHome(DEFAULT_CREDENTIALS_FILE))) {
+    const file = credentialsFile ?? DEFAULT_CREDENTIALS_FILE;
+    const plan = fromCredentialsFile(file);
+    if (plan !== undefined) return withAgency(plan);
+  }
+
+  // 6: OIDC federation.
+  const idpId = pick("idpId");
+  const idTokenFile = pick("idTokenFile");
+  assertSound({ idpId, idTokenFile });
+  if (idpId !== undefined && idTokenFile !== undefined) return withAgency({ source: "OIDC federation", kind: "oidc", idpId, idTokenFile });
+
+  // 7: ECS metadata, the last resort (as Terraform's).
+  const endpoint = nonEmpty(processEnv[METADATA_ENDPOINT_ENV]) ?? DEFAULT_METADATA_ENDPOINT;
+  if (endpoint !== DEFAULT_METADATA_ENDPOINT && (endpointProblem(endpoint) !== undefined || endpoint.startsWith("https:")))
+    throw new SettingsError(`${METADATA_ENDPOINT_ENV} ${JSON.stringify(endpoint)} must be an http URL to a loopback address: it exists for tests only`);
+  return withAgency({ source: `ECS metadata (${endpoint})`, kind: "metadata", endpoint });
+};
+
+/** The error when even ECS metadata gave nothing: every source, in order, and how to set it. */
+export const noCredentialsError = (metadataFailure: string): SettingsError => {
+  const lines = [
+    `stack config: ${CONFIG_KEYS.authToken}, or ${CONFIG_KEYS.accessKey} and ${CONFIG_KEYS.secretKey} (an explicit provider's arguments alike)`,
+    `the environment: ${ENV_KEYS.authToken}, or ${ENV_KEYS.accessKey} and ${ENV_KEYS.secretKey}`,
+    `the environment: ${SDK_ENV.accessKey} and ${SDK_ENV.secretKey}`,
+    `a KooCLI profile: ${howToSet("sharedConfigFile")}, or ${howToSet("profile")}`,
+    `the credentials file ${DEFAULT_CREDENTIALS_FILE}, or another: ${howToSet("credentialsFile")}`,
+    `OIDC federation: ${howToSet("idpId")}, and ${howToSet("idTokenFile")}`,
+    `ECS metadata, on a Huawei Cloud VM with an agency: ${metadataFailure}`,
+  ];
+  return new SettingsError(`no ServiceStage credentials. Tried, in order:\n${lines.map((l, i) => `  ${i + 1}. ${l}`).join("\n")}`);
+};

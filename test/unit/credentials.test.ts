@@ -1,0 +1,213 @@
+/**
+ * Credentials as Huawei Cloud users keep them, in-process against the emulator and its
+ * IAM side (emulator/iam.ts): each source signs the emulator's ServiceStage requests with
+ * its own keys and reaches its own project; OIDC, ECS metadata and agencies are exchanged
+ * at IAM and renewed before they expire (also during a long job wait); the project id is
+ * looked up from the region once. Nothing a source gives reaches the outputs.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Emulator, startEmulator } from "../../emulator/server";
+import { jobComponentProvider } from "../harness/providers";
+import { setStackSettings } from "../../provider/providerState";
+import { setProgressSink } from "../../provider/progress";
+import { RawSettings } from "../../provider/settings";
+import { APP_ID, COMPONENT_ID, PROJECT_ID, jobComponentInputs, seed } from "../harness/world";
+
+const REGION = "cn-north-4";
+const PROFILE_AK = "KOOCLIPROFILEAK";
+const PROFILE_SK = "koocli-profile-secret";
+const FILE_AK = "CREDFILEAK";
+const FILE_SK = "credentials-file-secret";
+const SDK_AK = "SDKENVAK";
+const SDK_SK = "sdk-env-secret";
+const PERMANENT_AK = "PERMANENTAK";
+const PERMANENT_SK = "permanent-secret";
+const ID_TOKEN = "eyJhbGciOi.ci-oidc-token.sig";
+
+let emulator: Emulator;
+let scratch: string;
+const savedEnv = { ...process.env };
+
+/** The variables any source reads: none set unless a test sets it. */
+const SOURCE_VARIABLES = /^(HW_|HUAWEICLOUD_SDK_|SERVICESTAGE_)/;
+
+beforeEach(async () => {
+  for (const key of Object.keys(process.env)) if (SOURCE_VARIABLES.test(key)) delete process.env[key];
+  process.env.SERVICESTAGE_METADATA_ENDPOINT = "http://127.0.0.1:9";
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-credentials-"));
+  emulator = await startEmulator({
+    seed: seed(),
+    accessKey: PERMANENT_AK,
+    secretKey: PERMANENT_SK,
+    jobDurationMs: 30,
+    iam: {
+      domainName: "acme",
+      projects: [{ id: PROJECT_ID, name: REGION }],
+      identityProviders: [{ id: "ci-idp", idToken: ID_TOKEN }],
+      agencies: [{ agencyName: "servicestage-deployer", domainName: "acme" }],
+    },
+  });
+  setProgressSink(() => undefined);
+});
+afterEach(async () => {
+  await emulator.close();
+  fs.rmSync(scratch, { recursive: true, force: true });
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+});
+
+const file = (name: string, text: string) => {
+  const p = path.join(scratch, name);
+  fs.writeFileSync(p, text);
+  return p;
+};
+/** Another IAM user's permanent keys, which the emulator (as the gateway) accepts too. */
+const emulatorAccepts = (accessKey: string, secretKey: string) => emulator.addAccessKey(accessKey, secretKey);
+
+/** Reads the component (one GET) with these settings; returns the GET's path and what signed it. */
+const readWith = async (settings: RawSettings): Promise<{ path: string; auth: string; accessKey?: string }> => {
+  setStackSettings({ endpoint: emulator.url, ...settings });
+  emulator.clearRequests();
+  const read = await jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, {});
+  expect(read.props).toBeDefined();
+  const [get] = emulator.requests();
+  return { path: get.path, auth: get.auth, ...(get.accessKey !== undefined ? { accessKey: get.accessKey } : {}) };
+};
+const componentPath = `/v3/${PROJECT_ID}/cas/applications/${APP_ID}/components/${COMPONENT_ID}`;
+const iamCalls = () => emulator.iamRequests().map((r) => `${r.method} ${r.path} ${r.status}`);
+const issuedKeys = () => emulator.iamRequests().flatMap((r) => (r.issued !== undefined ? [r.issued] : []));
+
+describe("each source signs with its own keys and reaches its own project", () => {
+  test("1. stack config, and 2. the HW_* environment, each whole", async () => {
+    expect(await readWith({ projectId: PROJECT_ID, accessKey: PERMANENT_AK, secretKey: PERMANENT_SK })).toEqual({
+      path: componentPath,
+      auth: "aksk",
+      accessKey: PERMANENT_AK,
+    });
+    Object.assign(process.env, { HW_ACCESS_KEY: PERMANENT_AK, HW_SECRET_KEY: PERMANENT_SK, HW_PROJECT_ID: PROJECT_ID });
+    expect(await readWith({})).toEqual({ path: componentPath, auth: "aksk", accessKey: PERMANENT_AK });
+  });
+
+  test("3. Huawei's SDKs' environment: HUAWEICLOUD_SDK_AK/SK and its project", async () => {
+    emulatorAccepts(SDK_AK, SDK_SK);
+    Object.assign(process.env, { HUAWEICLOUD_SDK_AK: SDK_AK, HUAWEICLOUD_SDK_SK: SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });
+    expect(await readWith({})).toEqual({ path: componentPath, auth: "aksk", accessKey: SDK_AK });
+    // HW_* comes first: credentials are never made of halves from two sources.
+    Object.assign(process.env, { HW_ACCESS_KEY: PERMANENT_AK, HW_SECRET_KEY: PERMANENT_SK, HW_PROJECT_ID: PROJECT_ID });
+    expect((await readWith({})).accessKey).toBe(PERMANENT_AK);
+  });
+
+  test("4. a KooCLI profile: the one named, else current; its region and project; ~ is the home folder", async () => {
+    emulatorAccepts(PROFILE_AK, PROFILE_SK);
+    const config = {
+      current: "dev",
+      profiles: [
+        { name: "dev", mode: "AKSK", accessKeyId: PROFILE_AK, secretAccessKey: PROFILE_SK, region: REGION, projectId: PROJECT_ID },
+        { name: "other", mode: "AKSK", accessKeyId: "OTHERAK", secretAccessKey: "other", region: REGION, projectId: "other-project" },
+      ],
+    };
+    const configFile = file("config.json", JSON.stringify(config));
+    expect(await readWith({ sharedConfigFile: configFile })).toEqual({ path: componentPath, auth: "aksk", accessKey: PROFILE_AK });
+    process.env.HOME = scratch;
+    fs.mkdirSync(path.join(scratch, ".hcloud"));
+    fs.copyFileSync(configFile, path.join(scratch, ".hcloud", "config.json"));
+    process.env.HW_PROFILE = "dev";
+    expect((await readWith({})).accessKey).toBe(PROFILE_AK);
+    await expect(readWith({ profile: "nope" })).rejects.toThrow(
+      /the KooCLI config file ~\/\.hcloud\/config\.json has no profile "nope" \(it has "dev", "other"\)/,
+    );
+  });
+
+  test("5. the SDKs' credentials file, section [basic]", async () => {
+    emulatorAccepts(FILE_AK, FILE_SK);
+    const credentials = file("credentials", `# Huawei SDK credentials\n[basic]\nak = ${FILE_AK}\nsk = ${FILE_SK}\nproject_id = ${PROJECT_ID}\n`);
+    expect(await readWith({ credentialsFile: credentials })).toEqual({ path: componentPath, auth: "aksk", accessKey: FILE_AK });
+    process.env.HUAWEICLOUD_SDK_CREDENTIALS_FILE = credentials;
+    expect((await readWith({})).accessKey).toBe(FILE_AK);
+  });
+
+  test("6. OIDC federation: the id token exchanged at IAM for temporary keys, renewed once they near their end", async () => {
+    const tokenFile = file("id-token", `${ID_TOKEN}\n`);
+    const settings = { projectId: PROJECT_ID, idpId: "ci-idp", idTokenFile: tokenFile, iamEndpoint: emulator.url };
+    const first = await readWith(settings);
+    expect(first).toMatchObject({ path: componentPath, auth: "aksk", accessKey: expect.stringMatching(/^TMP/) });
+    expect(iamCalls()).toEqual(["POST /v3.0/OS-AUTH/id-token/tokens 201", "POST /v3.0/OS-CREDENTIAL/securitytokens 201"]);
+    expect(issuedKeys()).toEqual([first.accessKey]);
+    // Reused while valid: one exchange per process, not per request.
+    emulator.clearRequests();
+    await jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, {});
+    expect(issuedKeys()).toHaveLength(1);
+  });
+
+  test("7. ECS metadata, when nothing else is set", async () => {
+    emulator.configureIam({ metadata: true });
+    process.env.SERVICESTAGE_METADATA_ENDPOINT = emulator.url;
+    const read = await readWith({ projectId: PROJECT_ID });
+    expect(read).toMatchObject({ path: componentPath, auth: "aksk", accessKey: expect.stringMatching(/^TMP/) });
+    expect(iamCalls()).toEqual(["GET /openstack/latest/securitykey 200"]);
+  });
+
+  test("an agency assumed on top of a source: the caller's keys sign the assume, the agency's the requests", async () => {
+    const settings = {
+      projectId: PROJECT_ID,
+      accessKey: PERMANENT_AK,
+      secretKey: PERMANENT_SK,
+      assumeRoleAgencyName: "servicestage-deployer",
+      assumeRoleDomainName: "acme",
+      iamEndpoint: `${emulator.url}/v3`,
+    };
+    const read = await readWith(settings);
+    expect(read.accessKey).toMatch(/^TMP/);
+    expect(emulator.iamRequests()).toEqual([expect.objectContaining({ path: "/v3.0/OS-CREDENTIAL/securitytokens", status: 201, principal: PERMANENT_AK })]);
+    await expect(readWith({ ...settings, assumeRoleAgencyName: "not-there" })).rejects.toThrow(/assuming the agency not-there of domain acme.*answered 404/);
+  });
+});
+
+describe("the project id, looked up from the region", () => {
+  test("once per region and credentials, signed; none or several named after the region is an error saying what to set", async () => {
+    const settings = { region: REGION, accessKey: PERMANENT_AK, secretKey: PERMANENT_SK, iamEndpoint: emulator.url };
+    expect((await readWith(settings)).path).toBe(componentPath);
+    await jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, {});
+    expect(iamCalls()).toEqual([`GET /v3/projects 200`]);
+    expect(emulator.iamRequests()[0].principal).toBe(PERMANENT_AK);
+
+    emulator.configureIam({ projects: [] });
+    await expect(readWith(settings)).rejects.toThrow(/lists no project named cn-north-4: confirm that the project exists.*servicestage:projectId/);
+    emulator.configureIam({
+      projects: [
+        { id: "p1", name: REGION },
+        { id: "p2", name: REGION },
+      ],
+    });
+    await expect(readWith(settings)).rejects.toThrow(/several projects named cn-north-4 \(p1, p2\)/);
+  });
+
+  test("check needs a project or a region, and calls neither ServiceStage nor IAM", async () => {
+    setStackSettings({ endpoint: emulator.url, accessKey: PERMANENT_AK, secretKey: PERMANENT_SK });
+    await expect(jobComponentProvider.check({}, jobComponentInputs())).rejects.toThrow(/no ServiceStage project id.*or a region.*looked up at IAM/);
+    setStackSettings({ endpoint: emulator.url, region: REGION, accessKey: PERMANENT_AK, secretKey: PERMANENT_SK, iamEndpoint: emulator.url });
+    expect((await jobComponentProvider.check({}, jobComponentInputs())).failures).toEqual([]);
+    expect([emulator.requests(), emulator.iamRequests()]).toEqual([[], []]);
+  });
+});
+
+describe("temporary credentials are renewed before they expire, also during a long job wait", () => {
+  test("an OIDC update whose job outlives its keys: the polls go on with fresh keys, and the update succeeds", async () => {
+    emulator.configureIam({ lifetimeMs: 2_000 });
+    emulator.setJobDuration({ ms: 5_000 });
+    const tokenFile = file("id-token", ID_TOKEN);
+    setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, idpId: "ci-idp", idTokenFile: tokenFile, iamEndpoint: emulator.url });
+    const inputs = (await jobComponentProvider.check({}, jobComponentInputs())).inputs as Record<string, unknown>;
+    const created = await jobComponentProvider.create(inputs as never);
+    expect(created.outs).toMatchObject({ jobStatus: "SUCCEEDED" });
+    const keys = issuedKeys();
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    // Every ServiceStage request was accepted, and signed with a key IAM issued.
+    expect(emulator.requests().every((r) => r.status === 200 && keys.includes(r.accessKey as string))).toBe(true);
+    // Nothing a source gave reaches the outputs.
+    const text = JSON.stringify(created.outs);
+    for (const secret of [ID_TOKEN, ...keys]) expect(text).not.toContain(secret);
+  }, 30_000);
+});
