@@ -11,7 +11,7 @@ import { CredentialPlan, credentialPlan } from "./credentialSources";
 import { credentialProviderFor, iamEndpointFor, lookedUpProjectId, resetCredentialState } from "./credentialProvider";
 import { IamClient } from "./iam";
 import { reportProgress } from "./progress";
-import { RawSettings, ResourceTarget, howToSet, readEnvironment, readStackConfig, resolveTarget } from "./settings";
+import { RawSettings, ResourceTarget, readEnvironment, readStackConfig, resolveTarget } from "./settings";
 import { containsUnknown } from "./pulumiValues";
 import { SettingsError } from "./errors";
 
@@ -43,10 +43,6 @@ const planFor = (target: ResourceTarget) => {
   const env = readEnvironment(process.env);
   const plan = credentialPlan(stackSettings, env, process.env);
   const resolved = resolveTarget(stackSettings, env, target, { projectId: plan.projectId, region: plan.region });
-  if (resolved.projectId === undefined && resolved.region === undefined)
-    throw new SettingsError(
-      `no ServiceStage project id: set the resource's projectId, or ${howToSet("projectId")}; or a region (${howToSet("region")}), whose project is then looked up at IAM`,
-    );
   return { plan, resolved, iamEndpoint: iamEndpointFor(stackSettings.iamEndpoint ?? env.iamEndpoint, plan, resolved.region) };
 };
 

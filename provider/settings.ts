@@ -196,6 +196,10 @@ export const resolveTarget = (stack: RawSettings, env: RawSettings, resource: Re
   assertSound({ projectId });
   const region = nonEmpty(resource.region) ?? pick("region") ?? source.region;
   assertSound({ region });
+  if (projectId === undefined && region === undefined)
+    throw new SettingsError(
+      `no ServiceStage project id: set the resource's projectId, or ${howToSet("projectId")}; or a region (${howToSet("region")}), whose project is then looked up at IAM`,
+    );
   const endpoint = resolveEndpoint(stack, env, nonEmpty(resource.region), source.region);
   const timeout = pick("requestTimeoutSeconds");
   const maxRetries = pick("maxRetries");

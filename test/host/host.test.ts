@@ -4,6 +4,8 @@
  * pulumi.runtime.setMocks. Runs against the build in dist/ (npm test builds first),
  * resolved by package name as a user's program would.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Emulator, startEmulator } from "../../emulator/server";
@@ -147,6 +149,39 @@ describe("through the real provider host", () => {
     const inputs = (await host.check({}, plain(plan().inputs))).inputs;
     await host.create(inputs);
     expect(emulator.requests().map((r) => r.auth)).toEqual(["aksk", "aksk"]);
+  });
+
+  test("credentials where Huawei users keep them: a KooCLI profile, OIDC, ECS metadata, each signing with its own keys", async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-host-credentials-"));
+    const idToken = "eyJ.host-oidc-token.sig";
+    emulator.configureIam({ identityProviders: [{ id: "ci-idp", idToken }], metadata: true });
+    emulator.addAccessKey("PROFILEAK", "profile-secret-key");
+    const configFile = path.join(scratch, "config.json");
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({ current: "ci", profiles: [{ name: "ci", mode: "AKSK", accessKeyId: "PROFILEAK", secretAccessKey: "profile-secret-key" }] }),
+    );
+    const tokenFile = path.join(scratch, "id-token");
+    fs.writeFileSync(tokenFile, idToken);
+    const none = { HW_AUTH_TOKEN: "", HW_ACCESS_KEY: "", HW_SECRET_KEY: "" };
+    const base = { "servicestage:endpoint": emulator.url, "servicestage:projectId": PROJECT_ID };
+    const signers = async (env: Record<string, string>, config: Record<string, string>) => {
+      await host.close();
+      host = await startProviderHost(repo, { ...none, SERVICESTAGE_METADATA_ENDPOINT: "http://127.0.0.1:9", ...env });
+      await host.configure({ ...base, ...config });
+      emulator.clearRequests();
+      const inputs = (await host.check({}, plain(plan().inputs))).inputs;
+      const created = await host.create(inputs);
+      expect(JSON.stringify(created) + host.stderr() + host.logs.join("")).not.toMatch(/profile-secret-key|host-oidc-token/);
+      return [...new Set(emulator.requests().map((r) => r.accessKey ?? r.auth))];
+    };
+    expect(await signers({ HW_SHARED_CONFIG_FILE: configFile }, { "servicestage:profile": "ci" })).toEqual(["PROFILEAK"]);
+    const oidc = await signers({ HUAWEICLOUD_SDK_IDP_ID: "ci-idp", HUAWEICLOUD_SDK_ID_TOKEN_FILE: tokenFile }, { "servicestage:iamEndpoint": emulator.url });
+    expect(oidc).toEqual([expect.stringMatching(/^TMP/)]);
+    const metadata = await signers({ SERVICESTAGE_METADATA_ENDPOINT: emulator.url }, {});
+    expect(metadata).toEqual([expect.stringMatching(/^TMP/)]);
+    expect(metadata).not.toEqual(oidc);
+    fs.rmSync(scratch, { recursive: true, force: true });
   });
 
   test("errors carry what the server said and never a credential", async () => {

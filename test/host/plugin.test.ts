@@ -108,7 +108,11 @@ const puts = () => calls().filter((c) => c.startsWith("PUT"));
 
 /** Starts the plugin as the engine does: by its name, through a link in another folder, with the engine's address ("" for none). */
 const startPlugin = async (engineAddress: string): Promise<PluginProcess> => {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HW_|SERVICESTAGE_)/.test(k)));
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HW_|HUAWEICLOUD_SDK_|SERVICESTAGE_)/.test(k))),
+    // The credentials' last source, ECS metadata, is a closed loopback port here (tests reach loopback only).
+    SERVICESTAGE_METADATA_ENDPOINT: "http://127.0.0.1:9",
+  };
   const started = await startPluginProcess(path.join(linkDir, "pulumi-resource-servicestage"), {
     args: engineAddress === "" ? [] : [engineAddress],
     cwd: linkDir,
@@ -426,6 +430,54 @@ describe("JobComponent", () => {
     const req = new provproto.ReadRequest().setUrn(JOB_URN).setId(id);
     const r = await rpc<provproto.ReadResponse>((cb) => client.read(req, cb));
     expect(r.getId()).toBe(id);
+  });
+
+  test("an explicit provider's credential sources: a KooCLI profile, OIDC and an agency sign with their own keys; half a pair is refused by CheckConfig", async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-plugin-credentials-"));
+    const idToken = "eyJ.plugin-oidc-token.sig";
+    emulator.configureIam({ identityProviders: [{ id: "ci-idp", idToken }], agencies: [{ agencyName: "deployer", domainName: "acme" }] });
+    emulator.addAccessKey("PLUGINPROFILEAK", "plugin-profile-secret");
+    const configFile = path.join(scratch, "config.json");
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({
+        current: "x",
+        profiles: [{ name: "ci", mode: "AKSK", accessKeyId: "PLUGINPROFILEAK", secretAccessKey: "plugin-profile-secret", projectId: PROJECT_ID }],
+      }),
+    );
+    const tokenFile = path.join(scratch, "id-token");
+    fs.writeFileSync(tokenFile, idToken);
+    const signersWith = async (args: Bag) => {
+      await configure({ endpoint: emulator.url, ...args });
+      emulator.clearRequests();
+      const r = await read(JOB, JOB_URN, id);
+      expect(JSON.stringify(plain(r.getProperties())) + stderr()).not.toMatch(/plugin-profile-secret|plugin-oidc-token/);
+      return [...new Set(emulator.requests().map((q) => q.accessKey ?? q.auth))];
+    };
+    expect(await signersWith({ sharedConfigFile: configFile, profile: "ci" })).toEqual(["PLUGINPROFILEAK"]);
+    expect(await signersWith({ projectId: PROJECT_ID, idpId: "ci-idp", idTokenFile: tokenFile, iamEndpoint: emulator.url })).toEqual([
+      expect.stringMatching(/^TMP/),
+    ]);
+    const viaAgency = await signersWith({
+      sharedConfigFile: configFile,
+      profile: "ci",
+      assumeRoleAgencyName: "deployer",
+      assumeRoleDomainName: "acme",
+      iamEndpoint: emulator.url,
+    });
+    expect(viaAgency).toEqual([expect.stringMatching(/^TMP/)]);
+    expect(emulator.iamRequests().at(-1)).toMatchObject({ path: "/v3.0/OS-CREDENTIAL/securitytokens", principal: "PLUGINPROFILEAK", status: 201 });
+    const failures = (await checkConfig({ region: "cn-north-4", assumeRoleAgencyName: "deployer", idTokenFile: tokenFile }))
+      .getFailuresList()
+      .map((f) => [f.getProperty(), f.getReason()]);
+    expect(failures).toEqual(
+      expect.arrayContaining([
+        ["assumeRoleDomainName", expect.stringMatching(/assumeRoleDomainName is missing.*HW_ASSUME_ROLE_DOMAIN_NAME/)],
+        ["idpId", expect.stringMatching(/idpId is missing.*HUAWEICLOUD_SDK_IDP_ID/)],
+      ]),
+    );
+    await configureEmulator();
+    fs.rmSync(scratch, { recursive: true, force: true });
   });
 
   test("customTimeouts: the update's timeout ends the job wait before jobTimeoutSeconds, says so, and records the job", async () => {
