@@ -6,6 +6,8 @@
  * scripts/pulumi-env.sh first, which puts the CLI, pulumi-language-yaml and the plugin on
  * PATH; the plugin runs the build in dist/.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator/server";
 import { ProgramStack, repo } from "../harness/cli";
@@ -114,6 +116,36 @@ test("examples/yaml: preview calls nothing, up applies both, a version change is
   expect(calls(emu)).toHaveLength(0);
   expect(emu.getComponent(APP_ID, COMPONENT_ID)).toBeDefined();
   expect(emu.getReleasePlan(RELEASE_PLAN_ID)).toBeDefined();
+});
+
+test("my KooCLI profile: HW_SHARED_CONFIG_FILE and servicestage:profile sign every call with the profile's keys, its project looked up at IAM from its region; nothing of it in the state", async () => {
+  const emu = await emulator();
+  emu.addAccessKey("KOOCLIYAMLAK", "koocli-yaml-secret");
+  emu.configureIam({ projects: [{ id: emu.projectId, name: "cn-north-4" }] });
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-koocli-"));
+  const configFile = path.join(home, "config.json");
+  fs.writeFileSync(
+    configFile,
+    JSON.stringify({
+      current: "default",
+      profiles: [
+        { name: "default", mode: "AKSK", accessKeyId: "OTHERAK", secretAccessKey: "other-secret", region: "cn-south-1" },
+        { name: "deploy", mode: "AKSK", accessKeyId: "KOOCLIYAMLAK", secretAccessKey: "koocli-yaml-secret", region: "cn-north-4" },
+      ],
+    }),
+  );
+  const s = new ProgramStack(exampleDir, { HW_SHARED_CONFIG_FILE: configFile });
+  stacks.push(s);
+  // No credentials and no project in stack config: the endpoint, IAM's address and the profile's name.
+  await s.init({ "servicestage:endpoint": emu.url, "servicestage:iamEndpoint": emu.url, "servicestage:profile": "deploy" });
+  expect(await s.preview()).toEqual({ create: 3 });
+  expect([calls(emu), emu.iamRequests()]).toEqual([[], []]);
+  expect((await s.up()).resourceChanges).toEqual({ create: 3 });
+  expect(puts(emu).sort()).toEqual([redeployPath, releasePath].sort());
+  expect([...new Set(calls(emu).map((r) => r.accessKey))]).toEqual(["KOOCLIYAMLAK"]);
+  expect(emu.iamRequests().map((r) => `${r.method} ${r.path} ${r.principal}`)).toEqual(["GET /v3/projects KOOCLIYAMLAK"]);
+  expect(await s.exportState()).not.toContain("koocli-yaml-secret");
+  fs.rmSync(home, { recursive: true, force: true });
 });
 
 test("a misspelled property (versoin) is refused by YAML's check against the plugin's schema, before any call", async () => {
