@@ -5,6 +5,7 @@
  * at IAM and renewed before they expire (also during a long job wait); the project id is
  * looked up from the region once. Nothing a source gives reaches the outputs.
  */
+import fc from "fast-check";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -210,4 +211,57 @@ describe("temporary credentials are renewed before they expire, also during a lo
     const text = JSON.stringify(created.outs);
     for (const secret of [ID_TOKEN, ...keys]) expect(text).not.toContain(secret);
   }, 30_000);
+});
+
+describe("no secret from any source reaches an error or a progress message (fuzzed)", () => {
+  /** Secrets as users might have them: printable, long enough to be told apart from the rest of a message. */
+  const secret = fc.stringMatching(/^[A-Za-z0-9+/=._-]{12,40}$/);
+  const sources: Array<[string, (s: string) => RawSettings]> = [
+    ["stack config", (s) => ({ projectId: PROJECT_ID, accessKey: "FUZZAK", secretKey: s })],
+    ["the HW_* environment", (s) => (Object.assign(process.env, { HW_ACCESS_KEY: "FUZZAK", HW_SECRET_KEY: s }), { projectId: PROJECT_ID })],
+    ["the SDKs' environment", (s) => (Object.assign(process.env, { HUAWEICLOUD_SDK_AK: "FUZZAK", HUAWEICLOUD_SDK_SK: s }), { projectId: PROJECT_ID })],
+    [
+      "a KooCLI profile",
+      (s) => ({
+        projectId: PROJECT_ID,
+        sharedConfigFile: file(
+          "koocli.json",
+          JSON.stringify({ current: "p", profiles: [{ name: "p", accessKeyId: "FUZZAK", secretAccessKey: s, securityToken: `${s}-st` }] }),
+        ),
+      }),
+    ],
+    [
+      "the credentials file",
+      (s) => ({ projectId: PROJECT_ID, credentialsFile: file("credentials", `[basic]\nak = FUZZAK\nsk = ${s}\nsecurity_token = ${s}-st\n`) }),
+    ],
+    ["OIDC federation", (s) => ({ projectId: PROJECT_ID, idpId: "ci-idp", idTokenFile: file("token", s), iamEndpoint: emulator.url })],
+    [
+      "an agency",
+      (s) => ({
+        projectId: PROJECT_ID,
+        accessKey: "FUZZAK",
+        secretKey: s,
+        assumeRoleAgencyName: "servicestage-deployer",
+        assumeRoleDomainName: "acme",
+        iamEndpoint: emulator.url,
+      }),
+    ],
+  ];
+
+  test.each(sources)("%s: refused credentials fail with a message that never holds them", async (_name, settingsWith) => {
+    const progress: string[] = [];
+    setProgressSink((m) => progress.push(m));
+    await fc.assert(
+      fc.asyncProperty(secret, async (s) => {
+        for (const key of Object.keys(process.env)) if (SOURCE_VARIABLES.test(key) && key !== "SERVICESTAGE_METADATA_ENDPOINT") delete process.env[key];
+        const error = await readWith(settingsWith(s)).then(
+          () => new Error("accepted"),
+          (e: Error) => e,
+        );
+        expect(error.message).not.toBe("accepted");
+        expect(`${error.message}${error.stack ?? ""}${progress.join("")}`).not.toContain(s);
+      }),
+      { numRuns: 25, seed: 20261202 },
+    );
+  });
 });
