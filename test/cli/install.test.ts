@@ -1,6 +1,6 @@
 /**
  * The native plugin (pulumi-resource-servicestage) as users install it, in each of the three
- * ways the README offers, run with the plain `pulumi` CLI (3.248) in a program folder outside
+ * ways docs/installation-configuration.md offers, run with the plain `pulumi` CLI (3.248) in a program folder outside
  * this repository, a minimal YAML program declaring one JobComponent, against the emulator:
  *
  * 1. `npm install -g pulumi-servicestage`: the plugin on PATH as a bin of the package (this
@@ -8,12 +8,15 @@
  * 2. `plugins: providers: [{name: servicestage, path}]` in Pulumi.yaml: `path` is the folder
  *    holding the executable, relative to the project folder or absolute (the CLI refuses the
  *    executable's own path);
- * 3. `pulumi plugin install resource servicestage <version> --file <tarball>`, the tarball of
- *    `npm run pack:plugin` (scripts/pack-plugin.js): bundled, so it runs from the Pulumi home
- *    with no node_modules anywhere above it.
+ * 3. `pulumi plugin install resource servicestage <version> --file <asset>`, this platform's
+ *    asset of `npm run pack:plugin` (scripts/pack-plugin.js,
+ *    `pulumi-resource-servicestage-v<version>-<os>-<arch>.tar.gz`): a single executable with
+ *    Node.js inside, so it runs from the Pulumi home with no node_modules anywhere above it
+ *    and no Node.js on PATH.
  *
  * Every CLI run gets a PATH of its own: a folder linking only `pulumi` and
- * `pulumi-language-yaml`, and node's folder. The repository's plugin, which
+ * `pulumi-language-yaml`, and node's folder for the npm package's plugin (a Node.js script);
+ * the asset's executable gets the first folder alone. The repository's plugin, which
  * scripts/pulumi-env.sh links into .tools/bin, is never on it; each test reads from the
  * engine's own log which executable it launched. `npm test` sources scripts/pulumi-env.sh
  * (the CLI and the YAML host on PATH) and builds dist/ first, which `npm pack` ships.
@@ -35,6 +38,8 @@ jest.setTimeout(300_000);
 const PLUGIN = "pulumi-resource-servicestage";
 const VERSION = (JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")) as { version: string }).version;
 const JOB_VERSION = "2025.0401.1";
+/** This machine in Pulumi's <os>-<arch> names, those of the assets. */
+const PLATFORM = `${({ win32: "windows" } as Record<string, string>)[process.platform] ?? process.platform}-${({ x64: "amd64" } as Record<string, string>)[process.arch] ?? process.arch}`;
 const redeployPath = `/v3/${PROJECT_ID}/cas/applications/${APP_ID}/components/${COMPONENT_ID}/redeployment`;
 
 /** The user's program: one job component, its job's outputs. `plugins` is the Pulumi.yaml block of way 2. */
@@ -69,12 +74,14 @@ const programYaml = (pluginFolder?: string): string =>
   ].join("\n");
 
 let scratch: string;
-/** The CLI's PATH: the CLI and the YAML host, and node (the plugin's launcher runs `env node`). */
+/** The CLI's PATH: the CLI and the YAML host, and node (the npm package's plugin runs `env node`). */
 let cliPath: string;
+/** The CLI and the YAML host alone: no node, for the asset's executable. */
+let noNodePath: string;
 /** Where `npm install -g --prefix` put the package. */
 let npmPrefix: string;
-/** The tarball of scripts/pack-plugin.js. */
-let pluginTarball: string;
+/** This platform's asset of scripts/pack-plugin.js. */
+let pluginAsset: string;
 let emulators: Emulator[] = [];
 let stacks: ProgramStack[] = [];
 let plugins: ChildProcess[] = [];
@@ -109,6 +116,7 @@ beforeAll(() => {
   // node's folder comes whole: it must not hold a plugin of its own (a global npm install of this package would put one there).
   if (findIn([nodeDir], PLUGIN) !== undefined) throw new Error(`${nodeDir} holds a ${PLUGIN}: these tests need a PATH without one`);
   cliPath = [tools, nodeDir].join(path.delimiter);
+  noNodePath = tools;
 
   // Way 1's package, and way 2's npm-installed folder: this repository packed as it would be published (dist/ built by `npm test`).
   const packed = path.join(scratch, "packed");
@@ -117,8 +125,13 @@ beforeAll(() => {
   npmPrefix = path.join(scratch, "npm-global");
   run("npm", ["install", "--global", "--prefix", npmPrefix, "--prefer-offline", "--no-audit", "--no-fund", path.join(packed, tarball)], packed);
 
-  // Way 3's tarball, as `npm run pack:plugin` makes it.
-  pluginTarball = run(process.execPath, [path.join(repo, "scripts", "pack-plugin.js"), "--out-dir", path.join(scratch, "plugin-tarball")], repo).trim();
+  // Way 3's asset, as `npm run pack:plugin` makes it, for this platform alone (the script prints the asset's path, then SHA256SUMS's).
+  const packed3 = run(
+    process.execPath,
+    [path.join(repo, "scripts", "pack-plugin.js"), "--out-dir", path.join(scratch, "plugin-asset"), "--platform", PLATFORM],
+    repo,
+  );
+  pluginAsset = packed3.trim().split("\n")[0];
 }, 300_000);
 
 afterEach(async () => {
@@ -185,14 +198,14 @@ const previewAndUp = async (stack: ProgramStack, emu: Emulator): Promise<void> =
 };
 
 /** Starts a plugin executable as the engine does and asks it GetPluginInfo and GetSchema (the test's own stubs, from @pulumi/pulumi). */
-const askPlugin = async (executable: string): Promise<{ info: string; schema: string }> => {
+const askPlugin = async (executable: string, searchPath: string): Promise<{ info: string; schema: string }> => {
   const {
     grpc: grpcJs,
     Empty,
     provider: { ResourceProviderClient },
   } = pulumiRpc();
 
-  const { process: child, port } = await startPluginProcess(executable, { cwd: scratch, env: { PATH: cliPath } });
+  const { process: child, port } = await startPluginProcess(executable, { cwd: scratch, env: { PATH: searchPath } });
   plugins.push(child);
   const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpcJs.credentials.createInsecure());
   try {
@@ -228,12 +241,12 @@ test("2. plugins.providers in Pulumi.yaml: `path` is the folder holding the exec
   expect(await launchedPlugin(fromNpm)).toBe(path.join(npmBin, PLUGIN));
   await previewAndUp(fromNpm, emu);
 
-  // The plugin tarball unpacked into the project, relative.
+  // The plugin asset unpacked into the project, relative; no node on PATH.
   const project = programFolder("./servicestage-plugin");
   fs.mkdirSync(path.join(project, "servicestage-plugin"));
-  run("tar", ["-xzf", pluginTarball, "-C", path.join(project, "servicestage-plugin")], project);
+  run("tar", ["-xzf", pluginAsset, "-C", path.join(project, "servicestage-plugin")], project);
   const another = await emulator();
-  const fromTarball = await stackIn(project, another, ambientOff);
+  const fromTarball = await stackIn(project, another, { ...ambientOff, PATH: noNodePath });
   expect(await launchedPlugin(fromTarball)).toBe(path.join(project, "servicestage-plugin", PLUGIN));
   await previewAndUp(fromTarball, another);
 
@@ -246,29 +259,29 @@ test("2. plugins.providers in Pulumi.yaml: `path` is the folder holding the exec
   expect(emu.requests()).toHaveLength(0);
 });
 
-test("3. pulumi plugin install --file <the pack:plugin tarball>: the bundled plugin runs from the Pulumi home, without any node_modules", async () => {
+test("3. pulumi plugin install --file <the pack:plugin asset>: the single executable runs from the Pulumi home, without node_modules or Node.js", async () => {
   const home = fs.mkdtempSync(path.join(scratch, "pulumi-home-"));
-  const cliEnv = { ...process.env, PATH: cliPath, PULUMI_HOME: home, PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" };
-  expect(path.basename(pluginTarball)).toBe(`${PLUGIN}-v${VERSION}.tar.gz`);
-  run("pulumi", ["plugin", "install", "resource", "servicestage", VERSION, "--file", pluginTarball], scratch, cliEnv);
+  const cliEnv = { ...process.env, PATH: noNodePath, PULUMI_HOME: home, PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" };
+  expect(path.basename(pluginAsset)).toBe(`${PLUGIN}-v${VERSION}-${PLATFORM}.tar.gz`);
+  run("pulumi", ["plugin", "install", "resource", "servicestage", VERSION, "--file", pluginAsset], scratch, cliEnv);
 
   const installed = path.join(home, "plugins", `resource-servicestage-v${VERSION}`);
   const listed = JSON.parse(run("pulumi", ["plugin", "ls", "--json"], scratch, cliEnv)) as Array<{ name: string; kind: string; version: string }>;
   expect(listed.map((p) => [p.name, p.kind, p.version])).toEqual([["servicestage", "resource", VERSION]]);
-  // The launcher, the bundle, the version and schema it reads, the licenses: no node_modules, no PulumiPlugin.yaml.
+  // The executable, the version and schema it reads, the licenses: no launcher, no plugin.js, no node_modules, no PulumiPlugin.yaml.
   expect(fs.readdirSync(installed, { recursive: true }).map(String).sort()).toEqual(
-    [PLUGIN, "plugin.js", "package.json", "plugin", path.join("plugin", "schema.json"), "LICENSE", "THIRD_PARTY_LICENSES.txt"].sort(),
+    [PLUGIN, "package.json", "plugin", path.join("plugin", "schema.json"), "LICENSE", "THIRD_PARTY_LICENSES.txt"].sort(),
   );
   expect(fs.statSync(path.join(installed, PLUGIN)).mode & 0o111).not.toBe(0);
 
   // Its version and schema, over gRPC as the engine asks: package.json's, and the repository's schema.json byte for byte.
-  const { info, schema } = await askPlugin(path.join(installed, PLUGIN));
+  const { info, schema } = await askPlugin(path.join(installed, PLUGIN), noNodePath);
   expect(info).toBe(VERSION);
   expect(schema).toBe(fs.readFileSync(path.join(repo, "plugin", "schema.json"), "utf8"));
 
   // No plugins block, no plugin on PATH, and ambient plugins off: the plugin cache is the only place left to find it.
   const emu = await emulator();
-  const stack = await stackIn(programFolder(), emu, { PULUMI_HOME: home, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" });
+  const stack = await stackIn(programFolder(), emu, { PATH: noNodePath, PULUMI_HOME: home, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" });
   expect(await launchedPlugin(stack)).toBe(path.join(installed, PLUGIN));
   await previewAndUp(stack, emu);
 });
