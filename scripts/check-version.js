@@ -28,6 +28,7 @@ const statedVersions = () => {
     ...goVersions.map((v, i) => [`sdk/go/servicestage/internal/pulumiUtilities.go (semver.MustParse #${i + 1})`, v]),
     ["sdk/python/pulumi_servicestage/pulumi-plugin.json (version)", json("sdk/python/pulumi_servicestage/pulumi-plugin.json").version],
     ["sdk/python/setup.py (VERSION)", /^VERSION = "([^"]+)"$/m.exec(read("sdk/python/setup.py"))?.[1]],
+    ["examples/yaml/sdks/servicestage.yaml (version)", /^version: (\S+)$/m.exec(read("examples/yaml/sdks/servicestage.yaml"))?.[1]],
   ];
 };
 

@@ -103,6 +103,8 @@ const bundle = async () => {
   const result = await esbuild.build({
     entryPoints: [path.join(repo, "plugin", "main.ts")],
     bundle: true,
+    // The metafile's input paths are relative to this: the repository, wherever the script is run from.
+    absWorkingDir: repo,
     platform: "node",
     target: "node20",
     format: "cjs",

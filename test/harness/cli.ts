@@ -63,6 +63,11 @@ export class ProgramStack {
     this.env = { ...baseEnv(), ...offlineEnv(this.scratch), ...env };
   }
 
+  /** This stack's own Pulumi home (plugins installed by the CLI land in its plugins/). */
+  get pulumiHome(): string {
+    return this.env.PULUMI_HOME as string;
+  }
+
   /** `pulumi <args> --stack <this> --non-interactive` in the program folder; never throws. */
   run(args: string[], extraEnv: Env = {}): Promise<Run> {
     return new Promise((resolve, reject) => {
