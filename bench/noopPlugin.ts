@@ -20,6 +20,7 @@ import * as path from "node:path";
 import type { IResourceProviderServer } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
+import { sameJson } from "./sameJson";
 
 export const NOOP_PACKAGE = "benchnoop";
 export const NOOP_TYPE = `${NOOP_PACKAGE}:index:Thing`;
@@ -41,19 +42,6 @@ export const noopSchema = (propertyNames: readonly string[]) => {
     version: NOOP_VERSION,
     resources: { [NOOP_TYPE]: { inputProperties: properties, properties } },
   };
-};
-
-/**
- * Structural equality of two JSON values, whatever the key order (the engine does not keep
- * it). The dynamic no-op in bench/noopDynamic.ts has its own copy, which its serialized
- * provider must carry; this process loads nothing but the stubs, so that it stays a floor.
- */
-const sameJson = (a: unknown, b: unknown): boolean => {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const bo = b as Record<string, unknown>;
-  return ka.length === Object.keys(bo).length && ka.every((k) => Object.hasOwn(bo, k) && sameJson((a as Record<string, unknown>)[k], bo[k]));
 };
 
 /** Diff's answer: DIFF_SOME with the top-level keys that differ, DIFF_NONE when nothing does. */

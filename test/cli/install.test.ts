@@ -25,13 +25,10 @@ import { ChildProcess, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import type * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import { Emulator, startEmulator } from "../../emulator/server";
 import { Env, ProgramStack, repo } from "../harness/cli";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, seed } from "../harness/world";
-import { pulumiRpc } from "../../provider/pulumiRpc";
-import { startPluginProcess } from "../harness/pluginProcess";
+import { pluginInfoOf, startPluginProcess } from "../harness/pluginProcess";
 
 jest.setTimeout(300_000);
 
@@ -199,24 +196,10 @@ const previewAndUp = async (stack: ProgramStack, emu: Emulator): Promise<void> =
 
 /** Starts a plugin executable as the engine does and asks it GetPluginInfo and GetSchema (the test's own stubs, from @pulumi/pulumi). */
 const askPlugin = async (executable: string, searchPath: string): Promise<{ info: string; schema: string }> => {
-  const {
-    grpc: grpcJs,
-    Empty,
-    provider: { ResourceProviderClient },
-  } = pulumiRpc();
-
   const { process: child, port } = await startPluginProcess(executable, { cwd: scratch, env: { PATH: searchPath } });
   plugins.push(child);
-  const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpcJs.credentials.createInsecure());
-  try {
-    const info = await new Promise<pluginproto.PluginInfo>((resolve, reject) => client.getPluginInfo(new Empty(), (e, r) => (e ? reject(e) : resolve(r))));
-    const schema = await new Promise<provproto.GetSchemaResponse>((resolve, reject) =>
-      client.getSchema(new provproto.GetSchemaRequest(), (e, r) => (e ? reject(e) : resolve(r))),
-    );
-    return { info: info.getVersion(), schema: schema.getSchema() };
-  } finally {
-    client.close();
-  }
+  const { version, schema } = await pluginInfoOf(port);
+  return { info: version, schema };
 };
 
 test("1. npm install -g: the package's bin puts pulumi-resource-servicestage on PATH, and the CLI runs that one", async () => {

@@ -5,6 +5,9 @@
  * stderr for the failure messages of the tests that drive it.
  */
 import { ChildProcess, spawn } from "node:child_process";
+import type * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { pulumiRpc } from "../../provider/pulumiRpc";
 
 export interface PluginProcess {
   process: ChildProcess;
@@ -41,4 +44,23 @@ export const startPluginProcess = async (
     });
   });
   return { process: child, port, startMs: Number(process.hrtime.bigint() - started) / 1e6, stderr: () => stderr };
+};
+
+/** GetPluginInfo's version and GetSchema's schema of the plugin serving on `port`, as the engine asks them first. */
+export const pluginInfoOf = async (port: number): Promise<{ version: string; schema: string }> => {
+  const {
+    grpc: grpcJs,
+    Empty,
+    provider: { ResourceProviderClient },
+  } = pulumiRpc();
+  const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpcJs.credentials.createInsecure());
+  try {
+    const info = await new Promise<pluginproto.PluginInfo>((resolve, reject) => client.getPluginInfo(new Empty(), (e, r) => (e ? reject(e) : resolve(r))));
+    const schema = await new Promise<provproto.GetSchemaResponse>((resolve, reject) =>
+      client.getSchema(new provproto.GetSchemaRequest(), (e, r) => (e ? reject(e) : resolve(r))),
+    );
+    return { version: info.getVersion(), schema: schema.getSchema() };
+  } finally {
+    client.close();
+  }
 };

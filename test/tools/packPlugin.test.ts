@@ -19,10 +19,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
-import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { pulumiRpc } from "../../provider/pulumiRpc";
-import { PluginProcess, startPluginProcess } from "../harness/pluginProcess";
+import { PluginProcess, pluginInfoOf, startPluginProcess } from "../harness/pluginProcess";
 
 jest.setTimeout(600_000);
 
@@ -130,25 +127,6 @@ test("each asset holds the executable (0755), package.json, plugin/schema.json a
   expect(licenses).toContain("@grpc/grpc-js@");
 });
 
-/** GetPluginInfo's version and GetSchema's schema, as the engine asks them. */
-const ask = async (port: number): Promise<{ version: string; schema: string }> => {
-  const {
-    grpc: grpcJs,
-    Empty,
-    provider: { ResourceProviderClient },
-  } = pulumiRpc();
-  const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpcJs.credentials.createInsecure());
-  try {
-    const info = await new Promise<pluginproto.PluginInfo>((resolve, reject) => client.getPluginInfo(new Empty(), (e, r) => (e ? reject(e) : resolve(r))));
-    const schema = await new Promise<provproto.GetSchemaResponse>((resolve, reject) =>
-      client.getSchema(new provproto.GetSchemaRequest(), (e, r) => (e ? reject(e) : resolve(r))),
-    );
-    return { version: info.getVersion(), schema: schema.getSchema() };
-  } finally {
-    client.close();
-  }
-};
-
 test("linux-amd64: the executable runs without Node.js (PATH=/nonexistent; env -i through a symlink), prints its port, answers with package.json's version", async () => {
   const dir = unpack(packs.linux.dir, "linux-amd64");
   const executable = path.join(dir, PLUGIN);
@@ -157,7 +135,7 @@ test("linux-amd64: the executable runs without Node.js (PATH=/nonexistent; env -
   const bare = await startPluginProcess(executable, { cwd: scratch, env: { PATH: "/nonexistent" } });
   plugins.push(bare);
   expect(bare.port).toBeGreaterThan(0);
-  expect(await ask(bare.port)).toEqual({ version: VERSION, schema: fs.readFileSync(path.join(repo, "plugin", "schema.json"), "utf8") });
+  expect(await pluginInfoOf(bare.port)).toEqual({ version: VERSION, schema: fs.readFileSync(path.join(repo, "plugin", "schema.json"), "utf8") });
   // disableExperimentalSEAWarning: nothing on stderr about the SEA.
   expect(bare.stderr()).not.toMatch(/experimental|warning/i);
 
@@ -166,7 +144,7 @@ test("linux-amd64: the executable runs without Node.js (PATH=/nonexistent; env -
   fs.symlinkSync(executable, path.join(links, PLUGIN));
   const empty = await startPluginProcess("/usr/bin/env", { args: ["-i", path.join(links, PLUGIN)], cwd: links, env: {} });
   plugins.push(empty);
-  expect((await ask(empty.port)).version).toBe(VERSION);
+  expect((await pluginInfoOf(empty.port)).version).toBe(VERSION);
   process.stdout.write(`SEA plugin: port printed ${bare.startMs.toFixed(0)} ms and ${empty.startMs.toFixed(0)} ms after spawn\n`);
 });
 
