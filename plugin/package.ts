@@ -1,7 +1,9 @@
 /**
  * The package the plugin belongs to: its root (package.json, the plugin's version) and the
  * schema (`plugin/schema.json`, generated from the codecs by scripts/gen-schema.js), from
- * dist/plugin or plugin alike, and from an installed tarball (scripts/pack-plugin.js).
+ * dist/plugin or plugin alike, and from an installed asset of scripts/pack-plugin.js: there the
+ * bundle runs inside a single executable, whose __dirname is the executable's own folder (the
+ * real one, symlinks resolved), where the asset puts package.json and plugin/schema.json.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
