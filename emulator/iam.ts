@@ -20,10 +20,10 @@
  * Temporary keys it issues are accepted by the ServiceStage side with their security
  * token until they expire. Its requests are logged apart from ServiceStage's (`iamRequests`).
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { IncomingHttpHeaders } from "node:http";
 import * as t from "io-ts";
-import { Credentials, authenticate } from "./auth";
+import { Credentials, authenticate, signedBy } from "./auth";
 import { ParsedUrl, Reply, errorReply, header, jsonReply, parseJson } from "./http";
 
 /** What IAM knows: the account's projects, identity providers, agencies, and how long what it issues lives. */
@@ -90,8 +90,7 @@ export const iamReply = (req: IamRequestIn, iam: IamState, credentials: Credenti
   const { world } = iam;
   const path = req.url.rawPath;
   const authenticated = (): { denied?: Reply; principal: string } => {
-    const principal =
-      header(req.headers, "x-auth-token") !== undefined ? "token" : (/Access=([^,\s]+)/.exec(header(req.headers, "authorization") ?? "")?.[1] ?? "none");
+    const principal = header(req.headers, "x-auth-token") !== undefined ? "token" : (signedBy(req.headers).accessKey ?? "none");
     const denied = authenticate({ method: req.method, headers: req.headers, path, rawQuery: req.url.rawQuery, body: req.body }, credentials, Date.now());
     return { denied: denied === undefined ? undefined : iamError(401, "IAM.0001", "The request you have made requires authentication."), principal };
   };
@@ -183,5 +182,3 @@ export const iamReply = (req: IamRequestIn, iam: IamState, credentials: Credenti
 
   return { reply: errorReply(404, "IAM.0004", "no such IAM route"), principal: "none" };
 };
-
-export const newRequestId = randomUUID;

@@ -3,14 +3,12 @@
  * (Configure's variables) or an explicit provider's arguments (CheckConfig, Configure),
  * reviewed by the rules of provider/settings.ts and handed to provider/providerState.ts.
  */
-import { CONFIG_KEYS, RawSettings, SECRET_SETTINGS, howToSet, readStackConfig, settingProblems } from "../provider/settings";
+import { CONFIG_KEYS, NUMERIC_SETTINGS, RawSettings, SECRET_SETTINGS, howToSet, readStackConfig, settingProblems } from "../provider/settings";
 import { UNKNOWN } from "../provider/pulumiValues";
 import type { PropertyBag } from "./values";
 
 type ConfigKey = keyof typeof CONFIG_KEYS;
 export const CONFIG_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
-/** Settings the schema types as numbers: an explicit provider may pass them as such. */
-const NUMERIC: ReadonlySet<string> = new Set(["requestTimeoutSeconds", "maxRetries"]);
 /** Keys the engine itself may put among a provider's inputs (pkg/resource/deploy/providers/registry.go). */
 const ENGINE_KEYS = new Set(["version", "pluginDownloadURL", "__internal"]);
 
@@ -38,7 +36,7 @@ export const reviewConfig = (bag: PropertyBag): ConfigReview => {
     const name = configName(key);
     if (ENGINE_KEYS.has(name)) continue;
     if (!isConfigKey(name)) ignored.push(key);
-    else if (value !== undefined && value !== null && typeof value !== "string" && !(NUMERIC.has(name) && typeof value === "number"))
+    else if (value !== undefined && value !== null && typeof value !== "string" && !(Object.hasOwn(NUMERIC_SETTINGS, name) && typeof value === "number"))
       failures.push({ property: key, reason: `${name} must be a string, got ${JSON.stringify(value)}` });
   }
   const given = settingsFrom(bag);

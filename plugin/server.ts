@@ -25,7 +25,7 @@ import { cancelInFlight, setStackSettings } from "../provider/providerState";
 import { setProgressSink } from "../provider/progress";
 import { RawSettings, SECRET_SETTINGS, readEnvironment } from "../provider/settings";
 import { InitFailedError, redact } from "../provider/errors";
-import { knownSecrets as credentialSecrets } from "../provider/credentialProvider";
+import { knownSecrets as credentialSecrets } from "../provider/knownSecrets";
 import { changedKeys } from "../provider/compare";
 import type { Lifecycle, OperationOptions } from "../provider/lifecycle";
 import { EngineLog, engineLog, pulumiRpc } from "../provider/pulumiRpc";

@@ -19,6 +19,7 @@ import * as dns from "node:dns";
 import { formatSdkDate, percentEncode, signRequest } from "./signer";
 import { AdaptiveThrottle, throttleFor } from "./throttle";
 import { setTimeout as sleep } from "node:timers/promises";
+import { secretsOf } from "./knownSecrets";
 
 export type Credentials = { kind: "token"; token: string } | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string };
 
@@ -33,10 +34,6 @@ export interface CredentialProvider {
   /** Every secret it has handed out so far, for redaction. */
   secrets(): readonly string[];
 }
-
-/** The secrets of one set of credentials, for redaction. */
-export const secretsOf = (c: Credentials): string[] =>
-  c.kind === "token" ? [c.token] : [c.secretKey, ...(c.securityToken !== undefined ? [c.securityToken] : [])];
 
 export interface RetryPolicy {
   /** At most this many attempts per call (the first included). */

@@ -5,24 +5,21 @@
  * longer than their life goes on with fresh keys. Also the project id, when none is
  * given: looked up at IAM from the region, once per region and credentials, per process.
  *
- * Every secret handed out is remembered (`knownSecrets`), so that both front doors can
- * redact them from any message; none is ever returned to the engine.
+ * Every secret handed out is remembered (knownSecrets.ts), so that both front doors can
+ * redact them from any message; none is ever returned to the engine. Loaded on first use
+ * (providerState.ts): it brings the HTTP stack, which a preview does not need.
  */
 import * as fs from "node:fs";
 import type { CredentialProvider, Credentials } from "./client";
-import { secretsOf } from "./client";
 import { CredentialPlan, expandHome, noCredentialsError } from "./credentialSources";
+import { knownSecrets, remember as rememberSecrets, secretsOf } from "./knownSecrets";
 import { SettingsError } from "./errors";
 import { IamClient, TemporaryCredentials, metadataCredentials } from "./iam";
-import { REGION_PLACEHOLDER } from "./urlParts";
 
-const seen = new Set<string>();
 const remember = (c: Credentials): Credentials => {
-  for (const secret of secretsOf(c)) seen.add(secret);
+  rememberSecrets(...secretsOf(c));
   return c;
 };
-/** Every secret a provider of this process has handed out (for redaction at the front doors). */
-export const knownSecrets = (): string[] => [...seen];
 
 /** Renewed when this little of their life is left: 10 minutes (Terraform's margin for metadata keys), or half a short life. */
 const RENEW_BEFORE_MS = 10 * 60 * 1000;
@@ -60,14 +57,6 @@ const fixed = (credentials: Credentials): CredentialProvider => {
   return { current: async () => credentials, secrets: () => secretsOf(credentials) };
 };
 
-/** IAM's address: the setting, the source's, or the region's (Huawei's SDKs' default); a trailing /v3 (Terraform's auth_url) is dropped. */
-export const iamEndpointFor = (setting: string | undefined, plan: CredentialPlan, region: string | undefined): string => {
-  const given = setting ?? plan.iamEndpoint;
-  if (given === undefined) return region !== undefined ? `https://iam.${region}.myhuaweicloud.com` : "https://iam.myhuaweicloud.com";
-  const withRegion = given.includes(REGION_PLACEHOLDER) && region !== undefined ? given.split(REGION_PLACEHOLDER).join(region) : given;
-  return withRegion.replace(/\/+$/, "").replace(/\/v3(\.0)?$/, "");
-};
-
 const base = (plan: CredentialPlan, iam: IamClient): CredentialProvider => {
   switch (plan.kind) {
     case "static":
@@ -81,9 +70,9 @@ const base = (plan: CredentialPlan, iam: IamClient): CredentialProvider => {
         } catch (e) {
           throw new SettingsError(`OIDC federation: the id token file ${plan.idTokenFile} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
         }
-        seen.add(idToken);
+        rememberSecrets(idToken);
         const token = await iam.tokenFromIdToken(plan.idpId, idToken);
-        seen.add(token);
+        rememberSecrets(token);
         return iam.keysFromToken(token);
       });
     case "metadata":
@@ -105,21 +94,16 @@ export const credentialProviderFor = (plan: CredentialPlan, iam: IamClient): Cre
   return new Renewing(async () => iam.assumeAgency(await source.current(), agency.agencyName, agency.domainName));
 };
 
-/** The project of a region, looked up once per IAM endpoint, credentials source and region. */
-const projects = new Map<string, Promise<string>>();
-export const lookedUpProjectId = (key: string, iam: IamClient, credentials: CredentialProvider, region: string): Promise<string> => {
-  const id = `${iam.endpoint}\u0000${key}\u0000${region}`;
-  let found = projects.get(id);
-  if (found === undefined) {
-    found = (async () => iam.projectIdOf(await credentials.current(), region))();
-    // A failed lookup is not kept: the next request asks again.
-    found.catch(() => projects.delete(id));
-    projects.set(id, found);
-  }
-  return found;
-};
-
-/** Forgets what was obtained (a new configuration). */
-export const resetCredentialState = (): void => {
-  projects.clear();
+/** The project of a region, looked up at IAM once per region for this provider (a failed lookup is asked again). */
+export const projectLookup = (iam: IamClient, credentials: CredentialProvider): ((region: string) => Promise<string>) => {
+  const projects = new Map<string, Promise<string>>();
+  return (region) => {
+    let found = projects.get(region);
+    if (found === undefined) {
+      found = (async () => iam.projectIdOf(await credentials.current(), region))();
+      found.catch(() => projects.delete(region));
+      projects.set(region, found);
+    }
+    return found;
+  };
 };

@@ -24,7 +24,7 @@ import * as path from "node:path";
 import type { Credentials } from "./client";
 import { SettingsError } from "./errors";
 import { CONFIG_KEYS, ENV_KEYS, RawSettings, SettingKey, assertSound, credentialsFrom, howToSet } from "./settings";
-import { endpointProblem } from "./urlParts";
+import { REGION_PLACEHOLDER, endpointProblem } from "./urlParts";
 
 /** The environment Huawei's SDKs read their credentials from (huaweicloud-sdk-go-v3 `core/auth/provider/env_provider.go`). */
 export const SDK_ENV = {
@@ -241,4 +241,12 @@ export const noCredentialsError = (metadataFailure: string): SettingsError => {
     `ECS metadata, on a Huawei Cloud VM with an agency: ${metadataFailure}`,
   ];
   return new SettingsError(`no ServiceStage credentials. Tried, in order:\n${lines.map((l, i) => `  ${i + 1}. ${l}`).join("\n")}`);
+};
+
+/** IAM's address: the setting, the source's, or the region's (Huawei's SDKs' default); a trailing /v3 (Terraform's auth_url) is dropped. */
+export const iamEndpointFor = (setting: string | undefined, plan: CredentialPlan, region: string | undefined): string => {
+  const given = setting ?? plan.iamEndpoint;
+  if (given === undefined) return region !== undefined ? `https://iam.${region}.myhuaweicloud.com` : "https://iam.myhuaweicloud.com";
+  const withRegion = given.includes(REGION_PLACEHOLDER) && region !== undefined ? given.split(REGION_PLACEHOLDER).join(region) : given;
+  return withRegion.replace(/\/+$/, "").replace(/\/v3(\.0)?$/, "");
 };

@@ -17,7 +17,8 @@
  */
 import type { AxiosInstance } from "axios";
 import * as t from "io-ts";
-import { Credentials, httpTo, secretsOf } from "./client";
+import { Credentials, httpTo } from "./client";
+import { secretsOf } from "./knownSecrets";
 import { SettingsError, redact } from "./errors";
 import { formatSdkDate, signRequest } from "./signer";
 

@@ -7,9 +7,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { CredentialProvider, ServiceStageClient } from "./client";
-import { CredentialPlan, credentialPlan } from "./credentialSources";
-import { credentialProviderFor, iamEndpointFor, lookedUpProjectId, resetCredentialState } from "./credentialProvider";
-import { IamClient } from "./iam";
+import { CredentialPlan, credentialPlan, iamEndpointFor } from "./credentialSources";
 import { reportProgress } from "./progress";
 import { RawSettings, ResourceTarget, readEnvironment, readStackConfig, resolveTarget } from "./settings";
 import { containsUnknown } from "./pulumiValues";
@@ -20,7 +18,7 @@ const clients = new Map<string, ServiceStageClient>();
 /** settingsIssue's answer per target, until the settings change: check runs for every resource of every preview. */
 const settingsIssues = new Map<string, Promise<string | undefined>>();
 /** Credential providers by source (credentialProvider.ts): temporary credentials are obtained once per process. */
-const providers = new Map<string, { provider: CredentialProvider; iam: IamClient; key: string }>();
+const providers = new Map<string, { provider: CredentialProvider; projectIdOf: (region: string) => Promise<string> }>();
 const targetKey = (projectId: string | undefined, region: string | undefined) => `${projectId ?? ""}\u0000${region ?? ""}`;
 /** Job waits in flight, so that Cancel can end them (and only them: later work of this process goes on). */
 const waits = new Set<AbortController>();
@@ -35,7 +33,6 @@ export const setStackSettings = (settings: RawSettings): void => {
   clients.clear();
   settingsIssues.clear();
   providers.clear();
-  resetCredentialState();
 };
 
 /** A resource's endpoint, project and credentials, from the settings and the credentials' source; no network call. */
@@ -47,12 +44,18 @@ const planFor = (target: ResourceTarget) => {
 };
 
 /** One credential provider per source and IAM endpoint: an exchange is made once for every client of the process. */
-const providerOf = (plan: CredentialPlan, iamEndpoint: string): { provider: CredentialProvider; iam: IamClient; key: string } => {
+const providerOf = (plan: CredentialPlan, iamEndpoint: string) => {
   const key = `${iamEndpoint}\u0000${JSON.stringify(plan)}`;
   let entry = providers.get(key);
   if (entry === undefined) {
+    // Loaded on first use, like the client: they bring the HTTP stack.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { IamClient } = require("./iam") as typeof import("./iam");
+    const { credentialProviderFor, projectLookup } = require("./credentialProvider") as typeof import("./credentialProvider");
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const iam = new IamClient(iamEndpoint);
-    entry = { provider: credentialProviderFor(plan, iam), iam, key };
+    const provider = credentialProviderFor(plan, iam);
+    entry = { provider, projectIdOf: projectLookup(iam, provider) };
     providers.set(key, entry);
   }
   return entry;
@@ -64,7 +67,7 @@ export const clientFor = (target: ResourceTarget): ServiceStageClient => {
   let client = clients.get(key);
   if (client === undefined) {
     const { plan, resolved, iamEndpoint } = planFor(target);
-    const { provider, iam, key: sourceKey } = providerOf(plan, iamEndpoint);
+    const { provider, projectIdOf } = providerOf(plan, iamEndpoint);
     const region = resolved.region;
     // Loaded on first use: preview (check and diff) never needs the HTTP stack, and axios
     // is most of this package's start-up time in the provider host.
@@ -72,7 +75,7 @@ export const clientFor = (target: ResourceTarget): ServiceStageClient => {
     const { ServiceStageClient: Client } = require("./client") as typeof import("./client");
     client = new Client({
       endpoint: resolved.endpoint,
-      projectId: resolved.projectId ?? (() => lookedUpProjectId(sourceKey, iam, provider, region as string)),
+      projectId: resolved.projectId ?? (() => projectIdOf(region as string)),
       credentials: provider,
       ...(resolved.timeoutMs !== undefined ? { timeoutMs: resolved.timeoutMs } : {}),
       retry: resolved.retry,

@@ -56,6 +56,9 @@ export type SettingKey = keyof typeof CONFIG_KEYS;
 type Key = SettingKey;
 export type RawSettings = Partial<Record<Key, string>>;
 
+/** The settings that are numbers (the rest are strings): the schema's types, and what an explicit provider may pass unquoted. */
+export const NUMERIC_SETTINGS: Readonly<Partial<Record<SettingKey, "number" | "integer">>> = { requestTimeoutSeconds: "number", maxRetries: "integer" };
+
 /** The credentials among the settings: the one declaration of their secrecy (the schema, the SDKs' Provider, the plugin, redaction). */
 export const SECRET_SETTINGS: readonly SettingKey[] = ["authToken", "secretKey", "securityToken"];
 

@@ -39,7 +39,7 @@ const { RedeployJobComponentBody } = loadTs("provider/codecs/redeployJobComponen
 const { EditReleasePlanBody } = loadTs("provider/codecs/editReleasePlan.ts");
 const { JobComponentOwnProperties, ReleasePlanOwnProperties, JOB_COMPONENT_DEFAULTS } = loadTs("provider/ownProperties.ts");
 const { JOB_OUTPUT_KEYS } = loadTs("provider/ownKeys.ts");
-const { CONFIG_KEYS, ENV_KEYS, SECRET_SETTINGS } = loadTs("provider/settings.ts");
+const { CONFIG_KEYS, ENV_KEYS, NUMERIC_SETTINGS, SECRET_SETTINGS } = loadTs("provider/settings.ts");
 const { fieldsOf, enumOf, secretKeys, structural } = loadTs("provider/codecs/fields.ts");
 
 const PACKAGE = "servicestage";
@@ -75,7 +75,6 @@ const CONFIG_DESCRIPTIONS = {
   maxRetries:
     "How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case.",
 };
-const CONFIG_TYPES = { requestTimeoutSeconds: "number", maxRetries: "integer" };
 
 /** Names of object types whose property name says little: the TypeScript interfaces' names, and more. */
 const TYPE_NAMES = {
@@ -398,7 +397,7 @@ const generate = (docs) => {
         (["authToken", "accessKey", "secretKey", "securityToken"].includes(key)
           ? " Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata."
           : "");
-      return [key, { type: CONFIG_TYPES[key] ?? "string", description, ...(SECRET_SETTINGS.includes(key) ? { secret: true } : {}) }];
+      return [key, { type: NUMERIC_SETTINGS[key] ?? "string", description, ...(SECRET_SETTINGS.includes(key) ? { secret: true } : {}) }];
     }),
   );
 
