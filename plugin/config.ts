@@ -3,6 +3,7 @@
  * (Configure's variables) or an explicit provider's arguments (CheckConfig, Configure),
  * reviewed by the rules of provider/settings.ts and handed to provider/providerState.ts.
  */
+import { quote } from "../provider/errors";
 import { CONFIG_KEYS, NUMERIC_SETTINGS, RawSettings, SECRET_SETTINGS, howToSet, readStackConfig, settingProblems } from "../provider/settings";
 import { UNKNOWN } from "../provider/pulumiValues";
 import type { PropertyBag } from "./values";
@@ -37,11 +38,11 @@ export const reviewConfig = (bag: PropertyBag): ConfigReview => {
     if (ENGINE_KEYS.has(name)) continue;
     if (!isConfigKey(name)) ignored.push(key);
     else if (value !== undefined && value !== null && typeof value !== "string" && !(Object.hasOwn(NUMERIC_SETTINGS, name) && typeof value === "number"))
-      failures.push({ property: key, reason: `${name} must be a string, got ${JSON.stringify(value)}` });
+      failures.push({ property: key, reason: `${name} must be a string, got ${quote(JSON.stringify(value) ?? String(value))}` });
   }
   const given = settingsFrom(bag);
   // A value still unknown (another stack's output during a preview) is judged at the up.
-  for (const key of ["requestTimeoutSeconds", "maxRetries", "region", "projectId", "endpoint"] as const) if (given[key] === UNKNOWN) delete given[key];
+  for (const key of CONFIG_NAMES) if (given[key] === UNKNOWN) delete given[key];
   const keyIn = (name: ConfigKey) => Object.keys(bag).find((k) => configName(k) === name) ?? name;
   for (const { key, rule } of settingProblems(given)) failures.push({ property: keyIn(key), reason: `${rule}: ${howToSet(key)}` });
   return { failures, ignored };

@@ -24,7 +24,7 @@ import { jobComponentProvider, releasePlanProvider } from "../provider/index";
 import { cancelInFlight, setStackSettings } from "../provider/providerState";
 import { setProgressSink } from "../provider/progress";
 import { RawSettings, SECRET_SETTINGS, readEnvironment } from "../provider/settings";
-import { InitFailedError, redact } from "../provider/errors";
+import { InitFailedError, quote, redact } from "../provider/errors";
 import { knownSecrets as credentialSecrets } from "../provider/knownSecrets";
 import { changedKeys } from "../provider/compare";
 import type { Lifecycle, OperationOptions } from "../provider/lifecycle";
@@ -48,10 +48,7 @@ const resourceFor = (req: { getType(): string; getUrn(): string }): { lifecycle:
   const type = typeOf(req);
   const lifecycle = Object.hasOwn(RESOURCES, type) ? RESOURCES[type] : undefined;
   if (lifecycle === undefined)
-    throw new PluginError(
-      rpc.grpc.status.INVALID_ARGUMENT,
-      `unknown resource type ${JSON.stringify(type)}: this provider serves ${Object.keys(RESOURCES).join(", ")}`,
-    );
+    throw new PluginError(rpc.grpc.status.INVALID_ARGUMENT, `unknown resource type ${quote(type)}: this provider serves ${Object.keys(RESOURCES).join(", ")}`);
   return { lifecycle, isSecretKey: (key) => lifecycle.secretKeys.includes(key) };
 };
 
@@ -196,7 +193,7 @@ const handlers = (log: { sink?: EngineLog }): Handlers => {
       const { props: news, secretKeys } = unpack(req.getNews());
       const { failures, ignored } = reviewConfig(news);
       for (const key of ignored)
-        log.sink?.(`servicestage: configuration key ${JSON.stringify(key)} is not one of ${CONFIG_NAMES.join(", ")}; it is ignored`, {
+        log.sink?.(`servicestage: configuration key ${quote(key)} is not one of ${CONFIG_NAMES.join(", ")}; it is ignored`, {
           urn: req.getUrn(),
           severity: "warning",
         });

@@ -13,8 +13,8 @@ import { RedeployJobComponentBody, RedeployJobComponentResponse } from "./codecs
 import { ComponentResponse, ErrorBody, JobResponse, ReleasePlanResponse, errorCodeAndMessage } from "./codecs/responses";
 import { dropNulls } from "./codecs/casing";
 import { formatIssues, issuesOf } from "./codecs/report";
-import { InputError, ServiceStageError, redact } from "./errors";
-import { ID_RULE, isId } from "./urlParts";
+import { InputError, ServiceStageError, quote, redact } from "./errors";
+import { ID_RULE, isId, isLoopback } from "./urlParts";
 import * as dns from "node:dns";
 import { formatSdkDate, percentEncode, signRequest } from "./signer";
 import { AdaptiveThrottle, throttleFor } from "./throttle";
@@ -122,6 +122,8 @@ const secretsInBody = (body: unknown): string[] => {
  * iam.ts): no redirects (a credential must not follow one elsewhere), statuses and bodies
  * judged by the caller.
  */
+const isOnThisMachine = (hostname: string): boolean => isLoopback(hostname) || /^169\.254\.\d{1,3}\.\d{1,3}$/.test(hostname);
+
 export const httpTo = (baseURL: string, timeoutMs: number): AxiosInstance =>
   axios.create({
     baseURL: baseURL.replace(/\/+$/, ""),
@@ -132,6 +134,10 @@ export const httpTo = (baseURL: string, timeoutMs: number): AxiosInstance =>
     transformResponse: [(data: unknown) => data],
     transformRequest: [(data: unknown) => data],
     maxRedirects: 0,
+    // A loopback address is this machine and ECS metadata's link-local one is this VM: a
+    // proxy from HTTP_PROXY would carry their clear-text requests (and a token) off it, or
+    // ask another machine's metadata. Other hosts follow the environment's proxy (https by CONNECT).
+    ...(isOnThisMachine(new URL(baseURL).hostname) ? { proxy: false as const } : {}),
     // `*.localhost` is loopback (RFC 6761), which Node's resolver does not know: an
     // emulator reached as http://{region}.localhost:port serves `{region}` in the host.
     lookup: async (hostname: string) => {
@@ -163,7 +169,7 @@ export class ServiceStageClient {
     const projectId = (this.projectId ??= await (this.options.projectId as () => Promise<string>)());
     const all = [projectId, ...segments];
     const bad = all.find((s) => !isId(s));
-    if (bad !== undefined) throw new InputError(`refusing to send a request: path segment ${JSON.stringify(bad)} ${ID_RULE}`);
+    if (bad !== undefined) throw new InputError(`refusing to send a request: path segment ${quote(bad)} ${ID_RULE}`);
     return `/v3/${all.map(percentEncode).join("/")}`;
   }
 

@@ -9,9 +9,9 @@
  * redact them from any message; none is ever returned to the engine. Loaded on first use
  * (providerState.ts): it brings the HTTP stack, which a preview does not need.
  */
-import * as fs from "node:fs";
 import type { CredentialProvider, Credentials } from "./client";
-import { CredentialPlan, expandHome, noCredentialsError } from "./credentialSources";
+import { readIdToken } from "./credentialFiles";
+import { CredentialPlan, noCredentialsError } from "./credentialSources";
 import { knownSecrets, remember as rememberSecrets, secretsOf } from "./knownSecrets";
 import { SettingsError } from "./errors";
 import { IamClient, TemporaryCredentials, metadataCredentials } from "./iam";
@@ -63,13 +63,8 @@ const base = (plan: CredentialPlan, iam: IamClient): CredentialProvider => {
       return fixed(plan.credentials);
     case "oidc":
       return new Renewing(async () => {
-        // Read at each exchange: a CI rotates the token file.
-        let idToken: string;
-        try {
-          idToken = fs.readFileSync(expandHome(plan.idTokenFile), "utf8").trim();
-        } catch (e) {
-          throw new SettingsError(`OIDC federation: the id token file ${plan.idTokenFile} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-        }
+        // Read at each exchange (a CI rotates the token file), by the same rules as at planning.
+        const idToken = await readIdToken(plan.idTokenFile, plan.idTokenSetting, "OIDC federation");
         rememberSecrets(idToken);
         const token = await iam.tokenFromIdToken(plan.idpId, idToken);
         rememberSecrets(token);
@@ -86,12 +81,17 @@ const base = (plan: CredentialPlan, iam: IamClient): CredentialProvider => {
   }
 };
 
-/** The provider for a plan: the source's credentials, with its agency assumed on top. */
-export const credentialProviderFor = (plan: CredentialPlan, iam: IamClient): CredentialProvider => {
+/**
+ * The providers for a plan: `source`, the source's own credentials, and `signing`, those
+ * with the plan's agency assumed on top (the same as `source` without an agency). A
+ * preview's check may ask `source` of ECS metadata; only an up, a refresh or a read asks
+ * `signing`, which calls IAM.
+ */
+export const credentialProvidersFor = (plan: CredentialPlan, iam: IamClient): { source: CredentialProvider; signing: CredentialProvider } => {
   const source = base(plan, iam);
   const agency = plan.agency;
-  if (agency === undefined) return source;
-  return new Renewing(async () => iam.assumeAgency(await source.current(), agency.agencyName, agency.domainName));
+  if (agency === undefined) return { source, signing: source };
+  return { source, signing: new Renewing(async () => iam.assumeAgency(await source.current(), agency.agencyName, agency.domainName)) };
 };
 
 /** The project of a region, looked up at IAM once per region for this provider (a failed lookup is asked again). */

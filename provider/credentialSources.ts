@@ -19,12 +19,11 @@
  * credentialProvider.ts at the first request.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import type { Credentials } from "./client";
-import { SettingsError } from "./errors";
-import { CONFIG_KEYS, ENV_KEYS, RawSettings, SettingKey, assertSound, credentialsFrom, howToSet } from "./settings";
-import { REGION_PLACEHOLDER, endpointProblem } from "./urlParts";
+import { CONFIG_FILE_MAX_BYTES, expandHome, readCredentialFile, readIdToken } from "./credentialFiles";
+import { SettingsError, quote } from "./errors";
+import { CONFIG_KEYS, ENV_KEYS, IDP_ID_RULE, RawSettings, SettingKey, assertSound, credentialsFrom, howToSet, isIdpId } from "./settings";
+import { ENDPOINT_RULE, REGION_PLACEHOLDER, endpointProblem } from "./urlParts";
 
 /** The environment Huawei's SDKs read their credentials from (huaweicloud-sdk-go-v3 `core/auth/provider/env_provider.go`). */
 export const SDK_ENV = {
@@ -44,22 +43,12 @@ export interface Agency {
 
 /** How to obtain the credentials, found without any network call. */
 export type CredentialPlan = { source: string; projectId?: string; region?: string; iamEndpoint?: string; agency?: Agency } & (
-  { kind: "static"; credentials: Credentials } | { kind: "oidc"; idpId: string; idTokenFile: string } | { kind: "metadata"; endpoint: string }
+  | { kind: "static"; credentials: Credentials }
+  | { kind: "oidc"; idpId: string; idTokenFile: string; /** How messages name the file: which setting gave it. */ idTokenSetting: string }
+  | { kind: "metadata"; endpoint: string }
 );
 
 const nonEmpty = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
-/** `~` and `~/...` are the user's home, as in a shell and in KooCLI's own settings. */
-export const expandHome = (file: string): string => {
-  const home = process.env.HOME || process.env.USERPROFILE || os.homedir();
-  return file === "~" ? home : file.startsWith("~/") ? path.join(home, file.slice(2)) : file;
-};
-const readText = (file: string, what: string, howToName: string): string => {
-  try {
-    return fs.readFileSync(expandHome(file), "utf8");
-  } catch (e) {
-    throw new SettingsError(`${what} ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}): ${howToName}`);
-  }
-};
 
 // ---------------------------------------------------------------------------------------
 // 4. KooCLI's shared config file (terraform-provider-huaweicloud `config.readConfig`).
@@ -79,35 +68,38 @@ interface KooCliProfile {
 
 export const DEFAULT_SHARED_CONFIG_FILE = "~/.hcloud/config.json";
 
-const fromKooCli = (file: string, wanted: string | undefined): Omit<CredentialPlan, "kind"> & { kind: "static"; credentials: Credentials } => {
+const fromKooCli = async (file: string, wanted: string | undefined): Promise<Omit<CredentialPlan, "kind"> & { kind: "static"; credentials: Credentials }> => {
   const howToName = `${howToSet("sharedConfigFile")}; the profile: ${howToSet("profile")}`;
-  let config: { current?: string; profiles?: KooCliProfile[] };
+  const text = await readCredentialFile(file, "the KooCLI config file", CONFIG_FILE_MAX_BYTES, howToName);
+  let config: { current?: unknown; profiles?: unknown };
   try {
-    config = JSON.parse(readText(file, "the KooCLI config file", howToName)) as typeof config;
-  } catch (e) {
-    if (e instanceof SettingsError) throw e;
-    throw new SettingsError(`the KooCLI config file ${file} is not JSON (KooCLI writes it unencrypted with \`hcloud configure set --cli-auth-encrypt=false\`)`);
+    config = JSON.parse(text) as typeof config;
+  } catch {
+    throw new SettingsError(
+      `the KooCLI config file ${quote(file)} is not JSON (KooCLI writes it unencrypted with \`hcloud configure set --cli-auth-encrypt=false\`)`,
+    );
   }
+  if (typeof config !== "object" || config === null) throw new SettingsError(`the KooCLI config file ${quote(file)} is not a JSON object`);
+  const profiles = (Array.isArray(config.profiles) ? config.profiles : []).filter((p): p is KooCliProfile => typeof p === "object" && p !== null);
   const name = wanted ?? nonEmpty(config.current);
-  const profile = (config.profiles ?? []).find((p) => p.name === name);
+  const profile = profiles.find((p) => p.name === name);
   if (profile === undefined)
     throw new SettingsError(
-      `the KooCLI config file ${file} has no profile ${JSON.stringify(name ?? "(current)")}` +
-        `${config.profiles?.length ? ` (it has ${config.profiles.map((p) => JSON.stringify(p.name)).join(", ")})` : ""}: ${howToSet("profile")}`,
+      `the KooCLI config file ${quote(file)} has no profile ${quote(name ?? "(current)")}` +
+        `${profiles.length ? ` (it has ${profiles.map((p) => quote(String(p.name))).join(", ")})` : ""}: ${howToSet("profile")}`,
     );
   // KooCLI's SSO profiles keep their temporary keys under ssoAuth.stsToken; every other mode at the top.
   const keys = profile.mode === "SSO" ? (profile.ssoAuth?.stsToken ?? {}) : profile;
+  const origin = `the KooCLI profile ${quote(String(profile.name))} of ${quote(file)}`;
   const accessKey = nonEmpty(keys.accessKeyId);
   const secretKey = nonEmpty(keys.secretAccessKey);
   if (accessKey === undefined || secretKey === undefined)
-    throw new SettingsError(
-      `the KooCLI profile ${JSON.stringify(profile.name)} of ${file} has no accessKeyId and secretAccessKey (mode ${profile.mode ?? "unset"})`,
-    );
+    throw new SettingsError(`${origin} has no accessKeyId and secretAccessKey (mode ${quote(String(profile.mode ?? "unset"))})`);
   const securityToken = nonEmpty(keys.securityToken);
   const agencyName = nonEmpty(profile.agencyName);
   const domainName = nonEmpty(profile.agencyDomainName);
   return {
-    source: `the KooCLI profile ${JSON.stringify(profile.name)} of ${file}`,
+    source: origin,
     kind: "static",
     credentials: { kind: "aksk", accessKey, secretKey, ...(securityToken !== undefined ? { securityToken } : {}) },
     ...(nonEmpty(profile.projectId) !== undefined ? { projectId: nonEmpty(profile.projectId) } : {}),
@@ -140,22 +132,31 @@ const iniSection = (text: string, section: string): Record<string, string> | und
   return found;
 };
 
-const fromCredentialsFile = (file: string): (Omit<CredentialPlan, "kind"> & CredentialPlan) | undefined => {
-  const basic = iniSection(readText(file, "the credentials file", howToSet("credentialsFile")), "basic");
+const fromCredentialsFile = async (file: string): Promise<CredentialPlan | undefined> => {
+  const basic = iniSection(await readCredentialFile(file, "the credentials file", CONFIG_FILE_MAX_BYTES, howToSet("credentialsFile")), "basic");
   if (basic === undefined) return undefined;
+  const source = `the credentials file ${quote(file)}`;
+  const iamEndpoint = nonEmpty(basic.iam_endpoint);
+  // Where the id token or the keys' signature would go: held to the endpoint settings' rules.
+  const iamProblem = iamEndpoint === undefined ? undefined : endpointProblem(iamEndpoint);
+  if (iamProblem !== undefined) throw new SettingsError(`${source}: its iam_endpoint ${quote(iamEndpoint as string)} ${iamProblem}: it ${ENDPOINT_RULE}`);
   const common = {
-    source: `the credentials file ${file}`,
+    source,
     ...(nonEmpty(basic.project_id) !== undefined ? { projectId: nonEmpty(basic.project_id) } : {}),
-    ...(nonEmpty(basic.iam_endpoint) !== undefined ? { iamEndpoint: nonEmpty(basic.iam_endpoint) } : {}),
+    ...(iamEndpoint !== undefined ? { iamEndpoint } : {}),
   };
   const idpId = nonEmpty(basic.idp_id);
   const idTokenFile = nonEmpty(basic.id_token_file);
-  if (idpId !== undefined && idTokenFile !== undefined) return { ...common, kind: "oidc", idpId, idTokenFile };
+  if (idpId !== undefined && idTokenFile !== undefined) {
+    if (!isIdpId(idpId)) throw new SettingsError(`${source}: its idp_id ${quote(idpId)} ${IDP_ID_RULE}`);
+    await readIdToken(idTokenFile, `${source}: its id_token_file`, howToSet("credentialsFile"));
+    return { ...common, kind: "oidc", idpId, idTokenFile, idTokenSetting: `${source}: its id_token_file` };
+  }
   const accessKey = nonEmpty(basic.ak);
   const secretKey = nonEmpty(basic.sk);
   if (accessKey === undefined && secretKey === undefined) return undefined;
   if (accessKey === undefined || secretKey === undefined)
-    throw new SettingsError(`the credentials file ${file} has ${accessKey === undefined ? "sk but no ak" : "ak but no sk"} in its [basic] section`);
+    throw new SettingsError(`${source} has ${accessKey === undefined ? "sk but no ak" : "ak but no sk"} in its [basic] section`);
   const securityToken = nonEmpty(basic.security_token);
   return { ...common, kind: "static", credentials: { kind: "aksk", accessKey, secretKey, ...(securityToken !== undefined ? { securityToken } : {}) } };
 };
@@ -163,12 +164,30 @@ const fromCredentialsFile = (file: string): (Omit<CredentialPlan, "kind"> & Cred
 // ---------------------------------------------------------------------------------------
 // The order.
 
+const CREDENTIAL_SOURCE_SETTINGS: readonly SettingKey[] = [
+  "assumeRoleAgencyName",
+  "assumeRoleDomainName",
+  "iamEndpoint",
+  "sharedConfigFile",
+  "profile",
+  "credentialsFile",
+  "idpId",
+  "idTokenFile",
+];
+
+const exists = (file: string): Promise<boolean> =>
+  fs.promises.stat(expandHome(file)).then(
+    () => true,
+    () => false,
+  );
+
 /** The credential plan for these settings: the first source that has credentials (ECS metadata when none has). */
-export const credentialPlan = (stack: RawSettings, env: RawSettings, processEnv: NodeJS.ProcessEnv): CredentialPlan => {
+export const credentialPlan = async (stack: RawSettings, env: RawSettings, processEnv: NodeJS.ProcessEnv): Promise<CredentialPlan> => {
   const pick = (k: SettingKey) => stack[k] ?? env[k];
+  // Every setting that names a source, a file or an address, judged before any is used.
+  assertSound(Object.fromEntries(CREDENTIAL_SOURCE_SETTINGS.map((k) => [k, pick(k)])));
   const agencyName = pick("assumeRoleAgencyName");
   const domainName = pick("assumeRoleDomainName");
-  assertSound({ assumeRoleAgencyName: agencyName, assumeRoleDomainName: domainName, iamEndpoint: pick("iamEndpoint") });
   const agency = agencyName !== undefined && domainName !== undefined ? { agency: { agencyName, domainName } } : {};
   // The settings' agency wins over a profile's.
   const withAgency = (plan: CredentialPlan): CredentialPlan => ({ ...plan, ...agency });
@@ -206,26 +225,29 @@ export const credentialPlan = (stack: RawSettings, env: RawSettings, processEnv:
   // 4: a KooCLI profile, when one is named (as Terraform: shared_config_file or profile).
   const sharedConfigFile = pick("sharedConfigFile");
   const profile = pick("profile");
-  if (sharedConfigFile !== undefined || profile !== undefined) return withAgency(fromKooCli(sharedConfigFile ?? DEFAULT_SHARED_CONFIG_FILE, profile));
+  if (sharedConfigFile !== undefined || profile !== undefined) return withAgency(await fromKooCli(sharedConfigFile ?? DEFAULT_SHARED_CONFIG_FILE, profile));
 
   // 5: the SDKs' credentials file: the one named, or the default when it exists.
   const credentialsFile = pick("credentialsFile");
-  if (credentialsFile !== undefined || fs.existsSync(expandHome(DEFAULT_CREDENTIALS_FILE))) {
+  if (credentialsFile !== undefined || (await exists(DEFAULT_CREDENTIALS_FILE))) {
     const file = credentialsFile ?? DEFAULT_CREDENTIALS_FILE;
-    const plan = fromCredentialsFile(file);
+    const plan = await fromCredentialsFile(file);
     if (plan !== undefined) return withAgency(plan);
   }
 
   // 6: OIDC federation.
   const idpId = pick("idpId");
   const idTokenFile = pick("idTokenFile");
-  assertSound({ idpId, idTokenFile });
-  if (idpId !== undefined && idTokenFile !== undefined) return withAgency({ source: "OIDC federation", kind: "oidc", idpId, idTokenFile });
+  if (idpId !== undefined && idTokenFile !== undefined) {
+    // Read now, so that a file that holds no id token fails the preview, before anything is sent; read again at each exchange.
+    await readIdToken(idTokenFile, "the OIDC id token file", howToSet("idTokenFile"));
+    return withAgency({ source: "OIDC federation", kind: "oidc", idpId, idTokenFile, idTokenSetting: "the OIDC id token file" });
+  }
 
   // 7: ECS metadata, the last resort (as Terraform's).
   const endpoint = nonEmpty(processEnv[METADATA_ENDPOINT_ENV]) ?? DEFAULT_METADATA_ENDPOINT;
   if (endpoint !== DEFAULT_METADATA_ENDPOINT && (endpointProblem(endpoint) !== undefined || endpoint.startsWith("https:")))
-    throw new SettingsError(`${METADATA_ENDPOINT_ENV} ${JSON.stringify(endpoint)} must be an http URL to a loopback address: it exists for tests only`);
+    throw new SettingsError(`${METADATA_ENDPOINT_ENV} ${quote(endpoint)} must be an http URL to a loopback address: it exists for tests only`);
   return withAgency({ source: `ECS metadata (${endpoint})`, kind: "metadata", endpoint });
 };
 
@@ -247,6 +269,11 @@ export const noCredentialsError = (metadataFailure: string): SettingsError => {
 export const iamEndpointFor = (setting: string | undefined, plan: CredentialPlan, region: string | undefined): string => {
   const given = setting ?? plan.iamEndpoint;
   if (given === undefined) return region !== undefined ? `https://iam.${region}.myhuaweicloud.com` : "https://iam.myhuaweicloud.com";
-  const withRegion = given.includes(REGION_PLACEHOLDER) && region !== undefined ? given.split(REGION_PLACEHOLDER).join(region) : given;
-  return withRegion.replace(/\/+$/, "").replace(/\/v3(\.0)?$/, "");
+  if (given.includes(REGION_PLACEHOLDER) && region === undefined)
+    throw new SettingsError(`the IAM endpoint ${quote(given)} needs a region for ${REGION_PLACEHOLDER}: ${howToSet("region")}`);
+  const endpoint = (region !== undefined ? given.split(REGION_PLACEHOLDER).join(region) : given).replace(/\/+$/, "").replace(/\/v3(\.0)?$/, "");
+  // The last guard: whichever source named it, IAM's address keeps the endpoint rules (urlParts.ts).
+  const problem = endpointProblem(endpoint);
+  if (problem !== undefined) throw new SettingsError(`the IAM endpoint ${quote(endpoint)} ${problem}: it ${ENDPOINT_RULE}`);
+  return endpoint;
 };

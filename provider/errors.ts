@@ -57,7 +57,7 @@ const describeFailure = (d: ServiceStageErrorDetails): string => {
   const parts = [`${d.method} ${d.path} failed`];
   if (d.status !== undefined) parts.push(`HTTP ${d.status}`);
   if (d.errorCode !== undefined) parts.push(d.errorCode);
-  if (d.errorMessage !== undefined) parts.push(JSON.stringify(d.errorMessage));
+  if (d.errorMessage !== undefined) parts.push(quote(d.errorMessage));
   if (d.detail !== undefined) parts.push(d.detail);
   if (d.requestId !== undefined) parts.push(`request id ${d.requestId}`);
   if (d.attempts > 1) parts.push(`after ${d.attempts} attempts`);
@@ -76,6 +76,23 @@ export const redact = (text: string, secrets: readonly string[]): string =>
     .filter((s) => s.length >= 4)
     .flatMap(spellings)
     .reduce((acc, s) => acc.split(s).join("[REDACTED]"), text);
+
+/** Longer values are cut: a message names a value, it does not reproduce it. */
+const QUOTED_MAX = 300;
+/**
+ * A value a user or a file supplied (a path, a name, a URL), as a message shows it: in
+ * double quotes, with every control character escaped (JSON's escapes, and also C1 controls,
+ * line and paragraph separators and bidirectional overrides, which JSON leaves as they are),
+ * so that no value can start a line of its own in a CI log (`::error ...`) or a PR comment.
+ */
+export const quote = (value: string): string => {
+  const cut = value.length > QUOTED_MAX ? `${value.slice(0, QUOTED_MAX)}...` : value;
+  return escapeControls(JSON.stringify(cut));
+};
+
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/** Text with every control character as a `\uXXXX` escape: for names that are shown unquoted, such as a property path's keys. */
+export const escapeControls = (text: string): string => text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 export class InputError extends Error {
   constructor(message: string) {

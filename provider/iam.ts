@@ -19,7 +19,7 @@ import type { AxiosInstance } from "axios";
 import * as t from "io-ts";
 import { Credentials, httpTo } from "./client";
 import { secretsOf } from "./knownSecrets";
-import { SettingsError, redact } from "./errors";
+import { SettingsError, quote, redact } from "./errors";
 import { formatSdkDate, signRequest } from "./signer";
 
 /** Temporary AK/SK with their expiry (epoch ms). */
@@ -46,7 +46,7 @@ const AGENCY_SECONDS = 3_600;
 const temporary = (answer: t.TypeOf<typeof CredentialAnswer>): TemporaryCredentials => {
   const c = answer.credential;
   const expiresAt = Date.parse(c.expires_at);
-  if (!Number.isFinite(expiresAt)) throw new Error(`expires_at ${JSON.stringify(c.expires_at)} is not a date`);
+  if (!Number.isFinite(expiresAt)) throw new Error(`expires_at ${quote(c.expires_at)} is not a date`);
   return { credentials: { kind: "aksk", accessKey: c.access, secretKey: c.secret, securityToken: c.securitytoken }, expiresAt };
 };
 
@@ -101,7 +101,7 @@ export class IamClient {
         },
       },
     });
-    return this.credentialCall(`assuming the agency ${agencyName} of domain ${domainName}`, body, caller, []);
+    return this.credentialCall(`assuming the agency ${quote(agencyName)} of domain ${quote(domainName)}`, body, caller, []);
   }
 
   /** The id of the project named after the region, as Huawei's SDKs look it up. */

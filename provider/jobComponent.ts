@@ -13,7 +13,7 @@ import { TIMED_OUT, WAIT_CANCELLED, hasFailed, waitForJob } from "./jobWaiter";
 import type { Lookup } from "./client";
 import { jobCarryingSpec, lostAnswerVerdict } from "./adoption";
 import { toWire } from "./codecs/casing";
-import { InitFailedError, InputError, JobFailedError } from "./errors";
+import { InitFailedError, InputError, JobFailedError, quote } from "./errors";
 import {
   OperationOptions,
   PropertyBag,
@@ -114,7 +114,7 @@ const deadlineOf = (operation: Deadline["operation"], options: OperationOptions 
 const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | undefined, deadline: Deadline): Promise<Deployed> => {
   const status = seen?.job.execution_status;
   if (p.waitForJob === false || status === "SUCCEEDED") return { job: { jobId, jobStatus: status ?? "SUBMITTED" } };
-  const client = clientFor(p);
+  const client = await clientFor(p);
   const jobTimeoutMs = (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000;
   // The shorter bound wins: a customTimeouts that ends before jobTimeoutSeconds ends the wait there.
   const byCustomTimeout = deadline.at !== undefined && deadline.at - Date.now() < jobTimeoutMs;
@@ -159,7 +159,7 @@ const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | 
 const deploy = async (p: JobComponentInputs, spec: PropertyBag, deployed: PropertyBag | undefined, infer: boolean, deadline: Deadline): Promise<Deployed> => {
   const body = decodeBody(spec);
   const sent = RedeployJobComponentBody.encode(body);
-  const client = clientFor(p);
+  const client = await clientFor(p);
   const live = checkIdentity(p, body, await client.getComponent(p));
   const label = `servicestage: component ${componentLabel(p)}`;
 
@@ -198,7 +198,7 @@ const unsettledJob = (olds: JobComponentState, news: JobComponentInputs): string
 /** Settles a recorded job: one GET of it; running: wait; succeeded: record it; failed, cancelled or gone: redeploy once. */
 const settleRecorded = async (p: JobComponentInputs, spec: PropertyBag, jobId: string, deadline: Deadline): Promise<Deployed> => {
   const label = `servicestage: component ${componentLabel(p)}`;
-  const job = await clientFor(p).findJob(jobId);
+  const job = await (await clientFor(p)).findJob(jobId);
   const status = job.found ? job.value.job.execution_status : undefined;
   if (job.found && status !== undefined && !hasFailed(status)) {
     reportProgress(`${label}: job ${jobId}, recorded by the last update, is ${status}: ${status === "SUCCEEDED" ? "recording it" : "waiting for it"}`);
@@ -276,9 +276,9 @@ export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComp
     const parts = id.split("/");
     const [applicationId, componentId] = parts;
     if (props?.applicationId === undefined && (parts.length !== 2 || !parts.every(isId)))
-      throw new InputError(`invalid JobComponent id ${JSON.stringify(id)}: write it as <applicationId>/<componentId>, where each ${ID_RULE}`);
+      throw new InputError(`invalid JobComponent id ${quote(id)}: write it as <applicationId>/<componentId>, where each ${ID_RULE}`);
     const p: JobComponentState = { ...props, applicationId: props?.applicationId ?? applicationId, componentId: props?.componentId ?? componentId };
-    const live = await clientFor(p).getComponent(p);
+    const live = await (await clientFor(p)).getComponent(p);
     if (!live.found) return {}; // gone: Pulumi drops it from the stack
     const { own: ownProps, spec } = split(p, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
     const refreshed = refreshedSpec(RedeployJobComponentBody, spec, live.value);

@@ -14,11 +14,11 @@ import { containsUnknown } from "./pulumiValues";
 import { SettingsError } from "./errors";
 
 let stackSettings: RawSettings = {};
-const clients = new Map<string, ServiceStageClient>();
+const clients = new Map<string, Promise<ServiceStageClient>>();
 /** settingsIssue's answer per target, until the settings change: check runs for every resource of every preview. */
 const settingsIssues = new Map<string, Promise<string | undefined>>();
 /** Credential providers by source (credentialProvider.ts): temporary credentials are obtained once per process. */
-const providers = new Map<string, { provider: CredentialProvider; projectIdOf: (region: string) => Promise<string> }>();
+const providers = new Map<string, { source: CredentialProvider; signing: CredentialProvider; projectIdOf: (region: string) => Promise<string> }>();
 const targetKey = (projectId: string | undefined, region: string | undefined) => `${projectId ?? ""}\u0000${region ?? ""}`;
 /** Job waits in flight, so that Cancel can end them (and only them: later work of this process goes on). */
 const waits = new Set<AbortController>();
@@ -36,9 +36,9 @@ export const setStackSettings = (settings: RawSettings): void => {
 };
 
 /** A resource's endpoint, project and credentials, from the settings and the credentials' source; no network call. */
-const planFor = (target: ResourceTarget) => {
+const planFor = async (target: ResourceTarget) => {
   const env = readEnvironment(process.env);
-  const plan = credentialPlan(stackSettings, env, process.env);
+  const plan = await credentialPlan(stackSettings, env, process.env);
   const resolved = resolveTarget(stackSettings, env, target, { projectId: plan.projectId, region: plan.region });
   return { plan, resolved, iamEndpoint: iamEndpointFor(stackSettings.iamEndpoint ?? env.iamEndpoint, plan, resolved.region) };
 };
@@ -51,40 +51,46 @@ const providerOf = (plan: CredentialPlan, iamEndpoint: string) => {
     // Loaded on first use, like the client: they bring the HTTP stack.
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { IamClient } = require("./iam") as typeof import("./iam");
-    const { credentialProviderFor, projectLookup } = require("./credentialProvider") as typeof import("./credentialProvider");
+    const { credentialProvidersFor, projectLookup } = require("./credentialProvider") as typeof import("./credentialProvider");
     /* eslint-enable @typescript-eslint/no-require-imports */
     const iam = new IamClient(iamEndpoint);
-    const provider = credentialProviderFor(plan, iam);
-    entry = { provider, projectIdOf: projectLookup(iam, provider) };
+    const { source, signing } = credentialProvidersFor(plan, iam);
+    entry = { source, signing, projectIdOf: projectLookup(iam, signing) };
     providers.set(key, entry);
   }
   return entry;
 };
 
 /** The client for a resource: one per project and region, so that a program can reach several. */
-export const clientFor = (target: ResourceTarget): ServiceStageClient => {
+export const clientFor = (target: ResourceTarget): Promise<ServiceStageClient> => {
   const key = targetKey(target.projectId, target.region);
   let client = clients.get(key);
   if (client === undefined) {
-    const { plan, resolved, iamEndpoint } = planFor(target);
-    const { provider, projectIdOf } = providerOf(plan, iamEndpoint);
-    const region = resolved.region;
-    // Loaded on first use: preview (check and diff) never needs the HTTP stack, and axios
-    // is most of this package's start-up time in the provider host.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ServiceStageClient: Client } = require("./client") as typeof import("./client");
-    client = new Client({
-      endpoint: resolved.endpoint,
-      projectId: resolved.projectId ?? (() => projectIdOf(region as string)),
-      credentials: provider,
-      ...(resolved.timeoutMs !== undefined ? { timeoutMs: resolved.timeoutMs } : {}),
-      retry: resolved.retry,
-      onRetry: (e) =>
-        reportProgress(`servicestage: ${e.method} ${e.path}: retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt + 1}): ${e.reason}`),
-    });
+    client = newClient(target);
+    // A plan that failed (a file being fixed, say) is made again at the next request.
+    client.catch(() => clients.delete(key));
     clients.set(key, client);
   }
   return client;
+};
+
+const newClient = async (target: ResourceTarget): Promise<ServiceStageClient> => {
+  const { plan, resolved, iamEndpoint } = await planFor(target);
+  const { signing, projectIdOf } = providerOf(plan, iamEndpoint);
+  const region = resolved.region;
+  // Loaded on first use: preview (check and diff) never needs the HTTP stack, and axios
+  // is most of this package's start-up time in the provider host.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ServiceStageClient: Client } = require("./client") as typeof import("./client");
+  return new Client({
+    endpoint: resolved.endpoint,
+    projectId: resolved.projectId ?? (() => projectIdOf(region as string)),
+    credentials: signing,
+    ...(resolved.timeoutMs !== undefined ? { timeoutMs: resolved.timeoutMs } : {}),
+    retry: resolved.retry,
+    onRetry: (e) =>
+      reportProgress(`servicestage: ${e.method} ${e.path}: retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt + 1}): ${e.reason}`),
+  });
 };
 
 /**
@@ -104,8 +110,9 @@ export const settingsIssue = async (target: { projectId?: unknown; region?: unkn
   if (issue === undefined) {
     issue = (async () => {
       try {
-        const { plan, iamEndpoint } = planFor({ projectId, region });
-        if (plan.kind === "metadata") await providerOf(plan, iamEndpoint).provider.current();
+        const { plan, iamEndpoint } = await planFor({ projectId, region });
+        // The source's own keys only: an agency on top is assumed at IAM, which a preview never calls.
+        if (plan.kind === "metadata") await providerOf(plan, iamEndpoint).source.current();
         return undefined;
       } catch (e) {
         if (!(e instanceof SettingsError)) throw e;

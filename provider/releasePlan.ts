@@ -12,7 +12,7 @@ import { clientFor, reportProgress } from "./providerState";
 import { sameValue } from "./compare";
 import { decodeSpec } from "./codecs/decode";
 import { secretKeys } from "./codecs/fields";
-import { InputError } from "./errors";
+import { InputError, quote } from "./errors";
 import { ID_RULE, isId } from "./urlParts";
 
 const REPLACE_KEYS = ["projectId", "region", "releasePlanId"];
@@ -24,7 +24,7 @@ const decodeBody = (spec: PropertyBag) => {
 };
 
 const edit = async (p: ReleasePlanInputs, body: EditReleasePlanBody): Promise<void> => {
-  await clientFor(p).editReleasePlan(p.releasePlanId, body);
+  await (await clientFor(p)).editReleasePlan(p.releasePlanId, body);
   reportProgress(`servicestage: release task ${p.releasePlanId} updated`);
 };
 
@@ -44,7 +44,7 @@ export const releasePlanProvider: ResourceLifecycle<ReleasePlanInputs, ReleasePl
     const p = inputs;
     const { spec } = split(inputs, RELEASE_PLAN_OWN_KEYS);
     const body = decodeBody(spec);
-    const live = await clientFor(p).getReleasePlan(p.releasePlanId);
+    const live = await (await clientFor(p)).getReleasePlan(p.releasePlanId);
     if (!live.found)
       throw new Error(
         `release task ${p.releasePlanId} was not found (HTTP ${live.status} ${live.errorCode}). ` +
@@ -64,9 +64,9 @@ export const releasePlanProvider: ResourceLifecycle<ReleasePlanInputs, ReleasePl
 
   async read(id, props): Promise<dynamic.ReadResult<ReleasePlanInputs>> {
     // `pulumi import` gives the id alone: the release task id, a ServiceStage id (urlParts.ts).
-    if (props?.releasePlanId === undefined && !isId(id)) throw new InputError(`invalid ReleasePlan id ${JSON.stringify(id)}: it ${ID_RULE}`);
+    if (props?.releasePlanId === undefined && !isId(id)) throw new InputError(`invalid ReleasePlan id ${quote(id)}: it ${ID_RULE}`);
     const p: ReleasePlanInputs = { ...props, releasePlanId: props?.releasePlanId ?? id };
-    const live = await clientFor(p).getReleasePlan(p.releasePlanId);
+    const live = await (await clientFor(p)).getReleasePlan(p.releasePlanId);
     if (!live.found) return {};
     const { own: ownProps, spec } = split(p, RELEASE_PLAN_OWN_KEYS);
     const inputs = { ...ownProps, ...refreshedSpec(EditReleasePlanBody, spec, live.value) } as ReleasePlanInputs;

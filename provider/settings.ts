@@ -5,7 +5,7 @@
  * module's memory inside the provider host: never in inputs, outputs or `__provider`.
  */
 import type { Credentials } from "./client";
-import { SettingsError } from "./errors";
+import { SettingsError, quote } from "./errors";
 import { ENDPOINT_RULE, ID_RULE, REGION_PLACEHOLDER, REGION_RULE, endpointProblem, isId, isRegion } from "./urlParts";
 
 export const endpointForRegion = (region: string): string => `https://servicestage.${region}.myhuaweicloud.com`;
@@ -91,7 +91,23 @@ export const DEFAULT_MAX_RETRIES = 5;
 const MAX_RETRIES_LIMIT = 100;
 
 /** A number printed as written, anything else quoted: `got -1`, `got "soon"`. */
-const shown = (value: string): string => (/^[-+]?[\d.]+$/.test(value) ? value : JSON.stringify(value));
+const shown = (value: string): string => (/^[-+]?[\d.]+$/.test(value) ? value : quote(value));
+
+/**
+ * A request's timeout in seconds: at least a millisecond (axios reads a timeout under 1 ms
+ * as none at all) and at most what Node's timers hold (2^31 - 1 ms; beyond it a timer
+ * fires after 1 ms).
+ */
+export const REQUEST_TIMEOUT_RANGE = { min: 0.001, max: 2_147_483 } as const;
+
+/** Names and paths that reach headers, bodies and messages: a control character could forge a log line, a huge value floods one. */
+const TEXT_SETTINGS = ["sharedConfigFile", "profile", "credentialsFile", "idTokenFile", "assumeRoleAgencyName", "assumeRoleDomainName"] as const;
+const TEXT_MAX = 1024;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** An identity provider's id travels as the X-Idp-Id header: printable ASCII, no space. */
+const IDP_ID = /^[\x21-\x7e]{1,128}$/;
+export const isIdpId = (value: string): boolean => IDP_ID.test(value);
+export const IDP_ID_RULE = "must be an identity provider's id: 1 to 128 printable ASCII characters, no space";
 
 /**
  * The rules a value that is set must keep, in one source (stack config, a provider's
@@ -103,15 +119,22 @@ const shown = (value: string): string => (/^[-+]?[\d.]+$/.test(value) ? value : 
  */
 export const settingProblems = (s: RawSettings): Array<{ key: SettingKey; rule: string }> => {
   const problems: Array<{ key: SettingKey; rule: string }> = [];
-  if (s.region !== undefined && !isRegion(s.region)) problems.push({ key: "region", rule: `region ${JSON.stringify(s.region)} ${REGION_RULE}` });
-  if (s.projectId !== undefined && !isId(s.projectId)) problems.push({ key: "projectId", rule: `projectId ${JSON.stringify(s.projectId)} ${ID_RULE}` });
+  if (s.region !== undefined && !isRegion(s.region)) problems.push({ key: "region", rule: `region ${quote(s.region)} ${REGION_RULE}` });
+  if (s.projectId !== undefined && !isId(s.projectId)) problems.push({ key: "projectId", rule: `projectId ${quote(s.projectId)} ${ID_RULE}` });
   const endpoint = s.endpoint === undefined ? undefined : endpointProblem(s.endpoint);
-  if (endpoint !== undefined) problems.push({ key: "endpoint", rule: `endpoint ${JSON.stringify(s.endpoint)} ${endpoint}: it ${ENDPOINT_RULE}` });
+  if (endpoint !== undefined) problems.push({ key: "endpoint", rule: `endpoint ${quote(s.endpoint as string)} ${endpoint}: it ${ENDPOINT_RULE}` });
   const timeout = s.requestTimeoutSeconds;
-  if (timeout !== undefined && !(Number(timeout) > 0 && Number.isFinite(Number(timeout))))
-    problems.push({ key: "requestTimeoutSeconds", rule: `requestTimeoutSeconds must be a positive number of seconds, got ${shown(timeout)}` });
+  const { min, max } = REQUEST_TIMEOUT_RANGE;
+  if (timeout !== undefined && !(Number(timeout) >= min && Number(timeout) <= max))
+    problems.push({ key: "requestTimeoutSeconds", rule: `requestTimeoutSeconds must be a number of seconds from ${min} to ${max}, got ${shown(timeout)}` });
   const iam = s.iamEndpoint === undefined ? undefined : endpointProblem(s.iamEndpoint);
-  if (iam !== undefined) problems.push({ key: "iamEndpoint", rule: `iamEndpoint ${JSON.stringify(s.iamEndpoint)} ${iam}: it ${ENDPOINT_RULE}` });
+  if (iam !== undefined) problems.push({ key: "iamEndpoint", rule: `iamEndpoint ${quote(s.iamEndpoint as string)} ${iam}: it ${ENDPOINT_RULE}` });
+  if (s.idpId !== undefined && !IDP_ID.test(s.idpId)) problems.push({ key: "idpId", rule: `idpId ${quote(s.idpId)} ${IDP_ID_RULE}` });
+  for (const key of TEXT_SETTINGS) {
+    const value = s[key];
+    if (value !== undefined && (CONTROL.test(value) || value.length > TEXT_MAX))
+      problems.push({ key, rule: `${key} ${quote(value)} must hold no control character (such as a line break) and at most ${TEXT_MAX} characters` });
+  }
   for (const [a, b, what] of [
     ["assumeRoleAgencyName", "assumeRoleDomainName", "an agency needs its name and the domain (account) that owns it"],
     ["idpId", "idTokenFile", "OIDC federation needs the identity provider's id and the file holding the id token"],
@@ -211,7 +234,7 @@ export const resolveTarget = (stack: RawSettings, env: RawSettings, resource: Re
     endpoint,
     ...(projectId !== undefined ? { projectId } : {}),
     ...(region !== undefined ? { region } : {}),
-    ...(timeout !== undefined ? { timeoutMs: Number(timeout) * 1000 } : {}),
+    ...(timeout !== undefined ? { timeoutMs: Math.round(Number(timeout) * 1000) } : {}),
     retry: { maxAttempts: 1 + (maxRetries !== undefined ? Number(maxRetries) : DEFAULT_MAX_RETRIES) },
   };
 };

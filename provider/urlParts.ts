@@ -36,10 +36,11 @@ export const REGION_PLACEHOLDER = "{region}";
 
 const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"]);
 /** 127.0.0.0/8, ::1, localhost and `*.localhost` (loopback by RFC 6761; the client resolves those names to 127.0.0.1 itself). */
-const isLoopback = (hostname: string): boolean => LOOPBACK_HOSTS.has(hostname) || hostname.endsWith(".localhost") || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+export const isLoopback = (hostname: string): boolean =>
+  LOOPBACK_HOSTS.has(hostname) || hostname.endsWith(".localhost") || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 
 export const ENDPOINT_RULE =
-  "must be an https:// URL (http:// only to a loopback address such as the emulator's 127.0.0.1), with no user, query or fragment, and {region} only as a whole label of the host";
+  "must be an https:// URL (http:// only to a loopback address such as the emulator's 127.0.0.1), with no user, query, fragment, space or control character, and {region} only as a whole label of the host";
 
 /**
  * Why an endpoint setting is refused, or undefined when it is sound. `{region}` is judged
@@ -49,6 +50,8 @@ export const ENDPOINT_RULE =
 export const endpointProblem = (endpoint: string): string | undefined => {
   const marker = "region0placeholder0label";
   const placeholders = endpoint.split(REGION_PLACEHOLDER).length - 1;
+  // WHATWG URLs drop tabs and line breaks silently: refused here, they never reach a message or a request.
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(endpoint)) return "holds a space or a control character";
   let url: URL;
   try {
     url = new URL(endpoint.split(REGION_PLACEHOLDER).join(marker));

@@ -39,7 +39,7 @@ const { RedeployJobComponentBody } = loadTs("provider/codecs/redeployJobComponen
 const { EditReleasePlanBody } = loadTs("provider/codecs/editReleasePlan.ts");
 const { JobComponentOwnProperties, ReleasePlanOwnProperties, JOB_COMPONENT_DEFAULTS } = loadTs("provider/ownProperties.ts");
 const { JOB_OUTPUT_KEYS } = loadTs("provider/ownKeys.ts");
-const { CONFIG_KEYS, ENV_KEYS, NUMERIC_SETTINGS, SECRET_SETTINGS } = loadTs("provider/settings.ts");
+const { CONFIG_KEYS, ENV_KEYS, NUMERIC_SETTINGS, SECRET_SETTINGS, REQUEST_TIMEOUT_RANGE } = loadTs("provider/settings.ts");
 const { fieldsOf, enumOf, secretKeys, structural } = loadTs("provider/codecs/fields.ts");
 
 const PACKAGE = "servicestage";
@@ -58,7 +58,7 @@ const CONFIG_DESCRIPTIONS = {
   accessKey: "Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it.",
   secretKey: "Secret access key of an AK/SK pair (with `accessKey`).",
   securityToken: "Security token of temporary AK/SK credentials.",
-  requestTimeoutSeconds: "Timeout of one HTTP request to ServiceStage, in seconds (a positive number).",
+  requestTimeoutSeconds: `Timeout of one HTTP request to ServiceStage, in seconds, from ${REQUEST_TIMEOUT_RANGE.min} to ${REQUEST_TIMEOUT_RANGE.max} (default 30).`,
   sharedConfigFile:
     "KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`.",
   profile: "The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`.",

@@ -11,6 +11,7 @@ import { UNKNOWN } from "../pulumiValues";
 import { isPlainObject } from "./primitives";
 import { RELEASE_PAGE_SPELLINGS, camelKey } from "./spellings";
 import { fieldsOf, objectProps, structural } from "./fields";
+import { escapeControls } from "../errors";
 
 type Spellings = typeof RELEASE_PAGE_SPELLINGS;
 const spellings: Readonly<Record<string, string>> = RELEASE_PAGE_SPELLINGS;
@@ -50,7 +51,8 @@ const pickUnionMember = (members: t.Mixed[], value: unknown): t.Mixed => {
   return members[0];
 };
 
-const join = (path: string | null, key: string): string | null => (path === null ? null : path === "" ? key : `${path}.${key}`);
+/** A key in a path as a message shows it: a program's own key may hold anything, a line break too. */
+const join = (path: string | null, key: string): string | null => (path === null ? null : path === "" ? escapeControls(key) : `${path}.${escapeControls(key)}`);
 
 /**
  * camelCase user value -> wire value. Unknown property names become issues; null means
@@ -95,7 +97,7 @@ const rename = (codec: t.Mixed, value: unknown, issues: Issue[], path: string | 
       if (v !== null && v !== undefined) out[wireKey] = rename(props[wireKey], v, issues, join(path, key));
     } else if (c._tag === "OpenObject") {
       if (v !== null && v !== undefined) out[key] = v; // the user's own build parameter
-    } else issues.push({ path: join(path, key) ?? key, message: unknownPropertyMessage(key, props) });
+    } else issues.push({ path: join(path, key) ?? escapeControls(key), message: unknownPropertyMessage(key, props) });
   }
   return out;
 };

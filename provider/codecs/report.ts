@@ -8,6 +8,7 @@ import { UNKNOWN } from "../pulumiValues";
 import { Issue } from "./casing";
 import { camelKey } from "./spellings";
 import { Tagged, objectProps, unwrapChecked } from "./fields";
+import { escapeControls } from "../errors";
 
 /** An intersection or union validates each member under the member's index; a Checked rule's key is not one. */
 const isMemberEntry = (parent: Tagged, entry: t.ContextEntry): boolean => (parent.types ?? [])[Number(entry.key)] === entry.type;
@@ -27,11 +28,11 @@ const pathOf = (context: t.Context): string => {
         path += `[${key}]`;
         continue;
       case "DictionaryType":
-        path += path === "" ? key : `.${key}`;
+        path += path === "" ? escapeControls(key) : `.${escapeControls(key)}`;
         continue;
       case "OpenObject": {
         const known = objectProps(parent as unknown as t.Mixed) ?? {};
-        const name = Object.hasOwn(known, key) ? camelKey(key) : key;
+        const name = Object.hasOwn(known, key) ? camelKey(key) : escapeControls(key);
         path += path === "" ? name : `.${name}`;
         continue;
       }

@@ -117,7 +117,7 @@ describe("each source signs with its own keys and reaches its own project", () =
     process.env.HW_PROFILE = "dev";
     expect((await readWith({})).accessKey).toBe(PROFILE_AK);
     await expect(readWith({ profile: "nope" })).rejects.toThrow(
-      /the KooCLI config file ~\/\.hcloud\/config\.json has no profile "nope" \(it has "dev", "other"\)/,
+      /the KooCLI config file "~\/\.hcloud\/config\.json" has no profile "nope" \(it has "dev", "other"\)/,
     );
   });
 
@@ -162,7 +162,7 @@ describe("each source signs with its own keys and reaches its own project", () =
     const read = await readWith(settings);
     expect(read.accessKey).toMatch(/^TMP/);
     expect(emulator.iamRequests()).toEqual([expect.objectContaining({ path: "/v3.0/OS-CREDENTIAL/securitytokens", status: 201, principal: PERMANENT_AK })]);
-    await expect(readWith({ ...settings, assumeRoleAgencyName: "not-there" })).rejects.toThrow(/assuming the agency not-there of domain acme.*answered 404/);
+    await expect(readWith({ ...settings, assumeRoleAgencyName: "not-there" })).rejects.toThrow(/assuming the agency "not-there" of domain "acme".*answered 404/);
   });
 });
 
