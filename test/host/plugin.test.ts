@@ -8,7 +8,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import type * as structpb from "google-protobuf/google/protobuf/struct_pb";
 import type * as emptypb from "google-protobuf/google/protobuf/empty_pb";
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -20,6 +20,7 @@ import { Emulator, startEmulator } from "../../emulator/server";
 import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../../provider/pulumiValues";
 import { pulumiRpc } from "../../provider/pulumiRpc";
 import { PluginProcess, startPluginProcess } from "../harness/pluginProcess";
+import { Attacker, startAttacker } from "../harness/attacker";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, TOKEN, jobComponentInputs, releasePlanInputs, seed } from "../harness/world";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -107,11 +108,12 @@ const calls = () => emulator.requests().map((r) => `${r.method} ${r.path.replace
 const puts = () => calls().filter((c) => c.startsWith("PUT"));
 
 /** Starts the plugin as the engine does: by its name, through a link in another folder, with the engine's address ("" for none). */
-const startPlugin = async (engineAddress: string): Promise<PluginProcess> => {
+const startPlugin = async (engineAddress: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<PluginProcess> => {
   const env = {
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HW_|HUAWEICLOUD_SDK_|SERVICESTAGE_)/.test(k))),
     // The credentials' last source, ECS metadata, is a closed loopback port here (tests reach loopback only).
     SERVICESTAGE_METADATA_ENDPOINT: "http://127.0.0.1:9",
+    ...extraEnv,
   };
   const started = await startPluginProcess(path.join(linkDir, "pulumi-resource-servicestage"), {
     args: engineAddress === "" ? [] : [engineAddress],
@@ -172,7 +174,7 @@ describe("provider configuration", () => {
     expect(bad.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([
       [
         "requestTimeoutSeconds",
-        expect.stringMatching(/requestTimeoutSeconds must be a positive number of seconds, got "soon".*servicestage:requestTimeoutSeconds/),
+        expect.stringMatching(/requestTimeoutSeconds must be a number of seconds from 0.001 to 2147483, got "soon".*servicestage:requestTimeoutSeconds/),
       ],
       ["secretKey", expect.stringMatching(/secretKey is missing.*HW_SECRET_KEY/)],
     ]);
@@ -186,7 +188,7 @@ describe("provider configuration", () => {
   });
 
   test("CheckConfig accepts unknowns during a preview, and warns about a key nobody reads", async () => {
-    const r = await checkConfig({ region: UNKNOWN, requestTimeoutSeconds: UNKNOWN, regoin: "cn-north-4" });
+    const r = await checkConfig({ region: UNKNOWN, requestTimeoutSeconds: UNKNOWN, iamEndpoint: UNKNOWN, idTokenFile: UNKNOWN, regoin: "cn-north-4" });
     expect(r.getFailuresList()).toEqual([]);
     await waitFor(() => engineLogs.some((l) => l.message.includes('"regoin" is not one of region')));
   });
@@ -194,7 +196,7 @@ describe("provider configuration", () => {
   test("Configure refuses an invalid value with a gRPC error naming the key", async () => {
     await expect(configure({ endpoint: emulator.url, requestTimeoutSeconds: -1 })).rejects.toMatchObject({
       code: grpcJs.status.INVALID_ARGUMENT,
-      details: expect.stringContaining("requestTimeoutSeconds must be a positive number of seconds, got -1"),
+      details: expect.stringContaining("requestTimeoutSeconds must be a number of seconds from 0.001 to 2147483, got -1"),
     });
   });
 
@@ -556,6 +558,116 @@ describe("ReleasePlan", () => {
     await expect(check("servicestage:index:Nope", urn("servicestage:index:Nope", "x"), {})).rejects.toMatchObject({
       code: grpcJs.status.INVALID_ARGUMENT,
       details: expect.stringContaining('unknown resource type "servicestage:index:Nope"'),
+    });
+  });
+});
+
+describe("what a pull request controls (issue 28): through the plugin", () => {
+  const ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwbHVnaW4ifQ.c2ln";
+  let attacker: Attacker;
+  let scratch: string;
+  beforeEach(async () => {
+    attacker = await startAttacker();
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-plugin-untrusted-"));
+  });
+  afterEach(async () => {
+    await attacker.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+    await configureEmulator();
+  });
+  /** Check's answer (its failures, or the gRPC error's details), within 5 s: a hang fails the test. */
+  const checkSaid = async (): Promise<string> => {
+    const answer = check(JOB, JOB_URN, jobComponentInputs()).then(
+      (r) => JSON.stringify(r.getFailuresList().map((f) => f.getReason())),
+      (e: grpc.ServiceError) => e.details,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`Check did not answer within 5 s; stderr:\n${stderr()}`)), 5_000)),
+    );
+    try {
+      return await Promise.race([answer, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const readSaid = () =>
+    read(JOB, JOB_URN, `${APP_ID}/${COMPONENT_ID}`).then(
+      () => "read",
+      (e: grpc.ServiceError) => e.details,
+    );
+
+  test("ECS metadata with an agency and an IAM endpoint from the stack config: Check asks metadata only, IAM is called at the read", async () => {
+    emulator.configureIam({ metadata: true, agencies: [{ agencyName: "deployer", domainName: "acme" }] });
+    const vm = await startPlugin("", { SERVICESTAGE_METADATA_ENDPOINT: emulator.url });
+    const vmClient = new Client(`127.0.0.1:${vm.port}`, grpcJs.credentials.createInsecure());
+    try {
+      const args = { endpoint: emulator.url, projectId: PROJECT_ID, assumeRoleAgencyName: "deployer", assumeRoleDomainName: "acme" };
+      await rpc((cb) => vmClient.configure(new provproto.ConfigureRequest().setArgs(struct({ ...args, iamEndpoint: attacker.url })), cb));
+      const checked = await rpc<provproto.CheckResponse>((cb) => vmClient.check(checkRequest(JOB, JOB_URN, jobComponentInputs()), cb));
+      expect(checked.getFailuresList()).toEqual([]);
+      expect(attacker.received).toEqual([]);
+      expect(emulator.iamRequests().map((r) => r.path)).toEqual(["/openstack/latest/securitykey"]);
+      expect(calls()).toEqual([]);
+
+      await rpc((cb) => vmClient.configure(new provproto.ConfigureRequest().setArgs(struct({ ...args, iamEndpoint: emulator.url })), cb));
+      await rpc((cb) => vmClient.read(new provproto.ReadRequest().setUrn(JOB_URN).setType(JOB).setId(`${APP_ID}/${COMPONENT_ID}`), cb));
+      expect(emulator.iamRequests().map((r) => r.path)).toContain("/v3.0/OS-CREDENTIAL/securitytokens");
+      expect(attacker.received).toEqual([]);
+    } finally {
+      vmClient.close();
+      vm.process.kill("SIGKILL");
+    }
+  });
+
+  test("file settings: a FIFO, /dev/zero, /proc/self/environ and a non-token file are refused by Check and Read, naming the setting; nothing reaches the IAM endpoint", async () => {
+    const fifo = path.join(scratch, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    const secrets = path.join(scratch, "ci.env");
+    fs.writeFileSync(secrets, "DEPLOY_KEY=plugin-ci-file-content\n");
+    const cases: Array<[Bag, RegExp]> = [
+      [{ sharedConfigFile: fifo }, /the KooCLI config file ".*fifo" is a FIFO: only a regular file is read/],
+      [{ credentialsFile: "/dev/zero" }, /the credentials file "\/dev\/zero" is a character device/],
+      [{ idpId: "ci-idp", idTokenFile: "/proc/self/environ" }, /the OIDC id token file "\/proc\/self\/environ" is a pseudo-file of \/proc/],
+      [{ idpId: "ci-idp", idTokenFile: secrets }, /the OIDC id token file ".*ci.env" does not hold an OIDC id token/],
+    ];
+    for (const [settings, rule] of cases) {
+      await configure({ endpoint: emulator.url, projectId: PROJECT_ID, iamEndpoint: attacker.url, ...settings });
+      for (const said of [await checkSaid(), await readSaid()]) {
+        expect([settings, said]).toEqual([settings, expect.stringMatching(rule)]);
+        expect(said).not.toMatch(/plugin-ci-file-content|PATH=/);
+      }
+    }
+    expect(attacker.received).toEqual([]);
+    expect(stderr()).not.toContain("plugin-ci-file-content");
+  });
+
+  test("a real id token is exchanged at the read, never at Check", async () => {
+    emulator.configureIam({ identityProviders: [{ id: "ci-idp", idToken: ID_TOKEN }] });
+    const tokenFile = path.join(scratch, "token");
+    fs.writeFileSync(tokenFile, ID_TOKEN);
+    await configure({ endpoint: emulator.url, projectId: PROJECT_ID, idpId: "ci-idp", idTokenFile: tokenFile, iamEndpoint: emulator.url });
+    expect(await checkSaid()).toBe("[]");
+    expect(emulator.iamRequests()).toEqual([]);
+    expect(await readSaid()).toBe("read");
+    expect(emulator.iamRequests().map((r) => r.path)).toEqual(["/v3.0/OS-AUTH/id-token/tokens", "/v3.0/OS-CREDENTIAL/securitytokens"]);
+  });
+
+  test("CheckConfig and Configure: line breaks in names and paths, and a request timeout past Node's timers, are refused, quoted", async () => {
+    const forged = "x\n::error::forged";
+    const r = await checkConfig({
+      profile: forged,
+      idpId: forged,
+      idTokenFile: forged,
+      iamEndpoint: `https://iam.example.com/${forged}`,
+      requestTimeoutSeconds: 2147484,
+    });
+    const failures = r.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
+    expect(failures.map(([p]) => p).sort()).toEqual(["iamEndpoint", "idTokenFile", "idpId", "profile", "requestTimeoutSeconds"]);
+    expect(Object.fromEntries(failures).requestTimeoutSeconds).toMatch(/from 0.001 to 2147483, got 2147484/);
+    for (const [, reason] of failures) expect(reason.split("\n").some((line) => line.startsWith("::error"))).toBe(false);
+    await expect(configure({ endpoint: emulator.url, profile: forged })).rejects.toMatchObject({
+      details: expect.stringContaining('profile "x\\n::error::forged" must hold no control character'),
     });
   });
 });
