@@ -90,9 +90,12 @@ export const quote = (value: string): string => {
   return escapeControls(JSON.stringify(cut));
 };
 
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/** A character that can move a terminal's cursor or end a line, or reorder what is shown (bidirectional controls). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
+const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, "g");
 /** Text with every control character as a `\uXXXX` escape: for names that are shown unquoted, such as a property path's keys. */
-export const escapeControls = (text: string): string => text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+export const escapeControls = (text: string): string => text.replace(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 export class InputError extends Error {
   constructor(message: string) {

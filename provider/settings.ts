@@ -5,7 +5,7 @@
  * module's memory inside the provider host: never in inputs, outputs or `__provider`.
  */
 import type { Credentials } from "./client";
-import { SettingsError, quote } from "./errors";
+import { CONTROL_CHARACTER, SettingsError, quote } from "./errors";
 import { ENDPOINT_RULE, ID_RULE, REGION_PLACEHOLDER, REGION_RULE, endpointProblem, isId, isRegion } from "./urlParts";
 
 export const endpointForRegion = (region: string): string => `https://servicestage.${region}.myhuaweicloud.com`;
@@ -103,7 +103,6 @@ export const REQUEST_TIMEOUT_RANGE = { min: 0.001, max: 2_147_483 } as const;
 /** Names and paths that reach headers, bodies and messages: a control character could forge a log line, a huge value floods one. */
 const TEXT_SETTINGS = ["sharedConfigFile", "profile", "credentialsFile", "idTokenFile", "assumeRoleAgencyName", "assumeRoleDomainName"] as const;
 const TEXT_MAX = 1024;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** An identity provider's id travels as the X-Idp-Id header: printable ASCII, no space. */
 const IDP_ID = /^[\x21-\x7e]{1,128}$/;
 export const isIdpId = (value: string): boolean => IDP_ID.test(value);
@@ -132,7 +131,7 @@ export const settingProblems = (s: RawSettings): Array<{ key: SettingKey; rule: 
   if (s.idpId !== undefined && !IDP_ID.test(s.idpId)) problems.push({ key: "idpId", rule: `idpId ${quote(s.idpId)} ${IDP_ID_RULE}` });
   for (const key of TEXT_SETTINGS) {
     const value = s[key];
-    if (value !== undefined && (CONTROL.test(value) || value.length > TEXT_MAX))
+    if (value !== undefined && (CONTROL_CHARACTER.test(value) || value.length > TEXT_MAX))
       problems.push({ key, rule: `${key} ${quote(value)} must hold no control character (such as a line break) and at most ${TEXT_MAX} characters` });
   }
   for (const [a, b, what] of [

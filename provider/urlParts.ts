@@ -8,6 +8,7 @@
  * any request (check, CheckConfig, the settings, `pulumi import`), and the client checks
  * each path segment once more before it sends anything.
  */
+import { CONTROL_CHARACTER } from "./errors";
 
 /**
  * One DNS label: lowercase letters, digits and hyphens, neither first nor last a hyphen.
@@ -51,7 +52,7 @@ export const endpointProblem = (endpoint: string): string | undefined => {
   const marker = "region0placeholder0label";
   const placeholders = endpoint.split(REGION_PLACEHOLDER).length - 1;
   // WHATWG URLs drop tabs and line breaks silently: refused here, they never reach a message or a request.
-  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(endpoint)) return "holds a space or a control character";
+  if (/\s/.test(endpoint) || CONTROL_CHARACTER.test(endpoint)) return "holds a space or a control character";
   let url: URL;
   try {
     url = new URL(endpoint.split(REGION_PLACEHOLDER).join(marker));

@@ -25,6 +25,7 @@ interface Step {
   uses?: string;
   if?: string;
   "working-directory"?: string;
+  env?: Record<string, string>;
   with?: Record<string, string | boolean>;
 }
 interface Job {
@@ -53,6 +54,10 @@ test("previews comment on pull requests, up runs only on main, and every setting
   expect(preview).toMatchObject({ if: "github.event_name == 'pull_request'", with: { "comment-on-pr": true, diff: true } });
   expect(up).toMatchObject({ if: "github.event_name == 'push' && github.ref == 'refs/heads/main'" });
   for (const [key, value] of Object.entries(job.env)) expect(value).toBe(`\${{ secrets.${key} }}`);
+  // A pull request's preview gets read-only keys of their own; the write keys reach main's up only.
+  expect(job.env).not.toHaveProperty("HW_ACCESS_KEY");
+  expect(preview?.env).toEqual({ HW_ACCESS_KEY: "${{ secrets.HW_PREVIEW_ACCESS_KEY }}", HW_SECRET_KEY: "${{ secrets.HW_PREVIEW_SECRET_KEY }}" });
+  expect(up?.env).toEqual({ HW_ACCESS_KEY: "${{ secrets.HW_ACCESS_KEY }}", HW_SECRET_KEY: "${{ secrets.HW_SECRET_KEY }}" });
   // npm ci at the root installs the examples too (they are npm workspaces of this package).
   expect(job.steps.findIndex((s) => s.run === "npm ci")).toBeLessThan(job.steps.indexOf(pulumiSteps[0]));
 });
@@ -71,19 +76,25 @@ describe.each(job.strategy.matrix.example)("the workflow's commands for examples
     await emulator?.close();
   });
 
-  test("pulumi preview --diff (pull requests) makes no call; pulumi up (main) applies with the same environment", async () => {
+  test("pulumi preview --diff (pull requests) makes no call; pulumi up (main) applies with main's keys", async () => {
     const seed = parseSeed(JSON.parse(fs.readFileSync(path.join(repo, "emulator", "seed.example.json"), "utf8")));
     emulator = await startEmulator({ seed, accessKey: "WORKFLOWAK", secretKey: "workflow-secret-key" });
+    emulator.addAccessKey("PREVIEWAK", "preview-secret-key");
     // The job's environment by name, with stand-in values. SERVICESTAGE_ENDPOINT is not in the
     // workflow: it sends any call that would go to the HW_REGION_NAME endpoint to the emulator.
     const values: Record<string, string> = {
       PULUMI_ACCESS_TOKEN: "unused-by-a-local-backend",
       HW_REGION_NAME: "cn-north-4",
       HW_PROJECT_ID: seed.projectId,
-      HW_ACCESS_KEY: "WORKFLOWAK",
-      HW_SECRET_KEY: "workflow-secret-key",
+      "secrets.HW_ACCESS_KEY": "WORKFLOWAK",
+      "secrets.HW_SECRET_KEY": "workflow-secret-key",
+      "secrets.HW_PREVIEW_ACCESS_KEY": "PREVIEWAK",
+      "secrets.HW_PREVIEW_SECRET_KEY": "preview-secret-key",
     };
     const env = Object.fromEntries(Object.keys(job.env).map((key) => [key, values[key] ?? "set"]));
+    /** A step's own environment, each `${{ secrets.X }}` given its stand-in. */
+    const stepEnv = (step: Step): Record<string, string> =>
+      Object.fromEntries(Object.entries(step.env ?? {}).map(([key, value]) => [key, values[String(value).replace(/^\$\{\{ (.*) \}\}$/, "$1")] ?? "set"]));
     const previewStep = pulumiSteps.find((s) => s.with?.command === "preview") as Step;
     const upStep = pulumiSteps.find((s) => s.with?.command === "up") as Step;
     const dirOf = (step: Step) => path.join(repo, String(step.with?.["work-dir"]).replace("${{ matrix.example }}", example));
@@ -111,14 +122,14 @@ describe.each(job.strategy.matrix.example)("the workflow's commands for examples
     await stack.pulumi(["stack", "init"]);
     // The stack and its resources: one in each TypeScript example, both in the YAML and Python ones.
     const resources = example === "yaml" || example === "python" ? 2 : 1;
-    const preview = await stack.pulumi(commandOf(previewStep));
+    const preview = await stack.pulumi(commandOf(previewStep), stepEnv(previewStep));
     expect(preview).toMatch(new RegExp(`\\+ ${resources + 1} to create`));
     expect(emulator.requests()).toHaveLength(0);
 
-    const up = await stack.pulumi(commandOf(upStep));
+    const up = await stack.pulumi(commandOf(upStep), stepEnv(upStep));
     expect(up).toMatch(new RegExp(`\\+ ${resources + 1} created`));
     expect(emulator.requests().filter((r) => r.method === "PUT")).toHaveLength(resources);
-    expect(emulator.requests().every((r) => r.auth === "aksk" && r.status === 200)).toBe(true);
+    expect(emulator.requests().every((r) => r.auth === "aksk" && r.accessKey === "WORKFLOWAK" && r.status === 200)).toBe(true);
     expect(await stack.exportState()).not.toContain("workflow-secret-key");
   });
 });

@@ -10,6 +10,8 @@
  * Inputs stay within what the host can deliver (JSON values, plus NaN/Infinity/-0,
  * which protobuf doubles carry): no BigInt, Map, Date or class instances.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import fc from "fast-check";
@@ -19,6 +21,7 @@ import { setStackSettings } from "../../provider/providerState";
 import { UNKNOWN } from "../../provider/pulumiValues";
 import { isId, isRegion } from "../../provider/urlParts";
 import { HOSTILE_IDS, HOSTILE_REGIONS } from "../fixtures/urlShapes";
+import { startAttacker } from "../harness/attacker";
 import { JobComponent, ReleasePlan } from "../../sdk";
 import { captureInputs, Registered } from "../harness/captureInputs";
 import { ProviderHost, startProviderHost } from "../harness/providerHost";
@@ -502,6 +505,62 @@ describe("check in-process", () => {
       { numRuns: 2_000, seed: SEED },
     );
     setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, authToken: TOKEN });
+  });
+
+  test("settings and credential files a pull request writes, in hostile and random shapes: check answers at once, no line of its message is the value's, nothing is sent, no file content is echoed", async () => {
+    const attacker = await startAttacker();
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-fuzz-settings-"));
+    const tokenFile = path.join(scratch, "id-token");
+    const forged = fc
+      .tuple(
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom("\n", "\r\n", "\r", "\u2028", "\u0085", "\u001b[2K\r", ""),
+        fc.constantFrom("::error::forged", "##[error]forged", ""),
+      )
+      .map((parts) => parts.join(""));
+    const TEXT_KEYS = [
+      "sharedConfigFile",
+      "profile",
+      "credentialsFile",
+      "idTokenFile",
+      "idpId",
+      "assumeRoleAgencyName",
+      "assumeRoleDomainName",
+      "iamEndpoint",
+      "endpoint",
+      "region",
+      "projectId",
+    ] as const;
+    const lines = (text: string) => text.split(/\r\n|\r|\n|\u2028|\u2029|\u0085/).map((l) => l.trim());
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...TEXT_KEYS), forged, fc.uint8Array({ maxLength: 64 }), async (key, value, content) => {
+          // The OIDC id token file holds random bytes, a CI secret among them: never a JWT, so never sent.
+          fs.writeFileSync(tokenFile, Buffer.concat([Buffer.from("CI_FILE_SECRET="), Buffer.from(content)]));
+          setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, idpId: "ci-idp", idTokenFile: tokenFile, iamEndpoint: attacker.url, [key]: value });
+          let timer: NodeJS.Timeout | undefined;
+          const said = await Promise.race([
+            jobComponentProvider.check({}, fixture("JobComponent#0")[1]()).then(
+              (r) => JSON.stringify(r.failures ?? []),
+              (e: Error) => e.message,
+            ),
+            new Promise<string>((resolve) => (timer = setTimeout(() => resolve("check did not answer within 5 s"), 5_000))),
+          ]).finally(() => clearTimeout(timer));
+          expect(said).not.toBe("check did not answer within 5 s");
+          expect(said).not.toContain("CI_FILE_SECRET");
+          const injected = lines(value)
+            .slice(1)
+            .filter((l) => l !== "");
+          for (const line of lines(said)) expect(injected).not.toContain(line);
+        }),
+        { numRuns: 300, seed: SEED },
+      );
+      expect(attacker.received).toEqual([]);
+    } finally {
+      setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, authToken: TOKEN });
+      await attacker.close();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   test("the in-process runs add up to at least 10,000 inputs", () => {

@@ -162,7 +162,9 @@ describe("each source signs with its own keys and reaches its own project", () =
     const read = await readWith(settings);
     expect(read.accessKey).toMatch(/^TMP/);
     expect(emulator.iamRequests()).toEqual([expect.objectContaining({ path: "/v3.0/OS-CREDENTIAL/securitytokens", status: 201, principal: PERMANENT_AK })]);
-    await expect(readWith({ ...settings, assumeRoleAgencyName: "not-there" })).rejects.toThrow(/assuming the agency "not-there" of domain "acme".*answered 404/);
+    await expect(readWith({ ...settings, assumeRoleAgencyName: "not-there" })).rejects.toThrow(
+      /assuming the agency "not-there" of domain "acme".*answered 404/,
+    );
   });
 });
 

@@ -76,7 +76,7 @@ func GetRegion(ctx *pulumi.Context) string {
 	return config.Get(ctx, "servicestage:region")
 }
 
-// Timeout of one HTTP request to ServiceStage, in seconds (a positive number). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
+// Timeout of one HTTP request to ServiceStage, in seconds, from 0.001 to 2147483 (default 30). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
 func GetRequestTimeoutSeconds(ctx *pulumi.Context) float64 {
 	return config.GetFloat64(ctx, "servicestage:requestTimeoutSeconds")
 }

@@ -81,7 +81,7 @@ Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `ht
 
 requestTimeoutSeconds: Optional[float]
 """
-Timeout of one HTTP request to ServiceStage, in seconds (a positive number). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
+Timeout of one HTTP request to ServiceStage, in seconds, from 0.001 to 2147483 (default 30). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
 """
 
 secretKey: Optional[str]

@@ -114,7 +114,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def request_timeout_seconds(self) -> Optional[float]:
         """
-        Timeout of one HTTP request to ServiceStage, in seconds (a positive number). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
+        Timeout of one HTTP request to ServiceStage, in seconds, from 0.001 to 2147483 (default 30). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
         """
         return __config__.get_float('requestTimeoutSeconds')
 
