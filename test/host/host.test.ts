@@ -13,6 +13,7 @@ import { JobComponent, ReleasePlan } from "../../sdk";
 import { UNKNOWN } from "../../provider/pulumiValues";
 import { captureInputs, Registered, unwrapSecrets } from "../harness/captureInputs";
 import { ProviderHost, startProviderHost } from "../harness/providerHost";
+import { startAttacker } from "../harness/attacker";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, RELEASE_PLAN_ID, SECRET_KEY, TOKEN, ACCESS_KEY, jobSpec, releaseSpec, seed } from "../harness/world";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -182,6 +183,38 @@ describe("through the real provider host", () => {
     expect(metadata).toEqual([expect.stringMatching(/^TMP/)]);
     expect(metadata).not.toEqual(oidc);
     fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test("what a pull request controls (issue 28): ECS metadata with an agency and a hostile IAM endpoint, and a CI file as id token: check calls no IAM and sends nothing", async () => {
+    const attacker = await startAttacker();
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-host-untrusted-"));
+    try {
+      emulator.configureIam({ metadata: true, agencies: [{ agencyName: "deployer", domainName: "acme" }] });
+      const none = { HW_AUTH_TOKEN: "", HW_ACCESS_KEY: "", HW_SECRET_KEY: "" };
+      const base = { "servicestage:endpoint": emulator.url, "servicestage:projectId": PROJECT_ID, "servicestage:iamEndpoint": attacker.url };
+      await host.close();
+      host = await startProviderHost(repo, { ...none, SERVICESTAGE_METADATA_ENDPOINT: emulator.url });
+      await host.configure({ ...base, "servicestage:assumeRoleAgencyName": "deployer", "servicestage:assumeRoleDomainName": "acme" });
+      expect((await host.check({}, plain(plan().inputs))).failures ?? []).toEqual([]);
+      expect(emulator.iamRequests().map((r) => r.path)).toEqual(["/openstack/latest/securitykey"]);
+
+      const secrets = path.join(scratch, "ci.env");
+      fs.writeFileSync(secrets, "DEPLOY_KEY=host-ci-file-content\n");
+      await host.close();
+      host = await startProviderHost(repo, { ...none, SERVICESTAGE_METADATA_ENDPOINT: "http://127.0.0.1:9" });
+      await host.configure({ ...base, "servicestage:idpId": "ci-idp", "servicestage:idTokenFile": secrets });
+      const refused = await host.check({}, plain(plan().inputs)).then(
+        (r) => JSON.stringify(r),
+        (e: Error) => String(e),
+      );
+      expect(refused).toMatch(/the OIDC id token file ".*ci\.env" does not hold an OIDC id token/);
+      expect(refused + host.stderr()).not.toContain("host-ci-file-content");
+      expect(attacker.received).toEqual([]);
+      expect(emulator.requests()).toEqual([]);
+    } finally {
+      await attacker.close();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   test("errors carry what the server said and never a credential", async () => {
