@@ -14,8 +14,15 @@
  *   microseconds (`2020-01-08T03:50:07.574000Z`, which Huawei's Python SDK requires);
  * - `GET /v3/projects?name=` (KeystoneListProjects), authenticated; 200 `{projects, links}`
  *   with `links.next` null;
- * - `GET /openstack/latest/securitykey` (ECS metadata, no auth): 200 `{credential: {...}}`,
- *   or 404 when the VM has no agency.
+ * - ECS metadata, as huaweicloudsdkcore's `MetadataAccessor` shows it answers:
+ *   `PUT /meta-data/latest/api/token` (header `X-Metadata-Token-Ttl-Seconds`) answers a
+ *   session token as text, or 404 where the service has none (`metadataToken: "absent"`);
+ *   `GET /openstack/latest/securitykey` (header `X-Metadata-Token`, required only with
+ *   `metadataToken: "required"`: else 401) answers 200 `{credential: {...}}`, or 401
+ *   "Please configure Cloud Service Agency first" when the VM has no agency;
+ * - STS: `POST /v5/agencies/assume-with-oidc` (huaweicloudsdkcore `OidcStsAccessor`,
+ *   huaweicloudsdksts `AssumeAgencyWithOidcReqBody`, unsigned): 200
+ *   `{credentials: {access_key_id, secret_access_key, security_token, expiration}, ...}`.
  *
  * Temporary keys it issues are accepted by the ServiceStage side with their security
  * token until they expire. Its requests are logged apart from ServiceStage's (`iamRequests`).
@@ -36,8 +43,12 @@ export const IamWorld = t.partial({
   agencies: t.array(t.type({ agencyName: t.string, domainName: t.string })),
   /** The life of every token and temporary key issued (default: as asked, 900 s to 1 day). */
   lifetimeMs: t.number,
-  /** Whether the VM has an agency, i.e. ECS metadata answers credentials (default false: 404). */
+  /** Whether the VM has an agency, i.e. ECS metadata answers credentials (default false: 401, "configure an agency"). */
   metadata: t.boolean,
+  /** ECS metadata's session token: required (a hardened ECS), optional (the default), or absent (no token endpoint: 404). */
+  metadataToken: t.keyof({ required: null, optional: null, absent: null }),
+  /** OIDC identity providers of STS (IAM v5) and the agency each id token may assume. */
+  oidcStsProviders: t.array(t.type({ providerUrn: t.string, agencyUrn: t.string, idToken: t.string })),
 });
 export type IamWorld = t.TypeOf<typeof IamWorld>;
 
@@ -55,10 +66,16 @@ export interface IamRequest {
 export interface IamState {
   world: IamWorld;
   log: IamRequest[];
+  /** ECS metadata's session tokens handed out. */
+  metadataTokens?: Set<string>;
 }
 
 export const isIamPath = (url: ParsedUrl): boolean =>
-  url.rawPath.startsWith("/v3.0/") || url.rawPath === "/v3/projects" || url.rawPath.startsWith("/openstack/");
+  url.rawPath.startsWith("/v3.0/") ||
+  url.rawPath === "/v3/projects" ||
+  url.rawPath.startsWith("/openstack/") ||
+  url.rawPath.startsWith("/meta-data/") ||
+  url.rawPath.startsWith("/v5/agencies/");
 
 /** IAM's time format: UTC with microseconds. */
 const iamTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
@@ -101,10 +118,49 @@ export const iamReply = (req: IamRequestIn, iam: IamState, credentials: Credenti
   const dig = (v: unknown, ...keys: string[]): unknown =>
     keys.reduce<unknown>((x, k) => (x !== null && typeof x === "object" ? (x as Record<string, unknown>)[k] : undefined), v);
 
+  const tokenMode = world.metadataToken ?? "optional";
+  const metadataTokens = (iam.metadataTokens ??= new Set());
+  if (path === "/meta-data/latest/api/token") {
+    if (tokenMode === "absent") return { reply: { status: 404, text: "Not Found", contentType: "text/plain" }, principal: "none" };
+    if (req.method !== "PUT") return { reply: { status: 405, text: "Method Not Allowed", contentType: "text/plain" }, principal: "none" };
+    const token = `mdt-${randomBytes(24).toString("base64url")}`;
+    metadataTokens.add(token);
+    return { reply: { status: 200, text: token, contentType: "text/plain" }, principal: "none" };
+  }
   if (req.method === "GET" && path === "/openstack/latest/securitykey") {
-    if (world.metadata !== true) return { reply: { status: 404, text: "Not Found", contentType: "text/plain" }, principal: "none" };
+    const sent = header(req.headers, "x-metadata-token");
+    if ((tokenMode === "required" && sent === undefined) || (sent !== undefined && tokenMode !== "absent" && !metadataTokens.has(sent)))
+      return { reply: { status: 401, text: "Unauthorized: a valid X-Metadata-Token is required", contentType: "text/plain" }, principal: "none" };
+    if (world.metadata !== true)
+      return { reply: { status: 401, text: "Please configure Cloud Service Agency first", contentType: "text/plain" }, principal: "none" };
     const credential = issueKeys(credentials, world.lifetimeMs ?? 3_600_000);
-    return { reply: jsonReply(200, { credential }), principal: "none", issued: credential.access };
+    return { reply: jsonReply(200, { credential }), principal: sent !== undefined ? "metadata-token" : "none", issued: credential.access };
+  }
+
+  if (req.method === "POST" && path === "/v5/agencies/assume-with-oidc") {
+    const asked = body();
+    const provider = (world.oidcStsProviders ?? []).find((p) => p.providerUrn === asked?.provider_urn);
+    const stsError = (status: number, code: string, message: string): Reply => ({
+      status,
+      json: { error_code: code, error_msg: message, request_id: randomBytes(16).toString("hex") },
+    });
+    if (provider === undefined) return { reply: stsError(404, "STS.0004", `identity provider ${String(asked?.provider_urn)} not found`), principal: "none" };
+    if (asked?.id_token !== provider.idToken) return { reply: stsError(401, "STS.0001", "the id token is not valid"), principal: "none" };
+    if (asked?.agency_urn !== provider.agencyUrn)
+      return { reply: stsError(403, "STS.0003", `the id token may not assume ${String(asked?.agency_urn)}`), principal: "none" };
+    const { access, secret, securitytoken, expires_at } = issueKeys(credentials, lifetime(world, asked?.duration_seconds));
+    return {
+      reply: jsonReply(200, {
+        credentials: { access_key_id: access, secret_access_key: secret, security_token: securitytoken, expiration: expires_at },
+        assumed_agency: { agency_urn: provider.agencyUrn, agency_session_name: asked?.agency_session_name },
+        provider: provider.providerUrn,
+        source_identity: "",
+        subject_from_id_token: "ci",
+        audience: "huaweicloud",
+      }),
+      principal: "none",
+      issued: access,
+    };
   }
 
   if (req.method === "POST" && path === "/v3.0/OS-AUTH/id-token/tokens") {

@@ -14,7 +14,7 @@ import { readIdToken } from "./credentialFiles";
 import { CredentialPlan, noCredentialsError } from "./credentialSources";
 import { knownSecrets, remember as rememberSecrets, secretsOf } from "./knownSecrets";
 import { SettingsError } from "./errors";
-import { IamClient, TemporaryCredentials, metadataCredentials } from "./iam";
+import { IamClient, MetadataService, TemporaryCredentials, assumeAgencyWithOidc } from "./iam";
 
 const remember = (c: Credentials): Credentials => {
   rememberSecrets(...secretsOf(c));
@@ -70,14 +70,25 @@ const base = (plan: CredentialPlan, iam: IamClient): CredentialProvider => {
         rememberSecrets(token);
         return iam.keysFromToken(token);
       });
-    case "metadata":
+    case "oidcSts": {
+      const { idToken } = plan;
+      return new Renewing(async () => {
+        // A file is read at each exchange (a CI rotates it), by the same rules as at planning.
+        const token = "value" in idToken ? idToken.value : await readIdToken(idToken.file, idToken.setting, "OIDC through STS");
+        rememberSecrets(token);
+        return assumeAgencyWithOidc(plan.stsEndpoint, plan, token);
+      });
+    }
+    case "metadata": {
+      const metadata = new MetadataService(plan.endpoint);
       return new Renewing(async () => {
         try {
-          return await metadataCredentials(plan.endpoint);
+          return await metadata.credentials();
         } catch (e) {
-          throw e instanceof SettingsError ? noCredentialsError(e.message) : e;
+          throw e instanceof SettingsError ? noCredentialsError(e.message, plan.skipped) : e;
         }
       });
+    }
   }
 };
 

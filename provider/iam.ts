@@ -10,14 +10,20 @@
  * - an agency: the same `securitytokens` call with `methods: ["assume_role"]`, signed with
  *   the caller's credentials;
  * - the project of a region: `GET /v3/projects?name={region}`, signed;
- * - ECS metadata: `GET /openstack/latest/securitykey` on 169.254.169.254.
+ * - OIDC through STS: `POST /v5/agencies/assume-with-oidc` (unsigned) answers the agency's
+ *   temporary keys (huaweicloudsdkcore `OidcStsAccessor`, huaweicloudsdksts `CredentialsDto`);
+ * - ECS metadata: `GET /openstack/latest/securitykey` on 169.254.169.254, with the session
+ *   token of `PUT /meta-data/latest/api/token` when the service has one (huaweicloudsdkcore
+ *   `MetadataAccessor`).
  *
- * Every answer is decoded liberally (only what is used is checked); no error carries a
+ * Every answer is decoded liberally, as Huawei's `StsAccessor._process_credential` does (the
+ * keys under `credential` or `credentials`, in any of their spellings); no error carries a
  * credential (each message is redacted with every secret involved).
  */
 import type { AxiosInstance } from "axios";
 import * as t from "io-ts";
 import { Credentials, httpTo } from "./client";
+import type { OidcStsRequest } from "./credentialSources";
 import { secretsOf } from "./knownSecrets";
 import { SettingsError, quote, redact } from "./errors";
 import { formatSdkDate, signRequest } from "./signer";
@@ -28,10 +34,26 @@ export interface TemporaryCredentials {
   expiresAt: number;
 }
 
-/** Table "credential" of CreateTemporaryAccessKeyByAgency/ByToken and of the metadata answer. */
-const CredentialAnswer = t.type({
-  credential: t.type({ access: t.string, secret: t.string, securitytoken: t.string, expires_at: t.string }),
+/**
+ * Temporary keys in any shape Huawei's services answer them: IAM's and metadata's
+ * `credential: {access, secret, securitytoken, expires_at}`, STS's
+ * `credentials: {access_key_id, secret_access_key, security_token, expiration}`, and the
+ * camelCase spellings `_process_credential` also takes.
+ */
+const TemporaryKeys = t.partial({
+  access: t.string,
+  accessKeyId: t.string,
+  access_key_id: t.string,
+  secret: t.string,
+  secretAccessKey: t.string,
+  secret_access_key: t.string,
+  securitytoken: t.string,
+  securityToken: t.string,
+  security_token: t.string,
+  expires_at: t.string,
+  expiration: t.string,
 });
+const CredentialAnswer = t.partial({ credential: TemporaryKeys, credentials: TemporaryKeys });
 /** KeystoneListProjects: only the ids and names are used. */
 const ProjectsAnswer = t.type({ projects: t.array(t.type({ id: t.string, name: t.string })) });
 
@@ -44,10 +66,16 @@ const FEDERATED_SECONDS = 21_600;
 const AGENCY_SECONDS = 3_600;
 
 const temporary = (answer: t.TypeOf<typeof CredentialAnswer>): TemporaryCredentials => {
-  const c = answer.credential;
-  const expiresAt = Date.parse(c.expires_at);
-  if (!Number.isFinite(expiresAt)) throw new Error(`expires_at ${quote(c.expires_at)} is not a date`);
-  return { credentials: { kind: "aksk", accessKey: c.access, secretKey: c.secret, securityToken: c.securitytoken }, expiresAt };
+  const c = answer.credential ?? answer.credentials ?? {};
+  const accessKey = c.access ?? c.accessKeyId ?? c.access_key_id;
+  const secretKey = c.secret ?? c.secretAccessKey ?? c.secret_access_key;
+  const securityToken = c.securitytoken ?? c.securityToken ?? c.security_token;
+  const expires = c.expires_at ?? c.expiration;
+  if (accessKey === undefined || secretKey === undefined || securityToken === undefined || expires === undefined)
+    throw new Error("the answer holds no temporary access key, secret key, security token and expiry");
+  const expiresAt = Date.parse(expires);
+  if (!Number.isFinite(expiresAt)) throw new Error(`expires_at ${quote(expires)} is not a date`);
+  return { credentials: { kind: "aksk", accessKey, secretKey, securityToken }, expiresAt };
 };
 
 const decoded = <A>(codec: t.Type<A, unknown, unknown>, text: string): A => {
@@ -178,20 +206,112 @@ export class IamClient {
   }
 }
 
-/** ECS metadata: the agency credentials of the VM this runs on. */
-export const metadataCredentials = async (endpoint: string): Promise<TemporaryCredentials> => {
-  const http = httpTo(endpoint, METADATA_TIMEOUT_MS);
-  const doing = `reading ECS metadata (GET ${endpoint}/openstack/latest/securitykey)`;
+/**
+ * OIDC through STS: an agency assumed with an id token (`POST /v5/agencies/assume-with-oidc`,
+ * unsigned, as Huawei's OidcStsAccessor), for the agency's temporary keys.
+ */
+export const assumeAgencyWithOidc = async (stsEndpoint: string, request: OidcStsRequest, idToken: string): Promise<TemporaryCredentials> => {
+  const http = httpTo(stsEndpoint, IAM_TIMEOUT_MS);
+  const path = `${new URL(stsEndpoint).pathname.replace(/\/+$/, "")}/v5/agencies/assume-with-oidc`;
+  const doing = `assuming the agency ${quote(request.agencyUrn)} with the OIDC id token (POST /v5/agencies/assume-with-oidc at STS ${stsEndpoint})`;
+  const body = JSON.stringify({
+    provider_urn: request.providerUrn,
+    agency_urn: request.agencyUrn,
+    agency_session_name: request.sessionName,
+    id_token: idToken,
+    duration_seconds: request.durationSeconds,
+    ...(request.policy !== undefined ? { policy: request.policy } : {}),
+    ...(request.policyIds !== undefined ? { policy_ids: request.policyIds } : {}),
+  });
   let res;
   try {
-    res = await http.request<string>({ method: "GET", url: "/openstack/latest/securitykey" });
+    res = await http.request<string>({
+      method: "POST",
+      url: path,
+      data: body,
+      headers: { "Content-Type": "application/json;charset=UTF-8", Accept: "application/json" },
+    });
   } catch (e) {
-    throw new SettingsError(`${doing}: ${(e as { code?: string }).code ?? "no answer"} (not a Huawei Cloud VM with an agency?)`);
+    throw new SettingsError(`${doing}: ${(e as { code?: string }).code ?? "no answer"}`);
   }
-  if (res.status !== 200) throw new SettingsError(`${doing}: answered ${res.status}`);
+  const said = typeof res.data === "string" ? res.data.slice(0, 300) : "";
+  if (res.status < 200 || res.status > 299) throw new SettingsError(redact(`${doing}: STS answered ${res.status}${said !== "" ? `: ${said}` : ""}`, [idToken]));
   try {
     return temporary(decoded(CredentialAnswer, res.data));
   } catch (e) {
-    throw new SettingsError(`${doing}: ${(e as Error).message}`);
+    throw new SettingsError(redact(`${doing}: ${(e as Error).message}`, [idToken]));
   }
 };
+
+/** What Huawei's MetadataAccessor sends and checks (huaweicloudsdkcore `auth/internal.py`). */
+const METADATA = {
+  tokenPath: "/meta-data/latest/api/token",
+  keysPath: "/openstack/latest/securitykey",
+  tokenHeader: "X-Metadata-Token",
+  ttlHeader: "X-Metadata-Token-Ttl-Seconds",
+  ttlSeconds: 6 * 60 * 60,
+  /** A 401 that says this, not that a token is needed. */
+  noAgency: "Please configure Cloud Service Agency first",
+  /** Without a session token, asked again at most once a day. */
+  retryTokenAfterMs: 24 * 60 * 60 * 1000,
+};
+
+/**
+ * ECS metadata: the agency credentials of the VM this runs on, as Huawei's
+ * MetadataAccessor obtains them: a session token first (`PUT .../api/token`; a service
+ * that answers 404, 405 or 503 has none, and the keys are asked without it), the keys
+ * with it; a 401 (not "configure an agency") renews the token once and asks again.
+ */
+export class MetadataService {
+  private token: string | undefined;
+  private lastTokenTry: number | undefined;
+  private readonly http;
+
+  constructor(readonly endpoint: string) {
+    this.http = httpTo(endpoint, METADATA_TIMEOUT_MS);
+  }
+
+  private doing(path: string, method = "GET") {
+    return `reading ECS metadata (${method} ${this.endpoint}${path})`;
+  }
+
+  private async send(method: "GET" | "PUT", path: string, headers: Record<string, string>) {
+    try {
+      return await this.http.request<string>({ method, url: path, headers });
+    } catch (e) {
+      throw new SettingsError(`${this.doing(path, method)}: ${(e as { code?: string }).code ?? "no answer"} (not a Huawei Cloud VM with an agency?)`);
+    }
+  }
+
+  /** A new session token; without one when the service has none (404, 405, 503), unless `required`. */
+  private async renewToken(required: boolean): Promise<void> {
+    this.lastTokenTry = Date.now();
+    const res = await this.send("PUT", METADATA.tokenPath, { [METADATA.ttlHeader]: String(METADATA.ttlSeconds) });
+    if (res.status === 200) {
+      this.token = res.data;
+      return;
+    }
+    if (!required && [404, 405, 503].includes(res.status)) {
+      this.token = undefined;
+      return;
+    }
+    throw new SettingsError(`${this.doing(METADATA.tokenPath, "PUT")}: answered ${res.status}`);
+  }
+
+  async credentials(): Promise<TemporaryCredentials> {
+    if (this.token === undefined && (this.lastTokenTry === undefined || Date.now() - this.lastTokenTry > METADATA.retryTokenAfterMs))
+      await this.renewToken(false);
+    const ask = () => this.send("GET", METADATA.keysPath, this.token !== undefined ? { [METADATA.tokenHeader]: this.token } : {});
+    let res = await ask();
+    if (res.status === 401 && !String(res.data).includes(METADATA.noAgency)) {
+      await this.renewToken(true);
+      res = await ask();
+    }
+    if (res.status !== 200) throw new SettingsError(`${this.doing(METADATA.keysPath)}: answered ${res.status}`);
+    try {
+      return temporary(decoded(CredentialAnswer, res.data));
+    } catch (e) {
+      throw new SettingsError(`${this.doing(METADATA.keysPath)}: ${(e as Error).message}`);
+    }
+  }
+}

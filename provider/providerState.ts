@@ -40,7 +40,7 @@ const planFor = async (target: ResourceTarget) => {
   const env = readEnvironment(process.env);
   const plan = await credentialPlan(stackSettings, env, process.env);
   const resolved = resolveTarget(stackSettings, env, target, { projectId: plan.projectId, region: plan.region });
-  return { plan, resolved, iamEndpoint: iamEndpointFor(stackSettings.iamEndpoint ?? env.iamEndpoint, plan, resolved.region) };
+  return { plan, resolved, iamEndpoint: iamEndpointFor(stackSettings.iamEndpoint ?? env.iamEndpoint, plan, resolved, process.env) };
 };
 
 /** One credential provider per source and IAM endpoint: an exchange is made once for every client of the process. */

@@ -94,7 +94,7 @@ test("ECS metadata as the CI's source, an agency and an IAM endpoint in the stac
   expect(emulator.requests()).toEqual([]);
   const iam = emulator.iamRequests().map((r) => `${r.method} ${r.path}`);
   expect(iam.length).toBeGreaterThan(0);
-  expect(new Set(iam)).toEqual(new Set(["GET /openstack/latest/securitykey"]));
+  expect(new Set(iam)).toEqual(new Set(["PUT /meta-data/latest/api/token", "GET /openstack/latest/securitykey"]));
 });
 
 test("what the docs warn of: a `get:` reads during `pulumi preview`, exchanging a real id token at the IAM endpoint the stack config names", async () => {

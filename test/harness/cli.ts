@@ -44,7 +44,7 @@ export type Env = Record<string, string>;
 /** The environment every run starts from: this process's, minus any ServiceStage setting it may carry. */
 const baseEnv = (): NodeJS.ProcessEnv => {
   const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith("HW_") || key.startsWith("SERVICESTAGE_") || key.startsWith("PULUMI_")) delete env[key];
+  for (const key of Object.keys(env)) if (/^(HW_|HUAWEICLOUD_|SERVICESTAGE_|PULUMI_)/.test(key)) delete env[key];
   return env;
 };
 

@@ -196,7 +196,7 @@ describe("through the real provider host", () => {
       host = await startProviderHost(repo, { ...none, SERVICESTAGE_METADATA_ENDPOINT: emulator.url });
       await host.configure({ ...base, "servicestage:assumeRoleAgencyName": "deployer", "servicestage:assumeRoleDomainName": "acme" });
       expect((await host.check({}, plain(plan().inputs))).failures ?? []).toEqual([]);
-      expect(emulator.iamRequests().map((r) => r.path)).toEqual(["/openstack/latest/securitykey"]);
+      expect(emulator.iamRequests().map((r) => r.path)).toEqual(["/meta-data/latest/api/token", "/openstack/latest/securitykey"]);
 
       const secrets = path.join(scratch, "ci.env");
       fs.writeFileSync(secrets, "DEPLOY_KEY=host-ci-file-content\n");

@@ -110,7 +110,7 @@ const puts = () => calls().filter((c) => c.startsWith("PUT"));
 /** Starts the plugin as the engine does: by its name, through a link in another folder, with the engine's address ("" for none). */
 const startPlugin = async (engineAddress: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<PluginProcess> => {
   const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HW_|HUAWEICLOUD_SDK_|SERVICESTAGE_)/.test(k))),
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HW_|HUAWEICLOUD_|SERVICESTAGE_)/.test(k))),
     // The credentials' last source, ECS metadata, is a closed loopback port here (tests reach loopback only).
     SERVICESTAGE_METADATA_ENDPOINT: "http://127.0.0.1:9",
     ...extraEnv,
@@ -607,7 +607,7 @@ describe("what a pull request controls (issue 28): through the plugin", () => {
       const checked = await rpc<provproto.CheckResponse>((cb) => vmClient.check(checkRequest(JOB, JOB_URN, jobComponentInputs()), cb));
       expect(checked.getFailuresList()).toEqual([]);
       expect(attacker.received).toEqual([]);
-      expect(emulator.iamRequests().map((r) => r.path)).toEqual(["/openstack/latest/securitykey"]);
+      expect(emulator.iamRequests().map((r) => r.path)).toEqual(["/meta-data/latest/api/token", "/openstack/latest/securitykey"]);
       expect(calls()).toEqual([]);
 
       await rpc((cb) => vmClient.configure(new provproto.ConfigureRequest().setArgs(struct({ ...args, iamEndpoint: emulator.url })), cb));

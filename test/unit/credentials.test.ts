@@ -14,6 +14,7 @@ import { jobComponentProvider } from "../harness/providers";
 import { setStackSettings } from "../../provider/providerState";
 import { setProgressSink } from "../../provider/progress";
 import { RawSettings } from "../../provider/settings";
+import { iamEndpointFor } from "../../provider/credentialSources";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, jobComponentInputs, seed } from "../harness/world";
 
 const REGION = "cn-north-4";
@@ -32,7 +33,7 @@ let scratch: string;
 const savedEnv = { ...process.env };
 
 /** The variables any source reads: none set unless a test sets it. */
-const SOURCE_VARIABLES = /^(HW_|HUAWEICLOUD_SDK_|SERVICESTAGE_)/;
+const SOURCE_VARIABLES = /^(HW_|HUAWEICLOUD_|SERVICESTAGE_)/;
 
 beforeEach(async () => {
   for (const key of Object.keys(process.env)) if (SOURCE_VARIABLES.test(key)) delete process.env[key];
@@ -142,12 +143,28 @@ describe("each source signs with its own keys and reaches its own project", () =
     expect(issuedKeys()).toHaveLength(1);
   });
 
-  test("7. ECS metadata, when nothing else is set", async () => {
-    emulator.configureIam({ metadata: true });
+  test("7. ECS metadata, when nothing else is set: with a session token where the service has one (required on a hardened ECS), without where it has none", async () => {
     process.env.SERVICESTAGE_METADATA_ENDPOINT = emulator.url;
-    const read = await readWith({ projectId: PROJECT_ID });
-    expect(read).toMatchObject({ path: componentPath, auth: "aksk", accessKey: expect.stringMatching(/^TMP/) });
-    expect(iamCalls()).toEqual(["GET /openstack/latest/securitykey 200"]);
+    const expected = {
+      optional: ["PUT /meta-data/latest/api/token 200", "GET /openstack/latest/securitykey 200"],
+      required: ["PUT /meta-data/latest/api/token 200", "GET /openstack/latest/securitykey 200"],
+      absent: ["PUT /meta-data/latest/api/token 404", "GET /openstack/latest/securitykey 200"],
+    };
+    for (const mode of ["optional", "required", "absent"] as const) {
+      emulator.configureIam({ metadata: true, metadataToken: mode });
+      const before = emulator.iamRequests().length;
+      const read = await readWith({ projectId: PROJECT_ID });
+      expect([mode, read]).toEqual([mode, expect.objectContaining({ path: componentPath, auth: "aksk", accessKey: expect.stringMatching(/^TMP/) })]);
+      const calls = emulator.iamRequests().slice(before);
+      expect([mode, calls.map((r) => `${r.method} ${r.path} ${r.status}`)]).toEqual([mode, expected[mode]]);
+      // The keys are asked with the session token wherever one was given.
+      expect([mode, calls.at(-1)?.principal]).toEqual([mode, mode === "absent" ? "none" : "metadata-token"]);
+    }
+    // A VM without an agency: 401 "Please configure Cloud Service Agency first", not a token problem; every source named.
+    emulator.configureIam({ metadata: false, metadataToken: "optional" });
+    await expect(readWith({ projectId: PROJECT_ID })).rejects.toThrow(
+      /no ServiceStage credentials[\s\S]*ECS metadata.*answered 401[\s\S]*Why each of Huawei's SDKs' sources had nothing/,
+    );
   });
 
   test("an agency assumed on top of a source: the caller's keys sign the assume, the agency's the requests", async () => {
@@ -165,6 +182,135 @@ describe("each source signs with its own keys and reaches its own project", () =
     await expect(readWith({ ...settings, assumeRoleAgencyName: "not-there" })).rejects.toThrow(
       /assuming the agency "not-there" of domain "acme".*answered 404/,
     );
+  });
+});
+
+describe("Huawei's SDKs' chain, in its order and with its fall-throughs (huaweicloudsdkcore CredentialProviderChain)", () => {
+  test("OIDC through STS (HUAWEICLOUD_OIDC_*) first of Huawei's chain: the id token assumes the agency at STS, unsigned; from a file or the variable; after stack config and HW_*", async () => {
+    emulator.configureIam({ oidcStsProviders: [{ providerUrn: "iam::acme:identity-provider:gh", agencyUrn: "iam::acme:agency:deployer", idToken: ID_TOKEN }] });
+    emulatorAccepts(SDK_AK, SDK_SK);
+    Object.assign(process.env, {
+      HUAWEICLOUD_OIDC_PROVIDER_URN: "iam::acme:identity-provider:gh",
+      HUAWEICLOUD_OIDC_AGENCY_URN: "iam::acme:agency:deployer",
+      HUAWEICLOUD_OIDC_TOKEN_FILE: file("oidc-token", `${ID_TOKEN}\n`),
+      HUAWEICLOUD_SDK_STS_ENDPOINT: emulator.url,
+      // Later sources of Huawei's chain: not taken.
+      HUAWEICLOUD_SDK_AK: SDK_AK,
+      HUAWEICLOUD_SDK_SK: SDK_SK,
+    });
+    const viaFile = await readWith({ projectId: PROJECT_ID });
+    expect(viaFile).toMatchObject({ auth: "aksk", accessKey: expect.stringMatching(/^TMP/) });
+    const [exchange] = emulator.iamRequests();
+    expect(exchange).toMatchObject({ method: "POST", path: "/v5/agencies/assume-with-oidc", status: 200, principal: "none" });
+    delete process.env.HUAWEICLOUD_OIDC_TOKEN_FILE;
+    process.env.HUAWEICLOUD_OIDC_ID_TOKEN = ID_TOKEN;
+    expect((await readWith({ projectId: PROJECT_ID })).accessKey).toMatch(/^TMP/);
+    // HW_* (Terraform's names) come before Huawei's chain.
+    Object.assign(process.env, { HW_ACCESS_KEY: PERMANENT_AK, HW_SECRET_KEY: PERMANENT_SK });
+    expect((await readWith({ projectId: PROJECT_ID })).accessKey).toBe(PERMANENT_AK);
+    delete process.env.HW_ACCESS_KEY;
+    delete process.env.HW_SECRET_KEY;
+    // Without its agency URN, the source has nothing: the next one (the SDKs' environment) gives the keys.
+    delete process.env.HUAWEICLOUD_OIDC_AGENCY_URN;
+    expect((await readWith({ projectId: PROJECT_ID })).accessKey).toBe(SDK_AK);
+    // An id token that is no JWT is never sent.
+    Object.assign(process.env, { HUAWEICLOUD_OIDC_AGENCY_URN: "iam::acme:agency:deployer", HUAWEICLOUD_OIDC_ID_TOKEN: "not a token" });
+    await expect(readWith({ projectId: PROJECT_ID })).rejects.toThrow(/HUAWEICLOUD_OIDC_ID_TOKEN does not hold an OIDC id token/);
+  });
+
+  test("the SDKs' environment: OIDC (HUAWEICLOUD_SDK_IDP_ID + _ID_TOKEN_FILE) before HUAWEICLOUD_SDK_AK/SK; half a pair falls through to the next source", async () => {
+    emulatorAccepts(SDK_AK, SDK_SK);
+    emulatorAccepts(FILE_AK, FILE_SK);
+    Object.assign(process.env, {
+      HUAWEICLOUD_SDK_IDP_ID: "ci-idp",
+      HUAWEICLOUD_SDK_ID_TOKEN_FILE: file("id-token", ID_TOKEN),
+      HUAWEICLOUD_SDK_AK: SDK_AK,
+      HUAWEICLOUD_SDK_SK: SDK_SK,
+      HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID,
+    });
+    expect((await readWith({ iamEndpoint: emulator.url })).accessKey).toMatch(/^TMP/);
+    delete process.env.HUAWEICLOUD_SDK_ID_TOKEN_FILE;
+    expect((await readWith({ iamEndpoint: emulator.url })).accessKey).toBe(SDK_AK);
+    // Only the access key: Huawei's chain goes on to the credentials file.
+    delete process.env.HUAWEICLOUD_SDK_SK;
+    process.env.HUAWEICLOUD_SDK_CREDENTIALS_FILE = file("credentials", `[basic]\nak = ${FILE_AK}\nsk = ${FILE_SK}\nproject_id = ${PROJECT_ID}\n`);
+    expect((await readWith({})).accessKey).toBe(FILE_AK);
+  });
+
+  test("the credentials file as configparser reads it: case-insensitive keys, ':' delimits, [DEFAULT] applies, values continue, %% is a percent sign", async () => {
+    emulatorAccepts(FILE_AK, "file%secret");
+    const credentials = file(
+      "credentials",
+      [
+        "[DEFAULT]",
+        `project_id: ${PROJECT_ID}`,
+        "; a comment",
+        "[basic]",
+        `AK = ${FILE_AK}`,
+        "Sk : file%%secret",
+        "iam_endpoint = https://iam.example.com",
+        "  /continued-is-part-of-the-value",
+        "",
+      ].join("\r\n"),
+    );
+    // The continued iam_endpoint holds a line break: refused by the endpoint rules rather than sent anywhere.
+    await expect(readWith({ credentialsFile: credentials })).rejects.toThrow(
+      /its iam_endpoint ".*\\n\/continued-is-part-of-the-value" holds a space or a control character/,
+    );
+    fs.writeFileSync(credentials, fs.readFileSync(credentials, "utf8").replace(/iam_endpoint[^\n]*\n[^\n]*\n/, ""));
+    expect(await readWith({ credentialsFile: credentials })).toEqual({ path: componentPath, auth: "aksk", accessKey: FILE_AK });
+  });
+
+  test("the credentials file: what falls through to the next source, and what fails as it fails Huawei's whole chain", async () => {
+    emulator.configureIam({ metadata: true });
+    process.env.SERVICESTAGE_METADATA_ENDPOINT = emulator.url;
+    const fallsThrough: Array<[string, string | undefined]> = [
+      ["a file that is not there", undefined],
+      ["no [basic] section", "[other]\nak = A\nsk = B\n"],
+      ["an ak without its sk", "[basic]\nak = A\n"],
+      ["an empty sk", "[basic]\nak = A\nsk =\n"],
+    ];
+    for (const [label, text] of fallsThrough) {
+      const credentialsFile = text === undefined ? path.join(scratch, "missing") : file("credentials", text);
+      const read = await readWith({ projectId: PROJECT_ID, credentialsFile });
+      expect([label, read.accessKey]).toEqual([label, expect.stringMatching(/^TMP/)]);
+    }
+    const fails: Array<[string, string, RegExp]> = [
+      ["a byte order mark", "\ufeff[basic]\nak = A\nsk = B\n", /comes before any \[section\]/],
+      ["a key twice", "[basic]\nak = A\nAK = B\nsk = C\n", /key "ak" is given twice/],
+      ["a section twice", "[basic]\nak = A\n[basic]\nsk = C\n", /section "basic" is given twice/],
+      ["a lone %", "[basic]\nak = A\nsk = 50%off\n", /a '%' must be followed by '%' or '\('/],
+      ["an unknown %(key)s", "[basic]\nak = %(nope)s\nsk = B\n", /%\(nope\)s names no key/],
+      ["a line that is no key", "[basic]\nak = A\nsk B\n", /line 3 is neither a \[section\], a key = value, nor a comment/],
+      ["bytes that are not UTF-8", "[basic]\nak = \udcff\n", /is not UTF-8 text/],
+    ];
+    for (const [label, text, rule] of fails) {
+      const credentialsFile = file("credentials", label === "bytes that are not UTF-8" ? Buffer.from([...Buffer.from("[basic]\nak = "), 0xff, 0x0a]) : text);
+      const said = await readWith({ projectId: PROJECT_ID, credentialsFile }).then(
+        () => "read",
+        (e: Error) => e.message,
+      );
+      expect([label, said]).toEqual([label, expect.stringMatching(rule)]);
+    }
+  });
+
+  test("IAM's address as Huawei's SDKs resolve it: settings, the file's iam_endpoint, HUAWEICLOUD_SDK_IAM_ENDPOINT, then Huawei's region table or the global endpoint", () => {
+    const plan = { source: "test", kind: "static", credentials: { kind: "token", token: "t0ken" } } as const;
+    const env = (e: Record<string, string> = {}) => e as NodeJS.ProcessEnv;
+    expect(iamEndpointFor(undefined, plan, { region: "cn-north-4" }, env())).toBe("https://iam.cn-north-4.myhuaweicloud.com");
+    // A region Huawei's table does not know, and any region when the project id is given (the SDKs' exchange is region-less then).
+    expect(iamEndpointFor(undefined, plan, { region: "ap-southeast-5" }, env())).toBe("https://iam.myhuaweicloud.com");
+    expect(iamEndpointFor(undefined, plan, { region: "cn-north-4", projectId: PROJECT_ID }, env())).toBe("https://iam.myhuaweicloud.com");
+    expect(iamEndpointFor(undefined, plan, { region: "cn-north-4" }, env({ HUAWEICLOUD_SDK_IAM_ENDPOINT: "https://iam.example.com/" }))).toBe(
+      "https://iam.example.com",
+    );
+    expect(
+      iamEndpointFor(undefined, { ...plan, iamEndpoint: "https://file.example.com" }, {}, env({ HUAWEICLOUD_SDK_IAM_ENDPOINT: "https://iam.example.com" })),
+    ).toBe("https://file.example.com");
+    expect(iamEndpointFor("https://iam.{region}.example.com/v3", { ...plan, iamEndpoint: "https://file.example.com" }, { region: "cn-north-4" }, env())).toBe(
+      "https://iam.cn-north-4.example.com",
+    );
+    expect(() => iamEndpointFor(undefined, plan, {}, env({ HUAWEICLOUD_SDK_IAM_ENDPOINT: "http://evil.example" }))).toThrow(/not a loopback address/);
   });
 });
 

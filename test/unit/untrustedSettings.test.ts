@@ -31,7 +31,7 @@ let emulator: Emulator;
 let attacker: Attacker;
 let scratch: string;
 const savedEnv = { ...process.env };
-const SOURCE_VARIABLES = /^(HW_|HUAWEICLOUD_SDK_|SERVICESTAGE_|HTTPS?_PROXY$|NO_PROXY$|https?_proxy$|no_proxy$)/;
+const SOURCE_VARIABLES = /^(HW_|HUAWEICLOUD_|SERVICESTAGE_|HTTPS?_PROXY$|NO_PROXY$|https?_proxy$|no_proxy$)/;
 
 beforeEach(async () => {
   for (const key of Object.keys(process.env)) if (SOURCE_VARIABLES.test(key)) delete process.env[key];
@@ -125,7 +125,7 @@ describe("a preview's check calls no IAM, from any source, with an agency on top
         .iamRequests()
         .slice(iamBefore)
         .map((r) => `${r.method} ${r.path}`);
-      expect([source, iam]).toEqual([source, source === "ECS metadata" ? ["GET /openstack/latest/securitykey"] : []]);
+      expect([source, iam]).toEqual([source, source === "ECS metadata" ? ["PUT /meta-data/latest/api/token", "GET /openstack/latest/securitykey"] : []]);
     }
   });
 
@@ -134,11 +134,15 @@ describe("a preview's check calls no IAM, from any source, with an agency on top
     process.env.SERVICESTAGE_METADATA_ENDPOINT = emulator.url;
     const settings = { assumeRoleAgencyName: "deployer", assumeRoleDomainName: "acme", iamEndpoint: emulator.url, projectId: PROJECT_ID };
     expect(await checkWith({ endpoint: emulator.url, ...settings })).toBe("[]");
-    expect(emulator.iamRequests().map((r) => r.path)).toEqual(["/openstack/latest/securitykey"]);
+    expect(emulator.iamRequests().map((r) => r.path)).toEqual(["/meta-data/latest/api/token", "/openstack/latest/securitykey"]);
     // The same provider process (no new settings): the up's read.
     expect(await jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, {}).then(() => "read")).toBe("read");
     // The metadata keys kept from check sign the assume; no second metadata call.
-    expect(emulator.iamRequests().map((r) => r.path)).toEqual(["/openstack/latest/securitykey", "/v3.0/OS-CREDENTIAL/securitytokens"]);
+    expect(emulator.iamRequests().map((r) => r.path)).toEqual([
+      "/meta-data/latest/api/token",
+      "/openstack/latest/securitykey",
+      "/v3.0/OS-CREDENTIAL/securitytokens",
+    ]);
   });
 });
 
