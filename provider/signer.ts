@@ -56,15 +56,30 @@ function canonicalUri(path: string): string {
 }
 
 /**
+ * Strings in code-point order, as Python's `sort` (Huawei's Python SDK's signer) and
+ * API Gateway order them; JavaScript's default sort compares UTF-16 code units, which
+ * puts a character beyond U+FFFF before U+E000-U+FFFF.
+ */
+const byCodePoint = (a: string, b: string): number => {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i].codePointAt(0) as number) - (y[i].codePointAt(0) as number);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+};
+
+/**
  * Keys sorted, `k=v` encoded, one pair per array value (values sorted), joined by
- * `&`. Sorting is by raw UTF-16 code units before encoding, like Huawei's Node SDK.
+ * `&`. Sorting is by raw code points before encoding, like Huawei's Python SDK.
  */
 export function canonicalQuery(query: QueryParams | undefined): string {
   if (!query) return "";
   const pairs: string[] = [];
-  for (const key of Object.keys(query).sort()) {
+  for (const key of Object.keys(query).sort(byCodePoint)) {
     const value = query[key];
-    const values = typeof value === "string" ? [value] : [...value].sort();
+    const values = typeof value === "string" ? [value] : [...value].sort(byCodePoint);
     for (const v of values) pairs.push(`${percentEncode(key)}=${percentEncode(v)}`);
   }
   return pairs.join("&");
@@ -86,6 +101,17 @@ function findHeader(headers: Readonly<Record<string, string>>, lowerName: string
   return Object.entries(headers).find(([name]) => name.toLowerCase() === lowerName);
 }
 
+/**
+ * The payload's hash: the empty body's for no body; else a signed X-Sdk-Content-Sha256
+ * header's value when there is one (`UNSIGNED-PAYLOAD`, which Huawei's signers send for a
+ * body that is not JSON); else the body's SHA-256.
+ */
+function payloadHash(req: SignableRequest): string {
+  const body = typeof req.body === "string" ? Buffer.from(req.body) : req.body;
+  if (body.length === 0) return sha256Hex("");
+  return findHeader(req.headers, "x-sdk-content-sha256")?.[1].trim() ?? sha256Hex(req.body);
+}
+
 export function canonicalRequest(req: SignableRequest): { canonical: string; signedHeaders: string } {
   const headers = normaliseHeaders(req.headers);
   const signedHeaders = headers.map(([name]) => name).join(";");
@@ -96,7 +122,7 @@ export function canonicalRequest(req: SignableRequest): { canonical: string; sig
     // Every header line ends in "\n", so this block is followed by an empty line.
     headers.map(([name, value]) => `${name}:${value}\n`).join(""),
     signedHeaders,
-    sha256Hex(req.body),
+    payloadHash(req),
   ].join("\n");
   return { canonical, signedHeaders };
 }

@@ -60,7 +60,7 @@ afterEach(async () => {
   Object.assign(process.env, savedEnv);
 });
 
-const file = (name: string, text: string) => {
+const file = (name: string, text: string | Buffer) => {
   const p = path.join(scratch, name);
   fs.writeFileSync(p, text);
   return p;
