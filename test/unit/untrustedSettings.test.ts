@@ -109,10 +109,21 @@ describe("a preview's check calls no IAM, from any source, with an agency on top
       ["the credentials file", { credentialsFile: file("credentials", `[basic]\nak = ${PERMANENT_AK}\nsk = ${PERMANENT_SK}\n`) }, () => undefined],
       ["the credentials file's OIDC", { credentialsFile: file("oidc-credentials", `[basic]\nidp_id = ci-idp\nid_token_file = ${token}\n`) }, () => undefined],
       ["OIDC", { idpId: "ci-idp", idTokenFile: token }, () => undefined],
+      [
+        "OIDC through STS",
+        {},
+        () =>
+          Object.assign(process.env, {
+            HUAWEICLOUD_OIDC_PROVIDER_URN: "p",
+            HUAWEICLOUD_OIDC_AGENCY_URN: "a",
+            HUAWEICLOUD_OIDC_TOKEN_FILE: token,
+            HUAWEICLOUD_SDK_STS_ENDPOINT: attacker.url,
+          }),
+      ],
       ["ECS metadata", {}, () => (process.env.SERVICESTAGE_METADATA_ENDPOINT = emulator.url)],
     ];
     for (const [source, settings, environment] of sources) {
-      for (const key of Object.keys(process.env)) if (/^(HW_|HUAWEICLOUD_SDK_)/.test(key)) delete process.env[key];
+      for (const key of Object.keys(process.env)) if (/^(HW_|HUAWEICLOUD_)/.test(key)) delete process.env[key];
       process.env.SERVICESTAGE_METADATA_ENDPOINT = "http://127.0.0.1:9";
       environment();
       emulator.clearRequests();
