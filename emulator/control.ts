@@ -17,7 +17,17 @@ import { IamRequest, IamState, IamWorld } from "./iam";
 import { Fault, FaultPayload, FaultQueue, RateLimiter } from "./faults";
 import { RecordedRequest, Reply, errorReply, jsonReply, parseJson } from "./http";
 import { Pattern, split } from "./routes";
-import { EmulatorState, JobOutcome, ReportedJobStatus, Result, SCRIPTED_STATUSES, ScriptedStatus, Wire } from "./state";
+import {
+  COMPONENT_FAIL_DETAILS,
+  ComponentFailDetail,
+  EmulatorState,
+  JobOutcome,
+  ReportedJobStatus,
+  Result,
+  SCRIPTED_STATUSES,
+  ScriptedStatus,
+  Wire,
+} from "./state";
 
 /** What the controls act on: the parts of one running emulator. */
 export interface EmulatorParts {
@@ -77,7 +87,11 @@ const WireBody: t.Decoder<unknown, Wire> = t.UnknownRecord;
 const milliseconds = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, "NonNegativeMilliseconds");
 const ScriptPayload = t.intersection([
   t.type({ componentId: t.string, status: t.keyof(Object.fromEntries(SCRIPTED_STATUSES.map((s) => [s, null])) as Record<ScriptedStatus, null>) }),
-  t.partial({ messages: t.array(t.string), durationMs: milliseconds }),
+  t.partial({
+    messages: t.array(t.string),
+    durationMs: milliseconds,
+    failDetail: t.keyof(Object.fromEntries(COMPONENT_FAIL_DETAILS.map((d) => [d, null])) as Record<ComponentFailDetail, null>),
+  }),
 ]);
 
 /** A state operation's refusal (ServiceStage's own rules), thrown. */
@@ -137,8 +151,9 @@ export const CONTROLS = {
   }),
   /**
    * Scripts the outcome of the component's next job (queued: one call per job), e.g.
-   * `{status: "FAILED", messages: [...]}` to make it fail; `durationMs` sets how long that job runs.
-   * Over HTTP: `{componentId, status, messages?, durationMs?}`.
+   * `{status: "FAILED", messages: [...]}` to make it fail; `durationMs` sets how long that job runs,
+   * `failDetail` the component's `status.fail_detail` once it failed (default create_failed).
+   * Over HTTP: `{componentId, status, messages?, durationMs?, failDetail?}`.
    */
   scriptNextJob: control({
     method: "POST",
@@ -172,10 +187,12 @@ export const CONTROLS = {
       e.state.getComponent(applicationId, componentId),
   }),
   /**
-   * A component action from the console (start, stop, restart, scale with
-   * `{replica}`): a job of its own, which becomes the component's last job; not a
-   * redeploy (not in redeployCount), not recorded as a request. Refused as ServiceStage
-   * refuses it (the last job still running). The same as POST .../action.
+   * A component action from the console (any of state.ts's COMPONENT_ACTIONS: start, stop,
+   * restart, scale with `{replica}`, rollback with `{version}` or to the version before,
+   * rollback_current, continue_deploy, ...): a job of its own, which becomes the
+   * component's last job; not a redeploy (not in redeployCount), not recorded as a
+   * request. Refused as ServiceStage refuses it (the last job still running, nothing to
+   * roll back to). The same as POST .../action.
    */
   consoleAction: control({
     method: "POST",

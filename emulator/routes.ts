@@ -35,6 +35,8 @@ export function matchRoute<R extends Pattern>(
 
 export interface ServiceStageContext {
   params: Record<string, string>;
+  /** The query as sent (GET .../records pages with it). */
+  query: URLSearchParams;
   body: Buffer;
   /** Answer a missing application/component with 401 SVCSTG.00100401. */
   notFoundAs401: boolean;
@@ -57,6 +59,11 @@ export function serviceStageRoutes(state: EmulatorState): ServiceStageRoute[] {
       method: "POST",
       pattern: split(`${component}/action`),
       handle: (c) => withJsonBody(c, (b) => state.componentAction(c.params.app, c.params.component, b)),
+    },
+    {
+      method: "GET",
+      pattern: split(`${component}/records`),
+      handle: (c) => toReply(state.readRecords(c.params.app, c.params.component, c.query), c),
     },
     { method: "PUT", pattern: split(releasePlan), handle: (c) => withJsonBody(c, (b) => state.editReleasePlan(c.params.plan, b)) },
     { method: "GET", pattern: split(releasePlan), handle: (c) => toReply(state.readReleasePlan(c.params.plan), c) },

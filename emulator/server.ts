@@ -1,7 +1,7 @@
 /**
  * A local ServiceStage v3 emulator: a real HTTP server on 127.0.0.1 (node:http only)
- * that speaks the two specified operations and their neighbours (component GET,
- * release task GET, job status), authenticates like the API gateway (IAM token or
+ * that speaks the two specified operations and their neighbours (component GET, actions
+ * and records, release task GET, job status), authenticates like the API gateway (IAM token or
  * AK/SK signature), and lets tests misbehave it on purpose: injected faults, rate
  * limiting, scripted job outcomes and durations, a revoked token, the "not found as 401" quirk.
  *
@@ -199,7 +199,12 @@ class EmulatorServer {
       // Deliberately not a "component/application not found" code: a wrong project is a
       // configuration error, and a client must not read it as "the resource is gone".
       return errorReply(404, "SVCSTG.00100402", `project ${matched.params.project} not found (this emulator serves ${this.projectId})`);
-    return matched.route.handle({ params: matched.params, body, notFoundAs401: notFoundAs401For(req.headers, this.parts.settings.notFoundAs401) });
+    return matched.route.handle({
+      params: matched.params,
+      query: new URLSearchParams(url.rawQuery),
+      body,
+      notFoundAs401: notFoundAs401For(req.headers, this.parts.settings.notFoundAs401),
+    });
   }
 
   private logLine(record: RecordedRequest, note?: string): void {

@@ -8,7 +8,10 @@
  *   acceptance test sets a timezone and one env and expects one env back);
  * - it adds external accesses of its own, of protocols other than http and https
  *   ("only external accesses of protocol http or https can be defined manually");
- * - it keeps the lists Terraform declares as unordered sets in an order of its own.
+ * - it keeps the lists Terraform declares as unordered sets in an order of its own;
+ * - it keeps an affinity rule's `weight` as a number, whatever the request sent (the
+ *   redeploy page types it String; Terraform reads it back with a float64 assertion,
+ *   which a string would fail).
  *
  * Written from Huawei's code and the pages, never from the provider's codecs: the list
  * names below are the emulator's own reading, so that it can disagree with the provider.
@@ -39,7 +42,13 @@ export interface StoredFor {
   componentId: string;
 }
 
-/** The spec as the service keeps it after a redeploy: the server's own items added, its sets in its own order. */
+/** Affinity rules (Table 21) with a weight given as a string of digits stored as the number. */
+const numericWeights = (rules: unknown): unknown =>
+  Array.isArray(rules)
+    ? rules.map((rule) => (isObject(rule) && typeof rule.weight === "string" && /^\d+$/.test(rule.weight) ? { ...rule, weight: Number(rule.weight) } : rule))
+    : rules;
+
+/** The spec as the service keeps it after a redeploy: the server's own items added, its sets in its own order, weights as numbers. */
 export const asStored = (spec: Wire, at: StoredFor): Wire => {
   // Whatever inner envs a client sent back (an import of an older read), the server sets its own.
   const declaredEnvs = Array.isArray(spec.envs) ? spec.envs.filter((e) => !(isObject(e) && e.inner === true)) : [];
@@ -52,5 +61,6 @@ export const asStored = (spec: Wire, at: StoredFor): Wire => {
   ];
   const declaredAccesses = Array.isArray(spec.external_accesses) ? spec.external_accesses : [];
   const externalAccesses = [{ protocol: "TCP", address: `${at.componentId}.${at.applicationId}.svc.cluster.local`, forward_port: 8080 }, ...declaredAccesses];
-  return reorder({ ...spec, envs, external_accesses: externalAccesses }) as Wire;
+  const affinities = Object.fromEntries((["affinity", "anti_affinity"] as const).filter((k) => spec[k] !== undefined).map((k) => [k, numericWeights(spec[k])]));
+  return reorder({ ...spec, ...affinities, envs, external_accesses: externalAccesses }) as Wire;
 };

@@ -42,14 +42,46 @@ export const SCRIPTED_STATUSES: readonly ScriptedStatus[] = [
 ];
 
 /**
- * Component actions (Huawei's SDK models, `component_action_type`, POST .../action) the
- * emulator serves. Each starts a job of its own that becomes `status.last_job_id`; the
- * others (rollback, continue_deploy, check_gray_release, modify_gray_rule) are refused.
+ * Component actions (POST .../action): every value of Huawei's SDK enum
+ * `ComponentActionType` (huaweicloudsdkservicestage v3), and `sync_workload`, which
+ * Terraform's component action resource documents and its acceptance test runs. Each
+ * starts a job of its own that becomes `status.last_job_id`, and none is a redeploy.
+ * `rollback` (to `parameters.version`, else the version before) and `rollback_current`
+ * (to the version before) put back the spec of an earlier deployment, as the console's
+ * rollback does; the others keep the spec (a scale sets `replica`).
  */
-export const COMPONENT_ACTIONS = ["start", "stop", "restart", "scale"] as const;
+export const COMPONENT_ACTIONS = [
+  "start",
+  "stop",
+  "restart",
+  "scale",
+  "rollback",
+  "rollback_current",
+  "continue_deploy",
+  "check_gray_release",
+  "modify_gray_rule",
+  "sync_workload",
+] as const;
 export type ComponentAction = (typeof COMPONENT_ACTIONS)[number];
+/** The actions that put back an earlier deployment's spec. */
+const ROLLBACKS: ReadonlySet<JobCause> = new Set(["rollback", "rollback_current"]);
 /** What started a job: a redeploy (through the API or the console) or an action. */
 type JobCause = "redeploy" | ComponentAction;
+
+/** `status.fail_detail`: the values of Huawei's SDK enum `ComponentFailDetail`, and nothing else. */
+export const COMPONENT_FAIL_DETAILS = [
+  "cluster_deleted",
+  "cluster_unavailable",
+  "cluster_inaccessible",
+  "namespace_deleted",
+  "namespace_unavailable",
+  "namespace_inaccessible",
+  "resource_deleted",
+  "create_failed",
+  "delete_failed",
+] as const;
+export type ComponentFailDetail = (typeof COMPONENT_FAIL_DETAILS)[number];
+
 export interface JobOutcome {
   /** How the job ends (RUNNING_FOREVER: it never does). */
   status: ScriptedStatus;
@@ -57,6 +89,8 @@ export interface JobOutcome {
   messages?: string[];
   /** How long this job stays RUNNING, overriding the component's and the emulator's duration. */
   durationMs?: number;
+  /** The component's `status.fail_detail` once the job ended without success (default create_failed). */
+  failDetail?: ComponentFailDetail;
 }
 /** What the emulator reports for one of its jobs at a given moment: the phases of a job still going, then its outcome. */
 export type ReportedJobStatus = "SUBMITTED" | "SCHEDULED" | "RUNNING" | "ROLLBACKING" | Exclude<ScriptedStatus, "RUNNING_FOREVER">;
@@ -141,7 +175,19 @@ const COMPONENT_GET_FIELDS = new Set([
   // Terraform reads these from the GET too.
   "external_accesses",
   "update_strategy",
+  "config_mode",
+  // Huawei's SDK model ShowComponentInfoResponse declares it.
+  "swimlane_id",
 ]);
+
+/**
+ * What the GET answers for a field the component never set: the redeploy page says
+ * config_mode "is fixed at ui, indicating that the deployment is configured based on the
+ * UI" (Terraform reads it back, Optional and Computed), and a component in no lane has an
+ * empty swimlane_id (as the release task GET's). The emulator's own choice: no Huawei
+ * source shows a component without them.
+ */
+const GET_DEFAULTS: Readonly<Wire> = { config_mode: "ui", swimlane_id: "" };
 let hiddenByGet: ReadonlySet<string> | undefined;
 const isHiddenByGet = (field: string): boolean => {
   hiddenByGet ??= new Set(tableParams("redeploy-job-component", 3).filter((f) => !COMPONENT_GET_FIELDS.has(f)));
@@ -167,6 +213,20 @@ interface StoredComponent {
   spec: Wire;
   /** Status as set by the seed or the last change; a job overlays it when read. */
   status: Wire;
+  /** The instance the records name (one per component here). */
+  instanceId: string;
+  /** Every redeploy and action, oldest first: GET .../records. */
+  records: DeployRecord[];
+}
+
+/** One entry of the component's history: a redeploy or an action, and its job. */
+interface DeployRecord {
+  cause: JobCause;
+  jobId: string;
+  /** The spec the component carried once the job was accepted. */
+  spec: Wire;
+  /** A redeploy's or a rollback's: the spec it replaced, which `rollback_current` puts back. */
+  replaced?: Wire;
 }
 
 interface Job {
@@ -265,14 +325,24 @@ export class EmulatorState {
     // environment_id is not part of a redeploy body, but the component keeps its environment.
     const kept = component.spec.environment_id !== undefined && spec.environment_id === undefined ? { environment_id: component.spec.environment_id } : {};
     const at = { projectId: this.projectId, applicationId: component.applicationId, componentId: component.componentId };
-    component.spec = asStored(structuredClone({ ...spec, ...kept }), at);
-    component.status = { ...component.status, last_job_id: job.jobId, update_time: job.createdAt };
+    this.deployed(component, job, asStored(structuredClone({ ...spec, ...kept }), at));
     return ok(job);
   }
 
+  /** A job accepted: the component carries its spec and its job from now on, and its history records both. */
+  private deployed(component: StoredComponent, job: Job, spec: Wire): void {
+    const changesSpec = job.cause === "redeploy" || ROLLBACKS.has(job.cause);
+    component.records.push({ cause: job.cause, jobId: job.jobId, spec: structuredClone(spec), ...(changesSpec ? { replaced: component.spec } : {}) });
+    component.spec = spec;
+    component.status = { ...component.status, last_job_id: job.jobId, update_time: job.createdAt };
+  }
+
   /**
-   * POST .../components/{id}/action: `{action, parameters}`. Starts a job of its own (not a
-   * redeploy: the spec stays, but for a scale's replica), refused while the last job runs.
+   * POST .../components/{id}/action: `{action, parameters}` (the SDK's ComponentAction:
+   * parameters `replica` for a scale, `hosts` for a VM scale, `version` for a rollback).
+   * Starts a job of its own, not a redeploy, refused while the last job runs; answers
+   * `{job_id}` (the SDK's response model also has a `result`, whose values no Huawei
+   * source shows: left out).
    */
   componentAction(applicationId: string, componentId: string, body: unknown): Result<{ job_id: string }> {
     const found = this.findComponent(applicationId, componentId);
@@ -285,12 +355,41 @@ export class EmulatorState {
     const parameters = request.parameters !== null && typeof request.parameters === "object" ? (request.parameters as Wire) : {};
     if (action === "scale" && !(typeof parameters.replica === "number" && Number.isInteger(parameters.replica) && parameters.replica >= 0))
       return badRequest("Invalid request body: parameters.replica must be a non-negative integer for scale");
+    if (parameters.version !== undefined && typeof parameters.version !== "string")
+      return badRequest("Invalid request body: parameters.version must be a string");
     if (this.lastJobRunning(component))
       return badRequest(`component ${component.componentId} is being deployed: wait for job ${String(component.status.last_job_id)} to finish`);
-    const job = this.startJob(applicationId, componentId, action as ComponentAction);
-    if (action === "scale") component.spec = { ...component.spec, replica: parameters.replica };
-    component.status = { ...component.status, last_job_id: job.jobId, update_time: job.createdAt };
+    const cause = action as ComponentAction;
+    let spec: Wire = component.spec;
+    if (ROLLBACKS.has(cause)) {
+      const target = this.rollbackTarget(component, cause === "rollback" ? (parameters.version as string | undefined) : undefined);
+      if (!target.ok) return target;
+      spec = structuredClone(target.value);
+    } else if (cause === "scale") spec = { ...component.spec, replica: parameters.replica };
+    const job = this.startJob(applicationId, componentId, cause);
+    this.deployed(component, job, spec);
     return ok({ job_id: job.jobId });
+  }
+
+  /**
+   * The spec a rollback puts back. To a version: the latest spec of that version the
+   * component ran (a record's, or one a redeploy replaced). Without one: the spec the
+   * last deployment replaced ("the version before the upgrade or redeployment"), and,
+   * as the console says, "a component that has been rolled back cannot be rolled back
+   * again" that way.
+   */
+  private rollbackTarget(component: StoredComponent, version: string | undefined): Result<Wire> {
+    const deployments = component.records.filter((r) => r.replaced !== undefined);
+    if (version === undefined) {
+      const last = deployments.at(-1);
+      if (last === undefined) return badRequest(`component ${component.componentId} has no earlier deployment to roll back to`);
+      if (ROLLBACKS.has(last.cause)) return badRequest(`component ${component.componentId} has been rolled back already (job ${last.jobId})`);
+      return ok(last.replaced as Wire);
+    }
+    if (component.spec.version === version) return badRequest(`component ${component.componentId} already runs version ${version}`);
+    const ran = deployments.flatMap((r) => [r.replaced as Wire, r.spec]).filter((s) => s.version === version);
+    const target = ran.at(-1);
+    return target === undefined ? badRequest(`component ${component.componentId} never ran version ${version}: nothing to roll back to`) : ok(target);
   }
 
   private checkImmutable(stored: Wire, requested: Wire): string | undefined {
@@ -335,7 +434,7 @@ export class EmulatorState {
     const shown: Wire = {};
     for (const [field, value] of Object.entries(c.spec))
       if (!isHiddenByGet(field) && value !== undefined) shown[field] = withoutSecrets(structuredClone(value));
-    return ok({ id: componentId, ...shown, application_id: applicationId, status: this.componentStatus(c) });
+    return ok({ id: componentId, ...GET_DEFAULTS, ...shown, application_id: applicationId, status: this.componentStatus(c) });
   }
 
   /**
@@ -354,9 +453,65 @@ export class EmulatorState {
     status.component_status = going ? GOING_STATUS[job.cause] : succeeded ? (job.cause === "stop" ? "STOPPED" : "RUNNING") : "FAILED";
     status.available_replica = succeeded && job.cause !== "stop" ? replica : 0;
     status.replica = replica;
-    status.fail_detail = going || succeeded ? "" : this.messagesOf(job).join("; ");
+    // An enum value of the SDK's ComponentFailDetail once a job failed; the job's own messages are its tasks'.
+    if (going || succeeded) delete status.fail_detail;
+    else status.fail_detail = job.outcome.failDetail ?? "create_failed";
     status.update_time = going ? job.createdAt : job.endsAt;
     return status;
+  }
+
+  /**
+   * GET .../components/{id}/records, in the shape of Huawei's SDK models
+   * (ShowComponentRecordsResponse: `count` and `records` of ComponentRecordView, each with
+   * `jobs` of RecordJob and RecordJobInfo): one record per redeploy and per action, with
+   * its job. The query follows the records page (servicestage_06_0083): `limit` 0-100
+   * (none: up to 1000), `offset`, `order_by` create_time (default), name or update_time,
+   * `order` desc (default) or asc. Values no Huawei source shows are the emulator's own
+   * (docs/api/NOTES.md): `deploy_type` is what started the job (`redeploy`, or the
+   * action), times are milliseconds as strings, the newest record is the one
+   * `current_used`.
+   */
+  readRecords(applicationId: string, componentId: string, query: URLSearchParams): Result<Wire> {
+    const found = this.findComponent(applicationId, componentId);
+    if (!found.ok) return found;
+    const c = found.value;
+    const limitText = query.get("limit");
+    const limit = limitText === null ? 1000 : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 0 || (limitText !== null && limit > 100))
+      return badRequest(`Invalid parameter: limit must be an integer from 0 to 100, got ${JSON.stringify(limitText)}`);
+    const offset = Number(query.get("offset") ?? "0");
+    if (!Number.isInteger(offset) || offset < 0)
+      return badRequest(`Invalid parameter: offset must be a non-negative integer, got ${JSON.stringify(query.get("offset"))}`);
+    const views = c.records.map((r, i) => this.recordView(c, r, i === c.records.length - 1));
+    // Unknown order_by values take the default, as the page says; records have no name, so "name" sorts by begin time too.
+    const byEnd = query.get("order_by") === "update_time";
+    const time = (v: Wire) => Number(byEnd ? v.end_time || v.begin_time : v.begin_time);
+    const sorted = views.map((v, i) => ({ v, i })).sort((a, b) => time(a.v) - time(b.v) || a.i - b.i);
+    if (query.get("order") !== "asc") sorted.reverse();
+    return ok({ count: views.length, records: sorted.slice(offset, offset + limit).map(({ v }) => v) });
+  }
+
+  private recordView(c: StoredComponent, record: DeployRecord, current: boolean): Wire {
+    const job = this.jobs.get(record.jobId) as Job;
+    const status = this.reportedStatus(job);
+    const source = record.spec.source !== null && typeof record.spec.source === "object" ? (record.spec.source as Wire) : {};
+    const strategy = record.spec.deploy_strategy !== null && typeof record.spec.deploy_strategy === "object" ? (record.spec.deploy_strategy as Wire) : {};
+    const jobInfo: Wire = {
+      ...(typeof strategy.type === "string" ? { deploy_type: strategy.type } : {}),
+      ...(typeof source.url === "string" ? { source_url: source.url } : {}),
+      ...(typeof record.spec.replica === "number" ? { replica: record.spec.replica } : {}),
+    };
+    return {
+      begin_time: String(job.createdAt),
+      end_time: ENDED.has(status) ? String(job.endsAt) : "",
+      description: {},
+      instance_id: c.instanceId,
+      ...(typeof record.spec.version === "string" ? { version: record.spec.version } : {}),
+      current_used: current,
+      status,
+      deploy_type: record.cause,
+      jobs: [{ sequence: 1, deploy_type: record.cause, job_id: record.jobId, job_info: jobInfo }],
+    };
   }
 
   /** The stored spec, the status as the GET shows it, and (not on the wire) the last job's status, for tests. */
@@ -376,7 +531,6 @@ export class EmulatorState {
       component_status: "RUNNING",
       available_replica: 0,
       replica: typeof spec.replica === "number" ? spec.replica : 0,
-      fail_detail: "",
       creator: "emulator",
       create_time: now,
       update_time: now,
@@ -386,6 +540,8 @@ export class EmulatorState {
       componentId,
       spec: structuredClone(spec),
       status: structuredClone({ ...base, ...(existing ? { update_time: now } : {}), ...(status ?? {}) }),
+      instanceId: existing?.instanceId ?? randomUUID(),
+      records: existing?.records ?? [],
     });
   }
 
@@ -539,6 +695,13 @@ const GOING_STATUS: Readonly<Record<JobCause, string>> = {
   stop: "STOPPING",
   restart: "RESTARTING",
   scale: "UPGRADING",
+  rollback: "UPGRADING",
+  rollback_current: "UPGRADING",
+  continue_deploy: "UPGRADING",
+  modify_gray_rule: "UPGRADING",
+  // Neither changes the workload: the component keeps running while they do.
+  check_gray_release: "RUNNING",
+  sync_workload: "RUNNING",
 };
 
 const key = (applicationId: string, componentId: string): string => `${applicationId}\u0000${componentId}`;

@@ -8,7 +8,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { RedeployJobComponentBody } from "./codecs/redeployJobComponent";
-import { ComponentResponse, JobResponse } from "./codecs/responses";
+import { COMPONENT_UNSET_VALUES, ComponentResponse, JobResponse } from "./codecs/responses";
 import { TIMED_OUT, WAIT_CANCELLED, hasFailed, waitForJob } from "./jobWaiter";
 import type { Lookup } from "./client";
 import { jobCarryingSpec, lostAnswerVerdict } from "./adoption";
@@ -281,7 +281,7 @@ export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComp
     const live = await (await clientFor(p)).getComponent(p);
     if (!live.found) return {}; // gone: Pulumi drops it from the stack
     const { own: ownProps, spec } = split(p, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
-    const refreshed = refreshedSpec(RedeployJobComponentBody, spec, live.value);
+    const refreshed = refreshedSpec(RedeployJobComponentBody, spec, live.value, COMPONENT_UNSET_VALUES);
     const inputs = { ...JOB_COMPONENT_DEFAULTS, ...ownProps, ...refreshed } as JobComponentInputs;
     const outputs = { ...inputs, ...(p.jobId !== undefined ? { jobId: p.jobId, jobStatus: p.jobStatus } : {}) };
     return { id, props: outputs, inputs };

@@ -8,7 +8,8 @@ import * as t from "io-ts";
 import { Issue, fromWire } from "./codecs/casing";
 import { issuesOf } from "./codecs/report";
 import { PROVIDER_KEY } from "./ownKeys";
-import { changedKeys, projectOnto } from "./compare";
+import { changedKeys, projectOnto, sameValue } from "./compare";
+import { isPlainObject } from "./codecs/primitives";
 import { withoutServerItems } from "./unorderedLists";
 import { decodeSpec } from "./codecs/decode";
 import { containsUnknown } from "./pulumiValues";
@@ -108,11 +109,17 @@ export type ResourceLifecycle<Inputs, State> = Required<Omit<dynamic.ResourcePro
  * PropertyBag after a refresh: every declared spec key the GET returns takes the live value
  * seen through the declared shape; the rest keeps its stored value. With nothing declared
  * (an import), everything the GET returns is taken, but for the items ServiceStage adds
- * on its own (unorderedLists.ts), which a program must not declare.
+ * on its own (unorderedLists.ts) and the top-level fields that still hold what the GET
+ * reports when nobody set them (`unsetValues`, by wire name), which a program that never
+ * declared them must not differ from.
  */
-export const refreshedSpec = (specCodec: t.Mixed, declared: PropertyBag, liveWire: unknown): PropertyBag => {
+export const refreshedSpec = (specCodec: t.Mixed, declared: PropertyBag, liveWire: unknown, unsetValues: Readonly<PropertyBag> = {}): PropertyBag => {
   const importing = Object.keys(declared).length === 0;
-  const live = (fromWire(specCodec, withoutServerItems(liveWire, importing ? "all" : "marked")) ?? {}) as PropertyBag;
+  const shown =
+    importing && isPlainObject(liveWire)
+      ? Object.fromEntries(Object.entries(liveWire).filter(([k, v]) => !(Object.hasOwn(unsetValues, k) && sameValue(v, unsetValues[k]))))
+      : liveWire;
+  const live = (fromWire(specCodec, withoutServerItems(shown, importing ? "all" : "marked")) ?? {}) as PropertyBag;
   if (importing) return live;
   return Object.fromEntries(Object.entries(declared).map(([k, v]) => [k, k in live && !containsUnknown(v) ? projectOnto(v, live[k], k) : v]));
 };

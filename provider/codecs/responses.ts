@@ -43,6 +43,15 @@ export const ComponentResponse = t.intersection(
 );
 export type ComponentResponse = t.TypeOf<typeof ComponentResponse> & Record<string, unknown>;
 
+/**
+ * Fields the component GET reports even when the component never set them, with the
+ * value that means "not set": `swimlane_id` (Huawei's SDK model ShowComponentInfoResponse)
+ * empty for a component in no lane, `config_mode` (Terraform reads it back, Optional and
+ * Computed) `ui`, the only value the redeploy page accepts. An import leaves them out,
+ * so that a program that never declared them does not differ from what it imported.
+ */
+export const COMPONENT_UNSET_VALUES: Readonly<Record<string, unknown>> = { swimlane_id: "", config_mode: "ui" };
+
 /** GET .../release-plans/{release_plan_id}: refresh reads its components; the rest passes through. */
 export const ReleasePlanResponse = t.partial({ components: t.array(t.UnknownRecord) }, "ReleasePlanResponse");
 export type ReleasePlanResponse = t.TypeOf<typeof ReleasePlanResponse> & Record<string, unknown>;

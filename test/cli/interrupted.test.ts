@@ -2,7 +2,8 @@
  * No job runs twice, and no spec is recorded as deployed when it was not, on the user's
  * path: the plain `pulumi` CLI in the fleet test program's folder, against the emulator
  * (which answers as Huawei's clients show: envs and accesses of its own, sets in its own
- * order, component actions with jobs of their own) with jobs that run on the clock.
+ * order, component actions with jobs of their own, rollbacks that put an earlier spec
+ * back) with jobs that run on the clock.
  * Issue 19's cases are (a) to (f) ((e), a cancel, needs the plugin: test/cli/yaml.test.ts).
  * An update that ends before its job succeeds records that job (Pulumi's partial
  * failure), and the next `pulumi up` settles that very job. Every test counts the
@@ -208,6 +209,27 @@ test("(f) the CLI is killed while it waits, then a console restart: the next `pu
   // redeploy's: the component carries the spec and its last job succeeded, so it is taken.
   expect(redeploys()).toBe(before + 1);
   expect(await recorded()).toEqual({ jobId: restart, jobStatus: "SUCCEEDED" });
+});
+
+test("(g) the CLI is killed while it waits, then a console rollback: the next `pulumi up` redeploys exactly once, the rollback's job never taken", async () => {
+  const { emulator: emu } = await deployed();
+  const deployedVersion = component()?.spec.version;
+  const { before, ours } = await killedWhileWaiting(4_000);
+  await jobEnded();
+  emu.setJobDuration({ ms: 300 });
+  // "Roll back to the previous version": the spec the killed update replaced, with a job of its own.
+  const rollback = emu.consoleAction(APP_ID, COMPONENT, "rollback_current").jobId;
+  await jobEnded();
+  expect(component()).toMatchObject({ spec: { version: deployedVersion }, status: { last_job_id: rollback }, lastJobStatus: "SUCCEEDED" });
+
+  await upAfterKill();
+  // The component no longer carries the spec: one redeploy, and its job is the one recorded.
+  expect(redeploys()).toBe(before + 2);
+  expect(component()?.spec.version).toBe("2025.0502.1");
+  const { jobId, jobStatus } = await recorded();
+  expect(jobStatus).toBe("SUCCEEDED");
+  expect(jobId).toBe(lastJobId());
+  expect([rollback, ours]).not.toContain(jobId);
 });
 
 test("a killed CLI; after `pulumi cancel`, `pulumi up` finishes that job: 0 extra redeploys", async () => {

@@ -258,6 +258,91 @@ describe("through the JobComponent lifecycle", () => {
     expect(emulator.requests()).toHaveLength(0);
   });
 
+  describe("a kill (nothing recorded the job), then an action from the console, then the next update", () => {
+    /**
+     * An update to 2025.0501.1 that ends while its job runs, whose state is lost, as after a
+     * killed CLI: the next update starts again from `first`. Returns the job it started.
+     */
+    const killedUpdate = async (first: Record<string, unknown>, news: Record<string, unknown>): Promise<string> => {
+      await failureOf(jobComponentProvider.update(ID, first, { ...news, jobTimeoutSeconds: 1 }));
+      const ours = lastJobId() as string;
+      await jobEnded();
+      expect(emulator.getComponent(APP_ID, COMPONENT_ID)?.lastJobStatus).toBe("SUCCEEDED");
+      return ours;
+    };
+    const fromConsole = (action: string, parameters?: Record<string, unknown>): string =>
+      emulator.consoleAction(APP_ID, COMPONENT_ID, action, parameters).jobId;
+
+    test.each([
+      ["rollback_current", undefined],
+      ["rollback", { version: "2025.0323.15181" }],
+    ] as const)(
+      "a console %s puts the earlier version back: exactly one redeploy, and the rollback's job is never taken as the redeploy's",
+      async (action, parameters) => {
+        await start(1_500);
+        const first = await created({ version: "2025.0323.15181", jobTimeoutSeconds: 60 });
+        const news = { ...first, version: "2025.0501.1", jobTimeoutSeconds: 60 };
+        const ours = await killedUpdate(first, news);
+        emulator.setJobDuration({ ms: 30 });
+        const rollback = fromConsole(action, parameters);
+        await jobEnded();
+        expect(emulator.getComponent(APP_ID, COMPONENT_ID)).toMatchObject({ spec: { version: "2025.0323.15181" }, status: { last_job_id: rollback } });
+        const before = redeploys();
+
+        const again = (await jobComponentProvider.update(ID, first, news)).outs;
+        expect(redeploys()).toBe(before + 1);
+        expect(again).toMatchObject({ version: "2025.0501.1", jobStatus: "SUCCEEDED", jobId: lastJobId() });
+        expect([rollback, ours]).not.toContain(again?.jobId);
+        expect(emulator.getComponent(APP_ID, COMPONENT_ID)?.spec.version).toBe("2025.0501.1");
+        expect(progress.join("\n")).not.toContain(rollback);
+      },
+    );
+
+    test("a lost answer, then a console rollback before the check: the rollback's job is not adopted, nothing is retried; the next update redeploys once", async () => {
+      await start(30);
+      const first = await created({ version: "2025.0323.15181" });
+      const news = { ...first, version: "2025.0501.1" };
+      emulator.setJobDuration({ ms: 0 });
+      emulator.injectFault({ method: "PUT", pathIncludes: "/redeployment", kind: "lostAnswer" });
+      let rollback: string | undefined;
+      // The client reports its retry before it checks: the console rolls back right then.
+      setProgressSink((m) => {
+        if (rollback === undefined && m.includes("retrying in")) rollback = fromConsole("rollback_current");
+      });
+      const e = await failureOf(jobComponentProvider.update(ID, first, news));
+      expect(rollback).toBeDefined();
+      expect(e.message).toContain(`its last job is ${rollback}`);
+      expect(e.message).toMatch(/changed outside Pulumi.*does not show the spec/);
+      expect(redeploys()).toBe(2); // the create's, and the one whose answer was lost
+      await jobEnded();
+
+      const again = (await jobComponentProvider.update(ID, first, news)).outs;
+      expect(redeploys()).toBe(3);
+      expect(again).toMatchObject({ version: "2025.0501.1", jobStatus: "SUCCEEDED", jobId: lastJobId() });
+      expect(again?.jobId).not.toBe(rollback);
+    });
+
+    test.each(["continue_deploy", "check_gray_release", "modify_gray_rule", "sync_workload"])(
+      "a console %s keeps the spec the killed update deployed: no job runs twice (0 redeploys), and its job is taken as restart's and scale's are",
+      async (action) => {
+        await start(1_500);
+        const first = await created({ jobTimeoutSeconds: 60 });
+        const news = { ...first, version: "2025.0501.1", jobTimeoutSeconds: 60 };
+        await killedUpdate(first, news);
+        emulator.setJobDuration({ ms: 30 });
+        const actionJob = fromConsole(action);
+        await jobEnded();
+        const before = redeploys();
+
+        const again = (await jobComponentProvider.update(ID, first, news)).outs;
+        // No documented field tells these jobs from a redeploy's (docs/no-job-runs-twice.md):
+        // the component carries the spec and its last job succeeded, so that job is recorded.
+        expect(redeploys()).toBe(before);
+        expect(again).toMatchObject({ version: "2025.0501.1", jobStatus: "SUCCEEDED", jobId: actionJob });
+      },
+    );
+  });
+
   describe("the job an update recorded (Pulumi's partial failure)", () => {
     /** The failure, and the state it hands the engine, which becomes the next update's olds. */
     const recordedFailure = async (p: Promise<unknown>) => {

@@ -180,7 +180,9 @@ describe("redeploy and job status", () => {
     expect(after.status).toBe(200);
     expect(isRight(ComponentResponse.decode(after.json))).toBe(true);
     expect(after.json).toMatchObject({ id: COMP, application_id: APP, version: "2025.0324.1", replica: 3 });
-    expect(after.json.status).toMatchObject({ component_status: "RUNNING", available_replica: 3, replica: 3, last_job_id: jobId, fail_detail: "" });
+    expect(after.json.status).toMatchObject({ component_status: "RUNNING", available_replica: 3, replica: 3, last_job_id: jobId });
+    // fail_detail is an enum of the SDK (ComponentFailDetail) with no "nothing failed" value: absent.
+    expect(after.json.status).not.toHaveProperty("fail_detail");
     expect(typeof after.json.status.update_time).toBe("number");
     expect(emu.redeployCount(COMP)).toBe(1);
     expect(emu.redeployCount()).toBe(1);
@@ -198,6 +200,7 @@ describe("redeploy and job status", () => {
     expect(Object.keys(got.json).sort()).toEqual(
       [
         "application_id",
+        "config_mode",
         "description",
         "envs",
         "external_accesses",
@@ -209,6 +212,7 @@ describe("redeploy and job status", () => {
         "runtime_stack",
         "source",
         "status",
+        "swimlane_id",
         "timezone",
         "tomcat_opts",
         "version",
@@ -294,7 +298,8 @@ describe("redeploy and job status", () => {
       expect.objectContaining({ task_name: "deploy-job", task_status: "FAILED", messages: "image pull failed; exit code 1" }),
     );
     const component = await call("GET", componentPath());
-    expect(component.json.status).toMatchObject({ component_status: "FAILED", available_replica: 0, fail_detail: "image pull failed; exit code 1" });
+    // The component says why in the SDK's ComponentFailDetail terms; the job's tasks carry the messages.
+    expect(component.json.status).toMatchObject({ component_status: "FAILED", available_replica: 0, fail_detail: "create_failed" });
     // The script was used up: the next job succeeds.
     const next = await waitForJob((await call("PUT", redeployPath(), { body: exampleSpec() })).json.job_id);
     expect(next.json.job.execution_status).toBe("SUCCEEDED");
@@ -363,7 +368,7 @@ describe("jobs on the clock", () => {
     expect(done.answer.json.tasks[1]).toMatchObject({ task_status: "FAILED", messages: "exit code 3" });
     expect(durationOf(done.answer)).toBe(1_200);
     expect(done.endedBy).toBeGreaterThanOrEqual(Number(done.answer.json.tasks[1].created_at) + 1_200);
-    expect((await call("GET", componentPath())).json.status).toMatchObject({ component_status: "FAILED", fail_detail: "exit code 3" });
+    expect((await call("GET", componentPath())).json.status).toMatchObject({ component_status: "FAILED", fail_detail: "create_failed" });
     // The next job is back to the component's duration.
     const next = await redeploy(COMP, exampleSpec());
     expect(GOING).toContain((await call("GET", jobPath(next))).json.job.execution_status);
@@ -402,6 +407,150 @@ describe("jobs on the clock", () => {
     expect(() => emu.consoleRedeploy(APP, SECOND, { spec: { name: "renamed" } })).toThrow(/name cannot be modified/);
     expect(() => emu.consoleRedeploy(APP, "nope", {})).toThrow(expect.objectContaining({ status: 404, code: "SVCSTG.00100404" }));
     expect(emu.redeployCount()).toBe(1);
+  });
+});
+
+describe("the component GET, actions and records as Huawei's models declare them", () => {
+  const actionPath = (app = APP, comp = COMP) => `${componentPath(app, comp)}/action`;
+  const recordsPath = (app = APP, comp = COMP) => `${componentPath(app, comp)}/records`;
+  const act = (action: string, parameters?: Record<string, unknown>) => call("POST", actionPath(), { body: { action, ...(parameters ? { parameters } : {}) } });
+  const redeployed = async (version: string): Promise<string> => {
+    const put = await call("PUT", redeployPath(), { body: { ...exampleSpec(), version } });
+    expect(put.status).toBe(200);
+    await waitForJob(put.json.job_id);
+    return put.json.job_id;
+  };
+
+  it("swimlane_id and config_mode: what the component set, else no lane and ui (ShowComponentInfoResponse, Terraform's read)", async () => {
+    expect((await call("GET", componentPath())).json).toMatchObject({ swimlane_id: "", config_mode: "ui" });
+    expect((await call("PUT", redeployPath(), { body: { ...exampleSpec(), swimlane_id: "lane-1", config_mode: "ui" } })).status).toBe(200);
+    expect((await call("GET", componentPath())).json).toMatchObject({ swimlane_id: "lane-1", config_mode: "ui" });
+    // A component made elsewhere (Terraform's acceptance test sets config_mode yaml) shows its own.
+    emu.putComponent(APP, "comp-yaml", { ...exampleSpec(), name: "yaml", config_mode: "yaml" });
+    expect((await call("GET", componentPath(APP, "comp-yaml"))).json.config_mode).toBe("yaml");
+  });
+
+  it("an affinity rule's weight, sent as the page's String, is read back as a number (Terraform asserts float64)", async () => {
+    const rule = (weight: unknown) => ({ kind: "node", condition: "preferred", weight, match_expressions: [{ key: "zone", operation: "In", value: "a" }] });
+    const body = { ...exampleSpec(), affinity: [rule("80")], anti_affinity: [rule("100"), { ...rule("5"), kind: "pod" }] };
+    expect((await call("PUT", redeployPath(), { body })).status).toBe(200);
+    const got = (await call("GET", componentPath())).json;
+    expect(got.affinity).toEqual([rule(80)]);
+    expect(got.anti_affinity).toEqual(expect.arrayContaining([rule(100), { ...rule(5), kind: "pod" }]));
+  });
+
+  it("fail_detail takes the SDK's ComponentFailDetail values only: create_failed by default, or the one scripted", async () => {
+    emu.scriptNextJob(COMP, { status: "FAILED", failDetail: "namespace_unavailable", messages: ["namespace default is terminating"] });
+    await waitForJob((await call("PUT", redeployPath(), { body: exampleSpec() })).json.job_id);
+    expect((await call("GET", componentPath())).json.status).toMatchObject({ component_status: "FAILED", fail_detail: "namespace_unavailable" });
+    emu.scriptNextJob(COMP, { status: "PARTIALLY_FAILED" });
+    await waitForJob((await call("PUT", redeployPath(), { body: exampleSpec() })).json.job_id);
+    expect((await call("GET", componentPath())).json.status.fail_detail).toBe("create_failed");
+    expect((await control("POST", "jobs/script", { componentId: COMP, status: "FAILED", failDetail: "image_pull_failed" })).status).toBe(400);
+  });
+
+  it.each(["start", "stop", "restart", "continue_deploy", "check_gray_release", "modify_gray_rule", "sync_workload"])(
+    "action %s: its own job becomes last_job_id, named in its task; no redeploy; the spec stays",
+    async (action) => {
+      const answer = await act(action);
+      expect(answer.status).toBe(200);
+      expect(answer.json).toEqual({ job_id: expect.stringMatching(/^JOB/) });
+      const job = await waitForJob(answer.json.job_id);
+      expect(job.json.job.execution_status).toBe("SUCCEEDED");
+      expect(job.json.tasks[1]).toMatchObject({ task_name: `${action}-job`, task_type: action });
+      const got = (await call("GET", componentPath())).json;
+      expect(got.status.last_job_id).toBe(answer.json.job_id);
+      expect(got.version).toBe(exampleSpec().version);
+      expect(emu.redeployCount()).toBe(0);
+    },
+  );
+
+  it("refuses what Huawei's model does not list, a scale without a replica, and any action while the last job runs", async () => {
+    for (const action of ["sync_import", "explode", 3]) {
+      const refused = await act(action as string);
+      expect([refused.status, refused.json.error_code]).toEqual([400, "SVCSTG.00100400"]);
+    }
+    expect((await act("scale")).json.error_msg).toMatch(/parameters.replica/);
+    emu.setJobDuration({ componentId: COMP, ms: 5_000 });
+    expect((await act("scale", { replica: 2 })).status).toBe(200);
+    expect((await act("continue_deploy")).json.error_msg).toMatch(/being deployed/);
+  });
+
+  it("rollback_current puts back the spec the last deployment replaced, once; rollback goes to a version it ran", async () => {
+    const seeded = exampleSpec().version as string;
+    await redeployed("2025.0501.1");
+    await redeployed("2025.0502.1");
+    expect((await act("rollback", { version: "2025.0502.1" })).json.error_msg).toMatch(/already runs version 2025.0502.1/);
+    expect((await act("rollback", { version: "2024.0101.1" })).json.error_msg).toMatch(/never ran version 2024.0101.1/);
+
+    const back = await act("rollback_current");
+    expect(back.status).toBe(200);
+    const during = (await call("GET", componentPath())).json;
+    expect(during).toMatchObject({ version: "2025.0501.1", status: { component_status: "UPGRADING", last_job_id: back.json.job_id } });
+    await waitForJob(back.json.job_id);
+    // "A component that has been rolled back cannot be rolled back again" (the console's rollback page).
+    expect((await act("rollback_current")).json.error_msg).toMatch(/rolled back already/);
+
+    const toSeed = await act("rollback", { version: seeded });
+    expect(toSeed.status).toBe(200);
+    await waitForJob(toSeed.json.job_id);
+    expect((await call("GET", componentPath())).json).toMatchObject({
+      version: seeded,
+      status: { component_status: "RUNNING", last_job_id: toSeed.json.job_id },
+    });
+    expect(emu.getComponent(APP, COMP)?.spec.task_setting).toEqual(exampleSpec().task_setting);
+    expect(emu.redeployCount(COMP)).toBe(2);
+  });
+
+  it("a component never redeployed has nothing to roll back to", async () => {
+    expect((await act("rollback_current")).json.error_msg).toMatch(/no earlier deployment/);
+    expect((await act("rollback")).json.error_msg).toMatch(/no earlier deployment/);
+  });
+
+  it("GET .../records: one record per redeploy and action, with its job, newest first, paged as the records page says", async () => {
+    expect((await call("GET", recordsPath())).json).toEqual({ count: 0, records: [] });
+    const redeployJob = await redeployed("2025.0501.1");
+    const restart = (await act("restart")).json.job_id as string;
+    const all = await call("GET", recordsPath());
+    expect(all.status).toBe(200);
+    expect(all.json.count).toBe(2);
+    const [newest, oldest] = all.json.records;
+    expect(newest).toEqual({
+      begin_time: expect.stringMatching(/^\d+$/),
+      end_time: "",
+      description: {},
+      instance_id: expect.any(String),
+      version: "2025.0501.1",
+      current_used: true,
+      status: expect.stringMatching(/^(SUBMITTED|SCHEDULED|RUNNING)$/),
+      deploy_type: "restart",
+      jobs: [{ sequence: 1, deploy_type: "restart", job_id: restart, job_info: { source_url: "obs://bucket0001/weather-1.0.0.jar", replica: 1 } }],
+    });
+    expect(oldest).toMatchObject({ deploy_type: "redeploy", current_used: false, status: "SUCCEEDED", end_time: expect.stringMatching(/^\d+$/) });
+    expect(oldest.jobs[0].job_id).toBe(redeployJob);
+    expect(oldest.instance_id).toBe(newest.instance_id);
+
+    const asc = await call("GET", recordsPath(), { query: { order: "asc", limit: "1", offset: "1" } });
+    expect(asc.json).toMatchObject({ count: 2, records: [{ deploy_type: "restart" }] });
+    expect((await call("GET", recordsPath(), { query: { limit: "0" } })).json).toEqual({ count: 2, records: [] });
+    expect((await call("GET", recordsPath(), { query: { order_by: "nonsense" } })).json.records[0].deploy_type).toBe("restart");
+    for (const query of [{ limit: "101" }, { limit: "x" }, { offset: "-1" }] as Array<Record<string, string>>)
+      expect((await call("GET", recordsPath(), { query })).json.error_code).toBe("SVCSTG.00100400");
+    expect((await call("GET", recordsPath(), { auth: "aksk", query: { limit: "1" } })).status).toBe(200);
+  });
+
+  it("a missing component: 404 by default on the GET, the action and the records; 401 SVCSTG.00100401 as Terraform expects of the live service", async () => {
+    const paths: Array<[string, string, unknown]> = [
+      ["GET", componentPath(APP, "gone"), undefined],
+      ["POST", actionPath(APP, "gone"), { action: "restart" }],
+      ["GET", recordsPath(APP, "gone"), undefined],
+    ];
+    for (const [method, path, body] of paths) expect((await call(method, path, { body })).json.error_code).toBe("SVCSTG.00100404");
+    emu.setNotFoundAs401(true);
+    for (const [method, path, body] of paths) {
+      const answer = await call(method, path, { body });
+      expect([path, answer.status, answer.json.error_code]).toEqual([path, 401, "SVCSTG.00100401"]);
+    }
   });
 });
 

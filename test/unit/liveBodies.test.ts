@@ -3,12 +3,15 @@
  * other tools, as ServiceStage returns them. The bodies are literal snake_case, built from
  * Huawei's published SDK models (huaweicloud-sdk-python-v3, servicestage v3:
  * ShowComponentInfoResponse with ComponentStatusView, ShowJobInfoResponse) beside the
- * pages: CPU and memory are floats there, `fail_detail` is a string, `status` carries an
- * `artifact`, affinity has the {az, node, component} shape, and nothing returns
+ * pages: CPU and memory are floats there, `fail_detail` is an enum string
+ * (ComponentFailDetail), `status` carries an `artifact`, `swimlane_id` is declared,
+ * affinity has the {az, node, component} shape; and from Terraform's read of the same GET:
+ * `config_mode`, affinity as a list of rules whose `weight` is a number. Nothing returns
  * `http_password`. Each body must decode, be adopted (create) and be refreshed (read),
  * with drift judged on declared fields only.
  */
 import { Emulator, Wire, startEmulator } from "../../emulator/server";
+import { COMPONENT_FAIL_DETAILS } from "../../emulator/state";
 import { jobComponentProvider, releasePlanProvider } from "../harness/providers";
 import { setStackSettings } from "../../provider/providerState";
 import { setProgressSink } from "../../provider/progress";
@@ -72,6 +75,20 @@ const declared = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** An affinity rule as the GET answers it (Terraform reads `weight` as a number) and as a program declares it. */
+const affinityRule = (weight: unknown): Wire => ({
+  kind: "node",
+  condition: "preferred",
+  weight,
+  match_expressions: [{ key: "zone", operation: "In", value: "a" }],
+});
+const declaredAffinityRule = (weight: unknown) => ({
+  kind: "node",
+  condition: "preferred",
+  weight,
+  matchExpressions: [{ key: "zone", operation: "In", value: "a" }],
+});
+
 const componentCases: Array<[string, (live: Wire, status: Wire) => void, Record<string, unknown>?]> = [
   ["as the console leaves it", () => undefined],
   ["a description over 128 characters", (live) => (live.description = "d".repeat(300))],
@@ -131,6 +148,36 @@ const componentCases: Array<[string, (live: Wire, status: Wire) => void, Record<
     (_live, status) =>
       Object.assign(status, { component_status: "GRAYING", fail_detail: "create_failed", update_time: "1751000000000", create_time: "1751000000000" }),
   ],
+  ...COMPONENT_FAIL_DETAILS.map((detail): [string, (live: Wire, status: Wire) => void] => [
+    `a failed component whose fail_detail is ${detail}`,
+    (_live, status) => Object.assign(status, { component_status: "FAILED", fail_detail: detail }),
+  ]),
+  [
+    "a fail_detail no model lists, an empty one, one given as an object, and status fields no model knows",
+    (_live, status) =>
+      Object.assign(status, {
+        fail_detail: "image_pull_back_off",
+        gray_status: { phase: "checking" },
+        swimlane_id: 7,
+        last_job_type: "rollback",
+        artifact: [{ type: "image" }],
+      }),
+  ],
+  ["an empty fail_detail", (_live, status) => Object.assign(status, { fail_detail: "" })],
+  ["a fail_detail given as an object", (_live, status) => Object.assign(status, { fail_detail: { reason: "create_failed", detail: "quota" } })],
+  ["a lane and config_mode yaml (a Terraform-made component)", (live) => Object.assign(live, { swimlane_id: "lane-7", config_mode: "yaml" })],
+  ["swimlane_id and config_mode as the GET reports a component that never set them", (live) => Object.assign(live, { swimlane_id: "", config_mode: "ui" })],
+  [
+    "affinity rules with weights as numbers (Terraform's read), declared as numbers",
+    (live) => (live.affinity = [affinityRule(80)]),
+    { affinity: [declaredAffinityRule(80)] },
+  ],
+  [
+    "affinity rules with weights as numbers, declared as the page's strings",
+    (live) => Object.assign(live, { affinity: [affinityRule(80)], anti_affinity: [{ ...affinityRule(100), condition: "required" }] }),
+    { affinity: [declaredAffinityRule("80")], antiAffinity: [{ ...declaredAffinityRule("100"), condition: "required" }] },
+  ],
+  ["affinity rules with weights as strings, declared as numbers", (live) => (live.affinity = [affinityRule("80")]), { affinity: [declaredAffinityRule(80)] }],
   [
     "probes with numbers as strings and an exec command",
     (live) => (live.liveness_probe = { type: "command", delay: "30", timeout: "5", command: ["sh", "-c", "true"], future: true }),
@@ -161,7 +208,71 @@ describe.each(componentCases)("a live job component: %s", (_name, mutate, overri
     expect(props.runtimeStack).toEqual(inputs.runtimeStack);
     expect(props.limitCpu).toBe(0.5);
     if (overrides?.source !== undefined) expect(props.source).toEqual(inputs.source);
+    // A weight read back in another JSON type keeps the declared spelling: no drift, so no diff.
+    for (const key of ["affinity", "antiAffinity"]) if (overrides?.[key] !== undefined) expect(props[key]).toEqual(inputs[key]);
+    expect((await jobComponentProvider.diff(created.id, props, { ...inputs, version: live.version })).changes).toBe(false);
   });
+});
+
+describe("what a refresh, an update and an import make of the GET's own fields", () => {
+  const ID = "app-demo/comp-live";
+  const created = async (overrides: Record<string, unknown> = {}) => {
+    emulator.putComponent("app-demo", "comp-live", consoleComponent(), consoleStatus());
+    const inputs = (await jobComponentProvider.check({}, declared(overrides))).inputs as Record<string, unknown>;
+    return (await jobComponentProvider.create(inputs)).outs as Record<string, unknown>;
+  };
+  const calls = () => emulator.requests().map((r) => `${r.method} ${r.path.split("/cas/")[1]}`);
+
+  test.each([80, "80"])("affinity weight %p: the GET answers a number; refresh shows no drift and the next update makes no call", async (weight) => {
+    const outs = await created({ affinity: [declaredAffinityRule(weight)] });
+    expect(emulator.getComponent("app-demo", "comp-live")?.spec.affinity).toEqual([affinityRule(80)]);
+    const read = await jobComponentProvider.read(ID, outs);
+    expect(read.props).toEqual(outs);
+    expect((await jobComponentProvider.diff(ID, read.props as Record<string, unknown>, outs)).changes).toBe(false);
+    emulator.clearRequests();
+    await jobComponentProvider.update(ID, read.props as Record<string, unknown>, { ...outs });
+    expect(calls()).toEqual([]);
+  });
+
+  test("a declared lane and config mode: refreshed from the GET, no drift while they hold; the component leaving its lane is drift", async () => {
+    const outs = await created({ swimlaneId: "lane-1", configMode: "ui" });
+    expect(emulator.getComponent("app-demo", "comp-live")?.spec).toMatchObject({ swimlane_id: "lane-1", config_mode: "ui" });
+    expect((await jobComponentProvider.read(ID, outs)).props).toEqual(outs);
+    const spec = emulator.getComponent("app-demo", "comp-live")?.spec as Wire;
+    emulator.putComponent("app-demo", "comp-live", { ...spec, swimlane_id: "" });
+    expect((await jobComponentProvider.read(ID, outs)).props).toMatchObject({ swimlaneId: "", configMode: "ui" });
+  });
+
+  test("an import leaves out the swimlane_id and config_mode a component never set, and keeps the ones it set", async () => {
+    emulator.putComponent("app-demo", "comp-live", consoleComponent(), consoleStatus());
+    const plain = await jobComponentProvider.read(ID);
+    expect(plain.inputs).toMatchObject({ applicationId: "app-demo", componentId: "comp-live", name: "report-job", version: "1.0.0" });
+    expect(plain.inputs).not.toHaveProperty("swimlaneId");
+    expect(plain.inputs).not.toHaveProperty("configMode");
+    // A program that declares neither does not differ from what it imported.
+    const program = (await jobComponentProvider.check({}, plain.inputs as Record<string, unknown>)).inputs;
+    expect((await jobComponentProvider.diff(ID, plain.props as Record<string, unknown>, program)).changes).toBe(false);
+
+    emulator.putComponent("app-demo", "comp-live", { ...consoleComponent(), swimlane_id: "lane-2", config_mode: "ui", affinity: [affinityRule(80)] });
+    const laned = await jobComponentProvider.read(ID);
+    expect(laned.inputs).toMatchObject({ swimlaneId: "lane-2", affinity: [declaredAffinityRule(80)] });
+  });
+
+  test.each([false, true])(
+    "a missing component is not found, on a refresh and on an import, whether answered 404 or 401 SVCSTG.00100401 (notFoundAs401: %p)",
+    async (quirk) => {
+      const outs = await created();
+      emulator.setNotFoundAs401(quirk);
+      emulator.deleteComponent("app-demo", "comp-live");
+      emulator.clearRequests();
+      expect(await jobComponentProvider.read(ID, outs)).toEqual({});
+      expect(await jobComponentProvider.read(ID)).toEqual({});
+      expect(emulator.requests().map((r) => [r.status, (r.body as Wire | undefined)?.error_code])).toEqual([
+        [quirk ? 401 : 404, undefined],
+        [quirk ? 401 : 404, undefined],
+      ]);
+    },
+  );
 });
 
 const consolePlan = (): Wire => ({
