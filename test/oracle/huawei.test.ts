@@ -24,6 +24,7 @@ import { ConfigParserError, readSection } from "../../provider/configParser";
 import { readEnvironment } from "../../provider/settings";
 import { signRequest } from "../../provider/signer";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, seed } from "../harness/world";
+import { lastJobEnded } from "../harness/jobs";
 const { huaweiSdkPython } = require("../../scripts/huawei-sdk.js") as typeof import("../../scripts/huawei-sdk");
 
 jest.setTimeout(300_000);
@@ -371,18 +372,63 @@ describe("the emulator's answers read into Huawei's models", () => {
       status: number;
       body: Record<string, unknown>;
       problems: string[];
+      extra: string[];
       declared: string[];
+      errorCode?: string;
     };
+  const component = { application_id: APP_ID, component_id: COMPONENT_ID };
+  const waitForJobs = () => lastJobEnded(emulator, APP_ID, COMPONENT_ID);
+  /**
+   * Fields the emulator returns that Huawei's SDK 3.1.219 models leave out, each because
+   * Huawei's other code shows the live service returns it (docs/api/NOTES.md): the
+   * component's `id` and `external_accesses` (Terraform's read), `config_mode`
+   * (Terraform's read; the issue's evidence from the service).
+   */
+  const COMPONENT_EXTRA = ["config_mode", "external_accesses", "id"];
 
-  test("a component and its job: 200, every field and enum value known to the models", async () => {
-    const component = await call("ShowComponentInfo", { application_id: APP_ID, component_id: COMPONENT_ID });
-    expect(component.status).toBe(200);
-    expect(component.problems).toEqual([]);
-    const jobId = (component.body.status as { last_job_id?: string } | undefined)?.last_job_id;
-    if (jobId !== undefined && jobId !== "") {
+  test("a component: 200, the fields the models declare for a job component, no unknown enum value or shape", async () => {
+    const read = await call("ShowComponentInfo", component);
+    expect(read.status).toBe(200);
+    expect(read.problems).toEqual([]);
+    expect([...new Set(read.extra)].sort()).toEqual(COMPONENT_EXTRA);
+    for (const field of ["name", "runtime_stack", "source", "version", "replica", "application_id", "swimlane_id", "status", "refer_resources"])
+      expect(Object.keys(read.body)).toContain(field);
+  });
+
+  test("every action of the SDK's ComponentActionType: a job of its own, which the models read, and which becomes last_job_id", async () => {
+    // A second version, so that there is one to roll back to.
+    await waitForJobs();
+    emulator.consoleRedeploy(APP_ID, COMPONENT_ID, { version: "2025.0401.1" });
+    await waitForJobs();
+    const actions: Array<[string, Record<string, unknown>?]> = [
+      ["rollback_current"],
+      ["restart"],
+      ["scale", { replica: 2 }],
+      ["stop"],
+      ["start"],
+      ["check_gray_release"],
+      ["continue_deploy"],
+      ["modify_gray_rule"],
+    ];
+    for (const [action, parameters] of actions) {
+      const answer = await call("UpdateComponentAction", { ...component, body: { action, ...(parameters !== undefined ? { parameters } : {}) } });
+      expect([action, answer.status, answer.problems]).toEqual([action, 200, []]);
+      const jobId = answer.body.job_id as string;
+      expect(typeof jobId).toBe("string");
+      const after = await call("ShowComponentInfo", component);
+      expect([action, (after.body.status as { last_job_id?: string }).last_job_id]).toEqual([action, jobId]);
       const job = await call("ShowJobInfo", { job_id: jobId });
-      expect(job.status).toBe(200);
-      expect(job.problems).toEqual([]);
+      expect([action, job.status, job.problems]).toEqual([action, 200, []]);
+      await waitForJobs();
     }
+    const records = await call("ShowComponentRecords", { ...component, limit: 100 });
+    expect(records.status).toBe(200);
+    expect(records.problems).toEqual([]);
+    expect(records.extra).toEqual([]);
+  });
+
+  test("a component that is not there: 404 from the emulator by default", async () => {
+    const missing = await call("ShowComponentInfo", { application_id: APP_ID, component_id: "comp-missing" });
+    expect(missing.status).toBe(404);
   });
 });

@@ -153,6 +153,19 @@ def check_model(type_name, value, path, problems, models, extra):
         check_model(cls.openapi_types[by_key[key]], v, f"{path}.{key}", problems, models, extra)
 
 
+def build(type_name, value, models):
+    """A request model from its JSON shape (enum values and scalars as they are)."""
+    if value is None:
+        return None
+    if type_name.startswith("list["):
+        return [build(type_name[5:-1], v, models) for v in value]
+    cls = getattr(models, type_name, None)
+    if cls is None or _enum_values(cls) is not None or not isinstance(value, dict):
+        return value
+    by_key = {v: k for k, v in cls.attribute_map.items()}
+    return cls(**{by_key[k]: build(cls.openapi_types[by_key[k]], v, models) for k, v in value.items()})
+
+
 def call(req):
     from huaweicloudsdkcore.auth.credentials import BasicCredentials
     from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
@@ -168,8 +181,7 @@ def call(req):
     request_cls = getattr(models, req["call"] + "Request")
     request = request_cls(**{k: v for k, v in req.get("args", {}).items() if k != "body"})
     if "body" in req.get("args", {}):
-        body_type = request_cls.openapi_types["body"]
-        request.body = client.api_client.deserialize_response_json(req["args"]["body"], body_type) if hasattr(client, "api_client") else None
+        request.body = build(request_cls.openapi_types["body"], req["args"]["body"], models)
     method = getattr(client, "_".join(
         part.lower() for part in __import__("re").findall(r"[A-Z][a-z0-9]*", req["call"])))
     try:
