@@ -5,8 +5,12 @@
 #   pulumi-language-nodejs         the Node.js language host that runs a TypeScript program folder;
 #   pulumi-language-yaml           the YAML language host that runs a Pulumi YAML program folder;
 #   pulumi-language-go             the Go language host that builds and runs a Go program folder;
-#   pulumi-language-python         the Python language host that runs a Python program folder,
-#                                  with its exec shim pulumi-language-python-exec beside it;
+#   pulumi-language-python         the Python language host that runs a Python program folder:
+#                                  ours is a launcher (scripts/go/pulumi-language-python/launcher)
+#                                  that gives the real host Pulumi.yaml's runtime options
+#                                  (the virtualenv) as its flags; the real host and its exec
+#                                  shim pulumi-language-python-exec live side by side in
+#                                  .tools/libexec/pulumi-language-python/;
 #   pulumi-resource-pulumi-nodejs  the dynamic-provider plugin shipped by @pulumi/pulumi;
 #   pulumi-resource-servicestage   this package's native plugin (bin/), for Go and YAML programs.
 #
@@ -19,7 +23,8 @@
 #        scripts/go/pulumi-language-nodejs Node.js host, pinned (and why) in its go.mod;
 #        scripts/go/pulumi-language-yaml   YAML host, pinned (and why) in its go.mod;
 #        scripts/go/pulumi-language-go     Go host, pinned (and why) in its go.mod;
-#        scripts/go/pulumi-language-python Python host, pinned (and why) in its go.mod.
+#        scripts/go/pulumi-language-python Python host, pinned (and why) in its go.mod, and
+#                                          its launcher (launcher/, same module).
 #      Cold builds on 2 cores: the CLI about 6.5 minutes, each language host about 1 to 2
 #      minutes. Builds run under one lock, so concurrent callers do not build twice, and
 #      are skipped when a copy of the pinned version is there (a re-run takes under 1 s).
@@ -42,10 +47,13 @@ die() { log "error: $*"; exit 1; }
 # True if $1 is a language host that starts: it prints its flag usage for -help. The exit
 # status of -help is not the signal (Go's flag package exits 0 for -help, 2 for other usage
 # errors, and either could change); a host that starts lists its -tracing flag.
+# It runs from /: the Python launcher reads the Pulumi.yaml above its working directory, and
+# this checks the host, not whatever project the caller stands in.
 host_runs() {
   [ -x "$1" ] || return 1
-  local usage
-  usage="$("$1" -help 2>&1)" || true
+  local host usage
+  host="$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")"
+  usage="$(cd / && "$host" -help 2>&1)" || true
   [[ $usage == *-tracing* ]]
 }
 
@@ -84,29 +92,40 @@ cli_version() {
 # True if $1 is our own .tools/bin copy of the file named like it.
 is_ours() { [ "$(readlink -f "$1")" = "$(readlink -f "$TOOLS_BIN/$(basename "$1")" 2>/dev/null || echo -)" ]; }
 
-# Builds go package $2 from the wrapper module $1 into .tools/bin with extra go flags $3...
-go_build() {
-  local mod="$1" pkg="$2"
-  shift 2
+# Builds go package $2 from the wrapper module $1 into the file $3 with extra go flags $4...,
+# into a temporary file beside it first, then renamed over it: a process that starts the old
+# copy meanwhile never finds a half-written file.
+go_build_to() {
+  local mod="$1" pkg="$2" out="$3"
+  shift 3
   command -v go >/dev/null 2>&1 || {
-    log "neither a usable $(basename "$pkg") nor a 'go' toolchain to build it."
+    log "neither a usable $(basename "$out") nor a 'go' toolchain to build it."
     log "Install the Pulumi CLI ${WANTED} (it ships the language host), then re-run:"
     log "  curl -fsSL https://get.pulumi.com | sh -s -- --version ${WANTED#v}"
     log "  (see https://www.pulumi.com/docs/install/ for other methods)"
     log "or install Go (https://go.dev/dl/) so this script can build it from source."
     exit 1
   }
-  log "building $(basename "$pkg") from $pkg into $TOOLS_BIN (a cold build takes minutes)"
+  log "building $(basename "$out") from $pkg into $(dirname "$out") (a cold build takes minutes)"
   local start
   start=$(date +%s)
+  mkdir -p "$(dirname "$out")"
   (
     cd "$mod"
     # The checksum database has no entries for pulumi's modules here; the committed go.sum
     # still pins their hashes.
     GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/*" GOFLAGS=-mod=mod \
-      go build -o "$TOOLS_BIN/$(basename "$pkg")" "$@" "$pkg"
-  ) >&2 || die "go build $pkg failed"
-  log "built $(basename "$pkg") in $(($(date +%s) - start))s"
+      go build -o "$out.part.$$" "$@" "$pkg"
+  ) >&2 || { rm -f "$out.part.$$"; die "go build $pkg failed"; }
+  mv -f "$out.part.$$" "$out"
+  log "built $(basename "$out") in $(($(date +%s) - start))s"
+}
+
+# Builds go package $2 from the wrapper module $1 into .tools/bin with extra go flags $3...
+go_build() {
+  local mod="$1" pkg="$2"
+  shift 2
+  go_build_to "$mod" "$pkg" "$TOOLS_BIN/$(basename "$pkg")" "$@"
 }
 
 DIRS=()
@@ -158,20 +177,28 @@ if [ -z "$cli" ]; then
 fi
 
 # ---- the language hosts ----------------------------------------------------------------------
-# A language host: one next to the CLI or on PATH when it starts, else our .tools/bin copy of
-# the pinned version, else a build from its wrapper module (the pin is the version that
-# wrapper requires of the module named in $4, stamped beside the binary).
-provide_host() { # $1 = name, $2 = wrapper module dir, $3 = go package, $4 = pinned module
-  local name="$1" mod="$2" pkg="$3" wanted candidate stamp
-  wanted="$(pinned_version "$mod/go.mod" "$4")"
-  [ -n "$wanted" ] || die "$mod/go.mod does not pin $4"
-  for candidate in "$(dirname "$cli")/$name" "$(command -v "$name" 2>/dev/null || true)"; do
+# True (and its folder put on PATH) if a language host named $1 that is not ours starts, next
+# to the CLI or on PATH: a normal Pulumi installation's, which is then used as it is.
+ambient_host() { # $1 = name
+  local candidate
+  for candidate in "$(dirname "$cli")/$1" "$(command -v "$1" 2>/dev/null || true)"; do
     if [ -n "$candidate" ] && [ -e "$candidate" ] && ! is_ours "$candidate" && host_runs "$candidate"; then
-      log "using $name from $candidate"
+      log "using $1 from $candidate"
       add_dir "$(cd "$(dirname "$candidate")" && pwd -P)"
       return 0
     fi
   done
+  return 1
+}
+
+# A language host: one next to the CLI or on PATH when it starts, else our .tools/bin copy of
+# the pinned version, else a build from its wrapper module (the pin is the version that
+# wrapper requires of the module named in $4, stamped beside the binary).
+provide_host() { # $1 = name, $2 = wrapper module dir, $3 = go package, $4 = pinned module
+  local name="$1" mod="$2" pkg="$3" wanted stamp
+  wanted="$(pinned_version "$mod/go.mod" "$4")"
+  [ -n "$wanted" ] || die "$mod/go.mod does not pin $4"
+  ambient_host "$name" && return 0
   stamp="$TOOLS_BIN/$name.version"
   if host_runs "$TOOLS_BIN/$name" && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then
     log "reusing $TOOLS_BIN/$name ($wanted)"
@@ -188,21 +215,46 @@ provide_host pulumi-language-yaml "$REPO_ROOT/scripts/go/pulumi-language-yaml" \
   github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml github.com/pulumi/pulumi-yaml
 provide_host pulumi-language-go "$REPO_ROOT/scripts/go/pulumi-language-go" \
   github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go github.com/pulumi/pulumi/sdk/v3
-provide_host pulumi-language-python "$REPO_ROOT/scripts/go/pulumi-language-python" \
-  github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python github.com/pulumi/pulumi/sdk/v3
 
-# The Python host runs its exec shim, a Python script, found next to the host or on PATH. A
-# host we built gets the shim of the module it was built from (never committed); one from
-# PATH or beside the CLI brings its own.
-PY_SHIM="pulumi-language-python-exec"
-if [ -x "$TOOLS_BIN/pulumi-language-python" ] && [ ! -e "$TOOLS_BIN/$PY_SHIM" ] && ! command -v "$PY_SHIM" >/dev/null 2>&1; then
-  shim_dir="$(cd "$REPO_ROOT/scripts/go/pulumi-language-python" &&
-    GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/*" GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)" ||
-    die "could not find the module of pulumi-language-python for its exec shim"
-  [ -f "$shim_dir/python/cmd/$PY_SHIM" ] || die "$shim_dir/python/cmd/$PY_SHIM not found"
-  install -m 0755 "$shim_dir/python/cmd/$PY_SHIM" "$TOOLS_BIN/$PY_SHIM"
-  log "copied $PY_SHIM beside pulumi-language-python from $shim_dir"
-fi
+# The Python host: a normal installation's when there is one (it reads the runtime options
+# itself), else ours, in two parts. The real host, pinned, with its exec shim (a Python script,
+# from the module the host was built from, never committed) side by side in
+# .tools/libexec/pulumi-language-python/: it runs the shim found next to its own executable.
+# And in .tools/bin, on PATH, the launcher: the host of v3.65.0 takes the runtime options as
+# flags, which CLI v3.248 no longer passes, so the launcher reads them from the project's
+# Pulumi.yaml and starts the real host with them (scripts/go/pulumi-language-python/launcher).
+# The launcher's stamp carries a checksum of its source: an edit rebuilds it.
+provide_python_host() {
+  local name="pulumi-language-python" shim="pulumi-language-python-exec"
+  local mod="$REPO_ROOT/scripts/go/pulumi-language-python" dir="$REPO_ROOT/.tools/libexec/pulumi-language-python"
+  local wanted launcher_wanted module_dir
+  wanted="$(pinned_version "$mod/go.mod" github.com/pulumi/pulumi/sdk/v3)"
+  [ -n "$wanted" ] || die "$mod/go.mod does not pin github.com/pulumi/pulumi/sdk/v3"
+  ambient_host "$name" && return 0
+  if host_runs "$dir/$name" && [ -x "$dir/$shim" ] && [ "$(cat "$dir/$name.version" 2>/dev/null)" = "$wanted" ]; then
+    log "reusing $dir/$name ($wanted)"
+  else
+    go_build_to "$mod" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python "$dir/$name"
+    host_runs "$dir/$name" || die "the built $dir/$name does not start"
+    module_dir="$(cd "$mod" &&
+      GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/*" GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)" ||
+      die "could not find the module of $name for its exec shim"
+    [ -f "$module_dir/python/cmd/$shim" ] || die "$module_dir/python/cmd/$shim not found"
+    install -m 0755 "$module_dir/python/cmd/$shim" "$dir/$shim"
+    log "copied $shim beside $name from $module_dir"
+    printf '%s\n' "$wanted" >"$dir/$name.version"
+  fi
+  launcher_wanted="$wanted launcher $(cat "$mod"/launcher/*.go "$mod/go.mod" "$mod/go.sum" | cksum)"
+  if host_runs "$TOOLS_BIN/$name" && [ "$(cat "$TOOLS_BIN/$name.version" 2>/dev/null)" = "$launcher_wanted" ]; then
+    log "reusing $TOOLS_BIN/$name (the launcher of $dir/$name)"
+  else
+    go_build_to "$mod" ./launcher "$TOOLS_BIN/$name"
+    host_runs "$TOOLS_BIN/$name" || die "the built launcher $TOOLS_BIN/$name does not start $dir/$name"
+    printf '%s\n' "$launcher_wanted" >"$TOOLS_BIN/$name.version"
+  fi
+  add_dir "$TOOLS_BIN"
+}
+provide_python_host
 
 # Links $2 into .tools/bin as $1 (unless that link is there already) and puts .tools/bin on PATH.
 link_tool() { # $1 = name, $2 = source

@@ -1,14 +1,18 @@
 /**
  * A Python program, as its users run it: the plain `pulumi` CLI with the Python language
- * host (pulumi-language-python, built by scripts/provision-pulumi.sh) in examples/python,
- * whose virtualenv holds Pulumi's Python SDK from the package index and the generated SDK
- * as a wheel (`npm run pack:python`), through the native plugin, against the emulator,
- * counting the HTTP calls each step makes. The virtualenv is made here, by the README's
- * commands, and activated (its bin/ first on PATH): the provisioned host (v3.65.0)
- * ignores Pulumi.yaml's `virtualenv` option (scripts/go/pulumi-language-python/go.mod).
+ * host that scripts/provision-pulumi.sh provides (a normal installation's, or here the launcher
+ * in front of v3.65.0 that hands it Pulumi.yaml's runtime options), through the native plugin,
+ * against the emulator, counting the HTTP calls each step makes. Nothing is activated and
+ * nothing is built first: in examples/python, as on a fresh clone, the first `pulumi preview`
+ * creates the virtualenv that Pulumi.yaml names (`venv`) and installs requirements.txt into it
+ * (Pulumi's Python SDK from the package index, the generated SDK from sdk/python through
+ * sdk/python-local), and every later command reuses it. Also: `pulumi install` making a
+ * program's virtualenv, and a program of one's own outside the repository (its code in a
+ * sub-folder named by `main:`) whose virtualenv was made by hand before its first `pulumi up`.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { Emulator, Seed, startEmulator } from "../../emulator/server";
 import { ProgramStack, repo } from "../harness/cli";
@@ -19,26 +23,25 @@ jest.setTimeout(600_000);
 const TOKEN = "demo-token";
 const JOB = "servicestage:index:JobComponent";
 const RELEASE = "servicestage:index:ReleasePlan";
+const RELEASE_ID = "bb09c189-d17e-480a-a0e4-3a102b3795b0";
 const exampleDir = path.join(repo, "examples", "python");
 const typoDir = path.join(repo, "test", "programs", "python-typo");
 const venv = path.join(exampleDir, "venv");
+const typoVenv = path.join(typoDir, "venv");
 /** The type checker the example is checked with, pinned. */
 const MYPY = "mypy==1.13.0";
+/** What the Python host prints when it makes a virtualenv. */
+const CREATING = "Creating virtual environment";
 const redeployPath = (projectId: string, component = "comp-job") => `/v3/${projectId}/cas/applications/app-demo/components/${component}/redeployment`;
-
-/** `. venv/bin/activate`, as far as the CLI and its Python host see it. */
-const activated = () => ({ PATH: `${path.join(venv, "bin")}${path.delimiter}${process.env.PATH ?? ""}`, VIRTUAL_ENV: venv });
 
 let emulators: Emulator[] = [];
 let stacks: ProgramStack[] = [];
 
 beforeAll(() => {
-  // The README's commands: the SDK's wheel, then a fresh virtualenv from requirements.txt.
-  execFileSync(process.execPath, [path.join(repo, "scripts", "pack-python.js")], { cwd: repo, stdio: "pipe" });
-  fs.rmSync(venv, { recursive: true, force: true });
-  execFileSync("python3", ["-m", "venv", "venv"], { cwd: exampleDir, stdio: "pipe" });
-  const pip = path.join(venv, "bin", "pip");
-  execFileSync(pip, ["install", "--quiet", "--disable-pip-version-check", "-r", "requirements.txt", MYPY], { cwd: exampleDir, stdio: "pipe" });
+  // A fresh clone: no virtualenv in the program folders.
+  for (const dir of [venv, typoVenv]) fs.rmSync(dir, { recursive: true, force: true });
+  // The Python first on PATH has neither SDK: a program that runs has run in its virtualenv.
+  expect(spawnSync("python3", ["-c", "import pulumi_servicestage"]).status).not.toBe(0);
 });
 
 afterEach(async () => {
@@ -54,7 +57,7 @@ const emulator = async (seed: Seed): Promise<Emulator> => {
   return e;
 };
 const stackIn = (dir: string): ProgramStack => {
-  const s = new ProgramStack(dir, activated());
+  const s = new ProgramStack(dir);
   stacks.push(s);
   return s;
 };
@@ -72,22 +75,71 @@ type StateResource = { type: string; id?: string; protect?: boolean; outputs?: R
 const resourcesInState = async (s: ProgramStack, type: string): Promise<StateResource[]> =>
   (JSON.parse(await s.exportState()) as { deployment: { resources: StateResource[] } }).deployment.resources.filter((r) => r.type === type);
 
-test("examples/python: preview calls nothing, up is one redeploy and one release edit, a config change is one PUT, an unchanged up none, refresh shows drift, an explicit provider reaches its own project, destroy calls nothing", async () => {
+/** Where a virtualenv's Python finds the two SDKs, and the version of Pulumi's. */
+const installedIn = (virtualenv: string) =>
+  JSON.parse(
+    execFileSync(
+      path.join(virtualenv, "bin", "python"),
+      ["-c", "import importlib.metadata as m, json, pulumi_servicestage as s; print(json.dumps({'sdk': s.__file__, 'pulumi': m.version('pulumi')}))"],
+      { encoding: "utf8" },
+    ),
+  ) as { sdk: string; pulumi: string };
+
+/** A file put into a virtualenv: still there at the end, the virtualenv was never made again. */
+const MARKER = "made-once.servicestage-test";
+const mark = (virtualenv: string) => fs.writeFileSync(path.join(virtualenv, MARKER), "");
+const marked = (virtualenv: string) => fs.existsSync(path.join(virtualenv, MARKER));
+
+/** The files under sdk/python (the generated SDK) and sdk/python-local, Python's byte-code caches aside. */
+const sdkTree = (): string[] => {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === "__pycache__" || entry.name.endsWith(".pyc")) continue;
+      const child = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else files.push(path.relative(repo, child));
+    }
+  };
+  for (const dir of ["python", "python-local"]) walk(path.join(repo, "sdk", dir));
+  return files.sort();
+};
+let sdkBefore: string[] = [];
+beforeAll(() => {
+  sdkBefore = sdkTree();
+});
+/** Installing the SDK wrote nothing there: no build/, no *.egg-info, nothing else (`npm run check:sdks`). */
+const expectSdkUntouched = () => {
+  expect(sdkTree().filter((f) => /(^|\/)(build|dist)\/|\.egg-info(\/|$)/.test(f))).toEqual([]);
+  expect(sdkTree()).toEqual(sdkBefore);
+};
+
+test("examples/python on a fresh clone: the first preview makes its virtualenv (requirements.txt, the SDK from sdk/python, nothing written there) and calls nothing, up is one redeploy and one release edit, a config change is one PUT, an unchanged up none, refresh shows drift, an explicit provider reaches its own project, destroy calls nothing, all in that one virtualenv", async () => {
   const emu = await emulator(exampleSeed());
   const other = await emulator(otherProjectSeed());
   const stack = await configured(exampleDir, emu);
+  expect(fs.existsSync(venv)).toBe(false);
+
+  const firstPreview = await stack.pulumi(["preview"]);
+  expect(firstPreview).toContain(CREATING);
+  expect(firstPreview).toMatch(/\+ 3 to create/);
+  expect(emu.requests()).toHaveLength(0);
+  // requirements.txt as written: Pulumi's SDK at the CLI's version, ours built from this checkout.
+  expect(installedIn(venv)).toEqual({ pulumi: "3.248.0", sdk: expect.stringContaining(`${venv}${path.sep}lib${path.sep}`) as string });
+  expectSdkUntouched();
+  mark(venv);
 
   expect(await stack.preview()).toEqual({ create: 3 });
   expect(emu.requests()).toHaveLength(0);
 
   const up = await stack.up();
   expect(up.resourceChanges).toEqual({ create: 3 });
-  expect(puts(emu).sort()).toEqual([redeployPath(emu.projectId), `/v3/${emu.projectId}/cas/release-plans/bb09c189-d17e-480a-a0e4-3a102b3795b0`].sort());
+  expect(puts(emu).sort()).toEqual([redeployPath(emu.projectId), `/v3/${emu.projectId}/cas/release-plans/${RELEASE_ID}`].sort());
   expect(await stack.outputs()).toMatchObject({
     jobStatus: "SUCCEEDED",
     version: "2025.0323.15181",
     jobId: emu.getComponent("app-demo", "comp-job")?.status.last_job_id,
-    releasePlanId: "bb09c189-d17e-480a-a0e4-3a102b3795b0",
+    releasePlanId: RELEASE_ID,
   });
 
   await stack.pulumi(["config", "set", "version", "2025.0401.1"]);
@@ -120,6 +172,7 @@ test("examples/python: preview calls nothing, up is one redeploy and one release
   other.clearRequests();
   expect((await stack.apply("destroy")).result).toBe("succeeded");
   expect([...emu.requests(), ...other.requests()]).toHaveLength(0);
+  expect(marked(venv)).toBe(true);
 });
 
 test("pulumi import in a Python project (--generate-code=false: the Python host cannot generate code) puts both resources in the state; an unknown id does not exist", async () => {
@@ -127,7 +180,7 @@ test("pulumi import in a Python project (--generate-code=false: the Python host 
   const stack = await configured(exampleDir, emu);
   // Host v3.65.0 answers GenerateProgram "unknown method", as the Go host does: the state is written, the code is not.
   await stack.pulumi(["import", JOB, "imported-job", "app-demo/comp-job", "--yes", "--generate-code=false"]);
-  await stack.pulumi(["import", RELEASE, "imported-release", "bb09c189-d17e-480a-a0e4-3a102b3795b0", "--yes", "--generate-code=false"]);
+  await stack.pulumi(["import", RELEASE, "imported-release", RELEASE_ID, "--yes", "--generate-code=false"]);
   const [imported] = await resourcesInState(stack, JOB);
   expect(imported).toMatchObject({ id: "app-demo/comp-job", protect: true, outputs: { name: "mycomponent", version: "2025.0323.15181" } });
   expect(await resourcesInState(stack, RELEASE)).toHaveLength(1);
@@ -138,24 +191,67 @@ test("pulumi import in a Python project (--generate-code=false: the Python host 
   expect(missing.output).toContain("resource 'app-demo/comp-missing' does not exist");
 });
 
-test("a misspelled keyword argument (versoin) fails the preview with Python's own error, before any call", async () => {
+test("pulumi install makes a program's virtualenv; then a misspelled keyword argument (versoin) fails the preview with Python's own error, before any call", async () => {
   const emu = await emulator(exampleSeed());
   const stack = await configured(typoDir, emu);
+  expect(fs.existsSync(typoVenv)).toBe(false);
+  // --no-plugins: the plugin comes from PATH here; the CLI would try to download it.
+  const install = await stack.runCommand(["install", "--no-plugins"]);
+  expect(install).toMatchObject({ code: 0, output: expect.stringContaining(CREATING) as string });
+  expect(installedIn(typoVenv).pulumi).toBe("3.248.0");
+  mark(typoVenv);
+
   const preview = await stack.run(["preview"]);
   expect(preview.code).not.toBe(0);
   expect(preview.output).toMatch(/TypeError: .*unexpected keyword argument 'versoin'/);
+  expect(preview.output).not.toContain(CREATING);
+  expect(marked(typoVenv)).toBe(true);
   expect(emu.requests()).toHaveLength(0);
 });
 
-test("the example type-checks under mypy against the installed SDK (from its wheel)", () => {
+test("a program of one's own outside the repository, its code in the folder `main:` names and a virtualenv made by hand before its first up: up runs in that virtualenv as it is", async () => {
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-python-own-"));
+  try {
+    fs.mkdirSync(path.join(own, "program"));
+    fs.copyFileSync(path.join(exampleDir, "__main__.py"), path.join(own, "program", "__main__.py"));
+    fs.writeFileSync(path.join(own, "Pulumi.yaml"), "name: own-python\nmain: program\nruntime:\n  name: python\n  options:\n    virtualenv: .venv\n");
+    // The published package's stand-in: this checkout's SDK, as examples/python installs it.
+    fs.writeFileSync(path.join(own, "requirements.txt"), `pulumi==3.248.0\n${path.join(repo, "sdk", "python-local")}\n`);
+    execFileSync("python3", ["-m", "venv", ".venv"], { cwd: own, stdio: "pipe" });
+    execFileSync(path.join(own, ".venv", "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", "-r", "requirements.txt"], {
+      cwd: own,
+      stdio: "pipe",
+    });
+    mark(path.join(own, ".venv"));
+
+    const emu = await emulator(exampleSeed());
+    const stack = await configured(own, emu);
+    const up = await stack.up();
+    expect(up.resourceChanges).toEqual({ create: 3 });
+    expect(up.messages.join("")).not.toContain(CREATING);
+    expect(puts(emu).sort()).toEqual([redeployPath(emu.projectId), `/v3/${emu.projectId}/cas/release-plans/${RELEASE_ID}`].sort());
+    expect((await stack.up()).resourceChanges).toEqual({ same: 3 });
+    expect(marked(path.join(own, ".venv"))).toBe(true);
+    expect((await stack.apply("destroy")).result).toBe("succeeded");
+    expectSdkUntouched();
+  } finally {
+    for (const s of stacks) await s.dispose();
+    stacks = [];
+    fs.rmSync(own, { recursive: true, force: true });
+  }
+});
+
+test("the example type-checks under mypy, installed into the virtualenv the CLI made", async () => {
+  if (!fs.existsSync(venv)) {
+    // Run alone: the virtualenv the first test's preview makes, by `pulumi install`.
+    const install = await stackIn(exampleDir).runCommand(["install", "--no-plugins"]);
+    expect(install.code).toBe(0);
+  }
+  execFileSync(path.join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", MYPY], { cwd: exampleDir, stdio: "pipe" });
   const mypy = path.join(venv, "bin", "mypy");
   // Its cache goes to the test's own folder: nothing is written into the example.
   const cacheDir = path.join(fs.mkdtempSync(path.join(repo, ".tools", "mypy-cache-")), "cache");
-  const out = execFileSync(mypy, ["--strict", "--no-error-summary", "--cache-dir", cacheDir, "__main__.py"], {
-    cwd: exampleDir,
-    stdio: "pipe",
-    env: { ...process.env, ...activated() },
-  }).toString();
+  const out = execFileSync(mypy, ["--strict", "--no-error-summary", "--cache-dir", cacheDir, "__main__.py"], { cwd: exampleDir, stdio: "pipe" }).toString();
   expect(out).toBe("");
   // The misspelling above is caught by the type checker too, without its ignore comment.
   const typo = fs.readFileSync(path.join(typoDir, "__main__.py"), "utf8").replace("  # type: ignore[call-arg]", "");
@@ -164,7 +260,7 @@ test("the example type-checks under mypy against the installed SDK (from its whe
     fs.writeFileSync(path.join(scratch, "typo.py"), typo);
     let failed = "";
     try {
-      execFileSync(mypy, ["typo.py"], { cwd: scratch, stdio: "pipe", env: { ...process.env, ...activated() } });
+      execFileSync(mypy, ["typo.py"], { cwd: scratch, stdio: "pipe" });
     } catch (e) {
       failed = String((e as { stdout?: Buffer }).stdout ?? "");
     }

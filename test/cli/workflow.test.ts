@@ -62,6 +62,10 @@ test("previews comment on pull requests, up runs only on main, and every setting
   expect(job.steps.findIndex((s) => s.run === "npm ci")).toBeLessThan(job.steps.indexOf(pulumiSteps[0]));
 });
 
+test("the Python example gets no virtualenv step and no wheel build: its first pulumi command makes the virtualenv its Pulumi.yaml names", () => {
+  expect(job.steps.filter((s) => /\bvenv\b|virtualenv|pip install|pack:python|activate/.test(`${s.name ?? ""} ${s.run ?? ""}`))).toEqual([]);
+});
+
 /** The CLI command a pulumi/actions step runs. */
 const commandOf = (step: Step): string[] => {
   const command = String(step.with?.command);
@@ -101,7 +105,7 @@ describe.each(job.strategy.matrix.example)("the workflow's commands for examples
     expect(dirOf(previewStep)).toBe(dirOf(upStep));
     const stackName = String(previewStep.with?.["stack-name"]).split("/").pop() as string;
 
-    // The job's own `run` steps for this example (the Python virtualenv), as written, in their
+    // The job's own `run` steps for this example (none at present), as written, in their
     // working directories; what they append to GITHUB_PATH goes first on PATH, as on a runner.
     const githubPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-workflow-")), "GITHUB_PATH");
     fs.writeFileSync(githubPath, "");
@@ -118,12 +122,18 @@ describe.each(job.strategy.matrix.example)("the workflow's commands for examples
       .reverse();
     const pathEnv: Record<string, string> = added.length > 0 ? { PATH: [...added, process.env.PATH ?? ""].join(path.delimiter) } : {};
 
+    // A runner's checkout is fresh: the Python example has no virtualenv until its first pulumi command.
+    const pythonVenv = path.join(dirOf(previewStep), "venv");
+    if (example === "python") fs.rmSync(pythonVenv, { recursive: true, force: true });
+
     stack = new ProgramStack(dirOf(previewStep), { ...env, ...pathEnv, SERVICESTAGE_ENDPOINT: emulator.url }, stackName);
     await stack.pulumi(["stack", "init"]);
     // The stack and its resources: one in each TypeScript example, both in the YAML and Python ones.
     const resources = example === "yaml" || example === "python" ? 2 : 1;
     const preview = await stack.pulumi(commandOf(previewStep), stepEnv(previewStep));
     expect(preview).toMatch(new RegExp(`\\+ ${resources + 1} to create`));
+    if (example === "python")
+      expect({ creating: preview.includes("Creating virtual environment"), made: fs.existsSync(pythonVenv) }).toEqual({ creating: true, made: true });
     expect(emulator.requests()).toHaveLength(0);
 
     const up = await stack.pulumi(commandOf(upStep), stepEnv(upStep));

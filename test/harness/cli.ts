@@ -70,8 +70,13 @@ export class ProgramStack {
 
   /** `pulumi <args> --stack <this> --non-interactive` in the program folder; never throws. */
   run(args: string[], extraEnv: Env = {}): Promise<Run> {
+    return this.runCommand([...args, "--stack", this.name], extraEnv);
+  }
+
+  /** `pulumi <args> --non-interactive` in the program folder, for a command that takes no stack (`pulumi install`); never throws. */
+  runCommand(args: string[], extraEnv: Env = {}): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const child = spawn("pulumi", [...args, "--stack", this.name, "--non-interactive"], {
+      const child = spawn("pulumi", [...args, "--non-interactive"], {
         cwd: this.dir,
         env: { ...this.env, ...extraEnv },
         stdio: ["ignore", "pipe", "pipe"],

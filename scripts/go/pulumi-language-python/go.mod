@@ -1,17 +1,20 @@
 // The Pulumi Python language host (pulumi-language-python), which runs a Python program
 // folder for `pulumi preview` / `pulumi up`, with its exec shim (pulumi-language-python-exec,
-// a Python script the host runs). scripts/provision-pulumi.sh builds the host from here into
-// .tools/bin where no working host is on PATH, and copies the shim beside it from this
-// module's copy of github.com/pulumi/pulumi/sdk/v3.
+// a Python script the host runs), and the launcher in front of it (launcher/).
+// scripts/provision-pulumi.sh builds the host from here into .tools/libexec/pulumi-language-python/
+// where no working host is on PATH, copies the shim beside it from this module's copy of
+// github.com/pulumi/pulumi/sdk/v3, and builds the launcher into .tools/bin.
 //
 // Why v3.65.0, as for the Go host (scripts/go/pulumi-language-go/go.mod): the host lives
 // inside github.com/pulumi/pulumi/sdk/v3 up to v3.66.0, and later releases moved it into a
 // module the proxy here refuses. Measured with CLI v3.248.0: it runs a program on Pulumi's
 // Python SDK 3.248.0 from the package index (preview, up, refresh, import, destroy), with
-// this module's v3.65.0 shim. It predates the CLI passing runtime options in ProgramInfo,
-// so it ignores Pulumi.yaml's `runtime.options.virtualenv`: it runs the `python3` first on
-// PATH, and a program's virtualenv must be activated (its bin/ first on PATH). A current
-// host, from a normal Pulumi installation, honours the option.
+// this module's v3.65.0 shim. It predates the CLI passing runtime options in ProgramInfo:
+// it takes them as flags (-virtualenv, resolved against -root), which CLI v3.248.0 no longer
+// passes. The launcher (launcher/main.go, built against this same pinned module) reads them
+// from the project's Pulumi.yaml and starts the host with them, so Pulumi.yaml's
+// `runtime.options.virtualenv` works as with a current host: the first command creates the
+// virtualenv and installs requirements.txt, and the program runs in it with no activation.
 //
 // The replace line repeats a directive of sdk/v3 v3.65.0's own go.mod, which
 // `go install pkg@version` refuses to honour; that is why this wrapper module exists.
