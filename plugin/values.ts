@@ -7,7 +7,9 @@ import type * as structpb from "google-protobuf/google/protobuf/struct_pb";
 import { pulumiRpc } from "../provider/pulumiRpc";
 import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN } from "../provider/pulumiValues";
 
-export type PropertyBag = Record<string, unknown>;
+import type { PropertyBag } from "../provider/lifecycle";
+
+export type { PropertyBag };
 
 export const isObject = (v: unknown): v is PropertyBag => v !== null && typeof v === "object" && !Array.isArray(v);
 const isSecret = (v: unknown): v is { value?: unknown } => isObject(v) && v[SECRET_SIG_KEY] === SECRET_SIG;

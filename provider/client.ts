@@ -20,6 +20,7 @@ import { formatSdkDate, percentEncode, signRequest } from "./signer";
 import { AdaptiveThrottle, throttleFor } from "./throttle";
 import { setTimeout as sleep } from "node:timers/promises";
 import { secretsOf } from "./knownSecrets";
+import { DEFAULT_MAX_RETRIES } from "./settings";
 
 export type Credentials = { kind: "token"; token: string } | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string };
 
@@ -44,7 +45,10 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, budgetMs: 120_000, baseDelayMs: 500, maxDelayMs: 10_000 };
+/** The first attempt and settings.ts's default retries (Terraform's max_retries), within a 2-minute budget. */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 1 + DEFAULT_MAX_RETRIES, budgetMs: 120_000, baseDelayMs: 500, maxDelayMs: 10_000 };
+/** One request's timeout unless requestTimeoutSeconds says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface ClientOptions {
   endpoint: string;
@@ -161,7 +165,7 @@ export class ServiceStageClient {
     const url = new URL(options.endpoint);
     this.endpoint = { host: url.host, pathPrefix: url.pathname.replace(/\/+$/, "") };
     if (typeof options.projectId === "string") this.projectId = options.projectId;
-    this.http = httpTo(options.endpoint, options.timeoutMs ?? 30_000);
+    this.http = httpTo(options.endpoint, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
   /** The last guard (check refuses these earlier, with the property's name): a segment that could leave its place is never sent. */
@@ -284,7 +288,7 @@ export class ServiceStageClient {
         method,
         path,
         attempts: attempt,
-        detail: timedOut ? `no answer within ${this.options.timeoutMs ?? 30_000} ms` : `connection failed (${code ?? "unknown"})`,
+        detail: timedOut ? `no answer within ${this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms` : `connection failed (${code ?? "unknown"})`,
       });
     }
   }

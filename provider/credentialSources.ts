@@ -28,7 +28,7 @@ import type { Credentials } from "./client";
 import { ConfigParserError, readSection } from "./configParser";
 import { CONFIG_FILE_MAX_BYTES, UnreadableFileError, expandHome, isIdToken, readCredentialFile, readIdToken } from "./credentialFiles";
 import { SettingsError, quote } from "./errors";
-import { CONFIG_KEYS, ENV_KEYS, IDP_ID_RULE, RawSettings, SettingKey, assertSound, credentialsFrom, howToSet, isIdpId } from "./settings";
+import { CONFIG_KEYS, ENV_KEYS, IDP_ID_RULE, RawSettings, SettingKey, assertSound, credentialsFrom, howToSet, isIdpId, nonEmpty } from "./settings";
 import { ENDPOINT_RULE, REGION_PLACEHOLDER, endpointProblem } from "./urlParts";
 
 /** The environment Huawei's SDKs read (huaweicloudsdkcore `EnvCredentialProvider`, `IamHelper`, `StsHelper`). */
@@ -79,8 +79,6 @@ export type CredentialPlan = { source: string; projectId?: string; region?: stri
   | ({ kind: "oidcSts"; stsEndpoint: string; idToken: { file: string; setting: string } | { value: string } } & OidcStsRequest)
   | { kind: "metadata"; endpoint: string; /** Why each source before it had nothing, for the message when metadata has nothing either. */ skipped: string[] }
 );
-
-const nonEmpty = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
 
 // ---------------------------------------------------------------------------------------
 // 3. KooCLI's shared config file (terraform-provider-huaweicloud `config.readConfig`).

@@ -62,7 +62,8 @@ export const NUMERIC_SETTINGS: Readonly<Partial<Record<SettingKey, "number" | "i
 /** The credentials among the settings: the one declaration of their secrecy (the schema, the SDKs' Provider, the plugin, redaction). */
 export const SECRET_SETTINGS: readonly SettingKey[] = ["authToken", "secretKey", "securityToken"];
 
-const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
+/** A setting's value as given, trimmed; blank is not given. */
+export const nonEmpty = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
 
 export const readStackConfig = (get: (key: string) => string | undefined): RawSettings =>
   Object.fromEntries(
