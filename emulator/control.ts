@@ -244,6 +244,18 @@ export const CONTROLS = {
     args: (r) => [r.params.plan, decodeBody(WireBody, r.body)],
     run: (e: EmulatorParts, id: string, plan: Wire): void => e.state.putReleasePlan(id, plan),
   }),
+  /**
+   * How many executions of the release task ServiceStage accepted (POST .../execute that
+   * started a run), lost answers included (HTTP: a number). To make a component of a run
+   * fail or be slow, script its job (scriptNextJob, setJobDuration): a run's job is the
+   * component's next job; a rollback's is the one after.
+   */
+  releaseExecutionCount: control({
+    method: "GET",
+    path: `${RELEASE_PLAN}/executions`,
+    args: (r) => [r.params.plan],
+    run: (e: EmulatorParts, id: string): number => e.state.releaseExecutionCount(id),
+  }),
   deleteReleasePlan: control({
     method: "DELETE",
     path: RELEASE_PLAN,

@@ -35,7 +35,7 @@ export function matchRoute<R extends Pattern>(
 
 export interface ServiceStageContext {
   params: Record<string, string>;
-  /** The query as sent (GET .../records pages with it). */
+  /** The query as sent (GET .../records and .../components page with it). */
   query: URLSearchParams;
   body: Buffer;
   /** Answer a missing application/component with 401 SVCSTG.00100401. */
@@ -48,6 +48,7 @@ export interface ServiceStageRoute extends Pattern {
 export function serviceStageRoutes(state: EmulatorState): ServiceStageRoute[] {
   const component = "v3/:project/cas/applications/:app/components/:component";
   const releasePlan = "v3/:project/cas/release-plans/:plan";
+  const application = "v3/:project/cas/applications/:app";
   return [
     {
       method: "PUT",
@@ -67,6 +68,12 @@ export function serviceStageRoutes(state: EmulatorState): ServiceStageRoute[] {
     },
     { method: "PUT", pattern: split(releasePlan), handle: (c) => withJsonBody(c, (b) => state.editReleasePlan(c.params.plan, b)) },
     { method: "GET", pattern: split(releasePlan), handle: (c) => toReply(state.readReleasePlan(c.params.plan), c) },
+    // Execute, abort and rollback take no body and answer none (servicestage_06_0235, 0251, 0236): a body sent is ignored.
+    { method: "POST", pattern: split(`${releasePlan}/execute`), handle: (c) => toEmptyReply(state.executeReleasePlan(c.params.plan), c) },
+    { method: "POST", pattern: split(`${releasePlan}/abort`), handle: (c) => toEmptyReply(state.abortReleasePlan(c.params.plan), c) },
+    { method: "POST", pattern: split(`${releasePlan}/rollback`), handle: (c) => toEmptyReply(state.rollbackReleasePlan(c.params.plan), c) },
+    { method: "GET", pattern: split(`${releasePlan}/deploy-info`), handle: (c) => toReply(state.readDeployInfo(c.params.plan), c) },
+    { method: "GET", pattern: split(`${application}/components`), handle: (c) => toReply(state.listComponents(c.params.app, c.query), c) },
     { method: "GET", pattern: split("v3/:project/cas/jobs/:job"), handle: (c) => toReply(state.readJob(c.params.job), c) },
   ];
 }
@@ -78,6 +85,11 @@ function withJsonBody<T>(ctx: ServiceStageContext, operation: (body: unknown) =>
 
 function toReply<T>(result: Result<T>, ctx: ServiceStageContext): Reply {
   return result.ok ? jsonReply(200, result.value) : apiErrorReply(result.error, ctx.notFoundAs401);
+}
+
+/** 200 with no body: the pages' "Response: None". */
+function toEmptyReply(result: Result<void>, ctx: ServiceStageContext): Reply {
+  return result.ok ? { status: 200, text: "" } : apiErrorReply(result.error, ctx.notFoundAs401);
 }
 
 function apiErrorReply(error: ApiError, notFoundAs401: boolean): Reply {

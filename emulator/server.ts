@@ -1,7 +1,8 @@
 /**
  * A local ServiceStage v3 emulator: a real HTTP server on 127.0.0.1 (node:http only)
  * that speaks the two specified operations and their neighbours (component GET, actions
- * and records, release task GET, job status), authenticates like the API gateway (IAM token or
+ * and records, an application's components, release task GET, running a release task
+ * (execute, deploy information, abort, rollback), job status), authenticates like the API gateway (IAM token or
  * AK/SK signature), and lets tests misbehave it on purpose: injected faults, rate
  * limiting, scripted job outcomes and durations, a revoked token, the "not found as 401" quirk.
  *

@@ -10,6 +10,10 @@
  * (no timers), so an emulator never has pending work to cancel and a slow test cannot
  * "miss" a transition. The duration is the scripted job's own, else its component's
  * (setJobDuration), else the emulator's (the `jobDurationMs` option, 300 ms by default).
+ *
+ * A release task runs on the same clock: an execution starts its first batch, and each
+ * later batch starts the moment the batch before it ended, whenever that is noticed
+ * (settleRun), so its jobs and its status read the same whoever asks and when.
  */
 import { randomUUID } from "node:crypto";
 import { isLeft } from "fp-ts/Either";
@@ -65,8 +69,8 @@ export const COMPONENT_ACTIONS = [
 export type ComponentAction = (typeof COMPONENT_ACTIONS)[number];
 /** The actions that put back an earlier deployment's spec. */
 const ROLLBACKS: ReadonlySet<JobCause> = new Set(["rollback", "rollback_current"]);
-/** What started a job: a redeploy (through the API or the console) or an action. */
-type JobCause = "redeploy" | ComponentAction;
+/** What started a job: a redeploy (through the API or the console), an action, or a release task deploying the component. */
+type JobCause = "redeploy" | ComponentAction | "release";
 
 /** `status.fail_detail`: the values of Huawei's SDK enum `ComponentFailDetail`, and nothing else. */
 export const COMPONENT_FAIL_DETAILS = [
@@ -229,6 +233,53 @@ interface DeployRecord {
   replaced?: Wire;
 }
 
+/**
+ * A release task's `status`. The GET page (servicestage_06_0233) types it a String and
+ * lists no values; the list page's example (servicestage_06_0232) shows SUCCESS, and the
+ * deploy-info page names a component's SUCCESS, CREATED, FAILED, ROLLBACK_SUCCEED,
+ * ROLLBACK_FAILED and ABORTED. The console (servicestage_03_0257) shows To release,
+ * Releasing, Released, Release failed, Rolling back, Rolled back, Rollback failed,
+ * Suspending and Suspended. The emulator's words for those: the deploy-info page's where
+ * it has one, RUNNING and ROLLBACKING (the job page's words) where it has none; no
+ * Suspending (an abort ends the run at once).
+ */
+export const RELEASE_TASK_STATUSES = ["CREATED", "RUNNING", "SUCCESS", "FAILED", "ABORTED", "ROLLBACKING", "ROLLBACK_SUCCEED", "ROLLBACK_FAILED"] as const;
+export type ReleaseTaskStatus = (typeof RELEASE_TASK_STATUSES)[number];
+/** The statuses a rollback starts from: a run that ended, not rolled back yet. */
+const ROLLBACK_FROM: ReadonlySet<ReleaseTaskStatus> = new Set(["SUCCESS", "FAILED", "ABORTED"]);
+
+/** A component's `job_status` in the deploy information: the page lists CREATED, FAILED, RUNNING and SUCCEEDED only. */
+const releaseJobStatus = (status: ReportedJobStatus): "RUNNING" | "SUCCEEDED" | "FAILED" =>
+  !ENDED.has(status) ? "RUNNING" : status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED";
+
+/** One component of a release task's run. */
+interface RunComponent {
+  componentId: string;
+  seq: number;
+  /** The plan's entry without seq and component_id: what the component is deployed with. */
+  spec: Wire;
+  jobId?: string;
+  /** Refused before any job (the component missing, a new name or runtime_stack, its last job running), and when. */
+  refused?: { message: string; at: number };
+  /** Its batch never started (the run stopped after a failure, or was aborted), or its job was cancelled by an abort. */
+  aborted?: boolean;
+  rollbackJobId?: string;
+}
+
+/** The last execution of a release task. */
+interface ReleaseRun {
+  executedAt: number;
+  stopOnFailure: boolean;
+  /** Components grouped by `seq`, in ascending order. */
+  batches: RunComponent[][];
+  /** How many batches have started. */
+  started: number;
+  /** When the last batch ended, the run stopped after a failed batch, or was aborted. */
+  endedAt?: number;
+  abortedAt?: number;
+  rolledBackAt?: number;
+}
+
 interface Job {
   jobId: string;
   applicationId: string;
@@ -269,6 +320,9 @@ export class EmulatorState {
   private readonly redeploys = new Map<string, number>();
   /** setJobDuration for one component; the others' jobs last defaultJobDurationMs. */
   private readonly componentJobDurations = new Map<string, number>();
+  /** The last run of each release task that was executed. */
+  private readonly releaseRuns = new Map<string, ReleaseRun>();
+  private readonly releaseExecutions = new Map<string, number>();
 
   constructor(
     seed: Seed,
@@ -283,6 +337,8 @@ export class EmulatorState {
   // ---- components -------------------------------------------------------------
 
   private findComponent(applicationId: string, componentId: string): Result<StoredComponent> {
+    // A release batch whose turn came since the last request deploys before anyone sees its components.
+    this.settleRuns();
     if (!this.applications.has(applicationId)) return fail(404, "SVCSTG.00100403", `application ${applicationId} not found`, true);
     const c = this.components.get(key(applicationId, componentId));
     return c ? ok(c) : fail(404, "SVCSTG.00100404", `component ${componentId} not found`, true);
@@ -331,7 +387,7 @@ export class EmulatorState {
 
   /** A job accepted: the component carries its spec and its job from now on, and its history records both. */
   private deployed(component: StoredComponent, job: Job, spec: Wire): void {
-    const changesSpec = job.cause === "redeploy" || ROLLBACKS.has(job.cause);
+    const changesSpec = job.cause === "redeploy" || job.cause === "release" || ROLLBACKS.has(job.cause);
     component.records.push({ cause: job.cause, jobId: job.jobId, spec: structuredClone(spec), ...(changesSpec ? { replaced: component.spec } : {}) });
     component.spec = spec;
     component.status = { ...component.status, last_job_id: job.jobId, update_time: job.createdAt };
@@ -401,16 +457,16 @@ export class EmulatorState {
     return undefined;
   }
 
-  private lastJobRunning(component: StoredComponent): boolean {
+  /** Whether the component's last job is still going at `at` (now unless a release batch started earlier, see settleRun). */
+  private lastJobRunning(component: StoredComponent, at: number = this.now()): boolean {
     const job = typeof component.status.last_job_id === "string" ? this.jobs.get(component.status.last_job_id) : undefined;
-    return job !== undefined && !ENDED.has(this.reportedStatus(job));
+    return job !== undefined && !jobEndedBy(job, at);
   }
 
-  private startJob(applicationId: string, componentId: string, cause: JobCause): Job {
+  private startJob(applicationId: string, componentId: string, cause: JobCause, createdAt: number = this.now()): Job {
     const queue = this.scripted.get(componentId);
     const outcome = queue?.shift() ?? { status: "SUCCEEDED" };
     if (queue && queue.length === 0) this.scripted.delete(componentId);
-    const createdAt = this.now();
     const job: Job = {
       jobId: `JOB${randomUUID()}`,
       applicationId,
@@ -475,13 +531,9 @@ export class EmulatorState {
     const found = this.findComponent(applicationId, componentId);
     if (!found.ok) return found;
     const c = found.value;
-    const limitText = query.get("limit");
-    const limit = limitText === null ? 1000 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 0 || (limitText !== null && limit > 100))
-      return badRequest(`Invalid parameter: limit must be an integer from 0 to 100, got ${JSON.stringify(limitText)}`);
-    const offset = Number(query.get("offset") ?? "0");
-    if (!Number.isInteger(offset) || offset < 0)
-      return badRequest(`Invalid parameter: offset must be a non-negative integer, got ${JSON.stringify(query.get("offset"))}`);
+    const paging = pageOf(query);
+    if (!paging.ok) return paging;
+    const { limit, offset } = paging.value;
     const views = c.records.map((r, i) => this.recordView(c, r, i === c.records.length - 1));
     // Unknown order_by values take the default, as the page says; records have no name, so "name" sorts by begin time too.
     const byEnd = query.get("order_by") === "update_time";
@@ -514,8 +566,40 @@ export class EmulatorState {
     };
   }
 
+  /**
+   * GET .../applications/{application_id}/components: `{count, components}` as Huawei's SDK
+   * models show it (ShowComponentsInApplicationResponse, ComponentList): each component's
+   * id, name, labels, runtime_stack, source, version, environment_id, application_id,
+   * external_accesses, creator and status (ComponentStatusView, as the GET's). The query as
+   * the SDK's request model: `limit` 0-100 (none: up to 1000), `offset`, `order_by`
+   * create_time (default), name or update_time, `order` desc (default) or asc. Left out,
+   * as the emulator cannot know them: environment_name, application_name, platform_type.
+   */
+  listComponents(applicationId: string, query: URLSearchParams): Result<Wire> {
+    this.settleRuns();
+    if (!this.applications.has(applicationId)) return fail(404, "SVCSTG.00100403", `application ${applicationId} not found`, true);
+    const paging = pageOf(query);
+    if (!paging.ok) return paging;
+    const { limit, offset } = paging.value;
+    const views = [...this.components.values()]
+      .filter((c) => c.applicationId === applicationId)
+      .map((c): Wire => {
+        const status = this.componentStatus(c);
+        const listed: Wire = { id: c.componentId };
+        for (const field of LISTED_FIELDS) if (c.spec[field] !== undefined) listed[field] = withoutSecrets(structuredClone(c.spec[field]));
+        return { ...listed, application_id: applicationId, creator: status.creator, status };
+      });
+    const orderBy = query.get("order_by");
+    const sortKey = (v: Wire): string | number =>
+      orderBy === "name" ? String(v.name ?? "") : Number((v.status as Wire)[orderBy === "update_time" ? "update_time" : "create_time"] ?? 0);
+    const sorted = views.map((v, i) => ({ v, i })).sort((a, b) => compareKeys(sortKey(a.v), sortKey(b.v)) || a.i - b.i);
+    if (query.get("order") !== "asc") sorted.reverse();
+    return ok({ count: views.length, components: sorted.slice(offset, offset + limit).map(({ v }) => v) });
+  }
+
   /** The stored spec, the status as the GET shows it, and (not on the wire) the last job's status, for tests. */
   getComponent(applicationId: string, componentId: string): { spec: Wire; status: Wire; lastJobStatus?: ReportedJobStatus } | undefined {
+    this.settleRuns();
     const c = this.components.get(key(applicationId, componentId));
     if (!c) return undefined;
     const job = typeof c.status.last_job_id === "string" ? this.jobs.get(c.status.last_job_id) : undefined;
@@ -576,9 +660,11 @@ export class EmulatorState {
 
   // ---- release plans ----------------------------------------------------------
 
-  /** PUT .../release-plans/{id}: edits an existing plan only. */
+  /** PUT .../release-plans/{id}: edits an existing plan only, and not while it runs or rolls back. */
   editReleasePlan(releasePlanId: string, body: unknown): Result<{ release_plan_id: string }> {
     if (!this.releasePlans.has(releasePlanId)) return releasePlanNotFound(releasePlanId);
+    const busy = this.refusedWhileBusy(releasePlanId, "edited");
+    if (busy) return busy;
     const plan = dropNulls(body);
     const invalid = invalidBody("edit-release-plan", plan);
     if (invalid) return invalid;
@@ -589,21 +675,25 @@ export class EmulatorState {
 
   /**
    * GET .../release-plans/{id}: the stored plan with the fields the GET page
-   * (servicestage_06_0233) adds: action, status, swimlane_id, create_time, modify_time,
-   * execute_time, creator; a component's `seq` answers as an Integer.
+   * (servicestage_06_0233) adds: action (one of the page's clone, upgrade, create), status,
+   * swimlane_id, create_time, modify_time, execute_time, creator; a component's `seq`
+   * answers as an Integer. Once executed, `status` and `execute_time` are the last run's
+   * (RELEASE_TASK_STATUSES); before, what the plan holds, else CREATED and 0.
    */
   readReleasePlan(releasePlanId: string): Result<Wire> {
     const plan = this.releasePlans.get(releasePlanId);
     if (!plan) return releasePlanNotFound(releasePlanId);
+    this.settleRuns();
     const shown = structuredClone(plan);
     if (Array.isArray(shown.components))
       shown.components = shown.components.map((c: unknown) =>
         c !== null && typeof c === "object" && typeof (c as Wire).seq === "string" ? { ...(c as Wire), seq: Number((c as Wire).seq) } : c,
       );
     const times = this.releasePlanTimes.get(releasePlanId) ?? { created: 0, modified: 0 };
+    const run = this.releaseRuns.get(releasePlanId);
     return ok({
       id: releasePlanId,
-      action: "deploy",
+      action: "upgrade",
       status: "CREATED",
       swimlane_id: "",
       create_time: times.created,
@@ -611,6 +701,7 @@ export class EmulatorState {
       execute_time: 0,
       creator: "emulator",
       ...shown,
+      ...(run ? { status: this.runStatus(run), execute_time: run.executedAt } : {}),
     });
   }
 
@@ -626,6 +717,264 @@ export class EmulatorState {
 
   deleteReleasePlan(releasePlanId: string): void {
     this.releasePlans.delete(releasePlanId);
+    this.releaseRuns.delete(releasePlanId);
+  }
+
+  // ---- running a release task (servicestage_06_0234 to 0236, 0251) ------------------
+
+  /**
+   * POST .../release-plans/{id}/execute: no body either way (servicestage_06_0235). The
+   * components run batch by batch in `seq` order, those of one batch together; each is a
+   * job that deploys the plan's entry onto the component (as a redeploy does), and the
+   * next batch starts when the last job of the batch before has ended. A failed component
+   * ends the run after its batch when `fail_strategy` is stop (also when absent, as the
+   * console's "Best Effort Policy" starts disabled), and nothing else when it is continue.
+   * Refused while the task runs or rolls back; a finished task runs again (a new run).
+   */
+  executeReleasePlan(releasePlanId: string): Result<void> {
+    const plan = this.releasePlans.get(releasePlanId);
+    if (!plan) return releasePlanNotFound(releasePlanId);
+    const busy = this.refusedWhileBusy(releasePlanId, "executed");
+    if (busy) return busy;
+    const entries = (Array.isArray(plan.components) ? plan.components : []).filter((c): c is Wire => c !== null && typeof c === "object");
+    const bySeq = new Map<number, RunComponent[]>();
+    for (const entry of entries) {
+      const seq = Number(entry.seq);
+      const { seq: _seq, component_id: componentId, ...spec } = structuredClone(entry);
+      const batch = bySeq.get(seq) ?? [];
+      batch.push({ componentId: String(componentId), seq, spec });
+      bySeq.set(seq, batch);
+    }
+    const run: ReleaseRun = {
+      executedAt: this.now(),
+      stopOnFailure: plan.fail_strategy !== "continue",
+      batches: [...bySeq.entries()].sort(([a], [b]) => a - b).map(([, batch]) => batch),
+      started: 0,
+    };
+    this.releaseRuns.set(releasePlanId, run);
+    this.releaseExecutions.set(releasePlanId, this.releaseExecutionCount(releasePlanId) + 1);
+    this.settleRun(run);
+    return ok(undefined);
+  }
+
+  /**
+   * POST .../release-plans/{id}/abort: "abort a release task that is being executed"
+   * (servicestage_06_0251), no body either way. The jobs of the batch under way are
+   * cancelled (CANCELLED, as the v3 job page names it), the batches not started never
+   * start, and those components answer ABORTED; the task is ABORTED at once. Refused
+   * unless the task runs.
+   */
+  abortReleasePlan(releasePlanId: string): Result<void> {
+    if (!this.releasePlans.has(releasePlanId)) return releasePlanNotFound(releasePlanId);
+    this.settleRuns();
+    const run = this.releaseRuns.get(releasePlanId);
+    if (run === undefined || this.runStatus(run) !== "RUNNING")
+      return badRequest(`release task ${releasePlanId} is not being executed (status ${run ? this.runStatus(run) : "CREATED"}): nothing to abort`);
+    const now = this.now();
+    for (const c of run.batches[run.started - 1] ?? []) {
+      const job = c.jobId !== undefined ? this.jobs.get(c.jobId) : undefined;
+      if (job === undefined || jobEndedBy(job, now)) continue;
+      job.outcome = { ...job.outcome, status: "CANCELLED", messages: [`cancelled: release task ${releasePlanId} was aborted`] };
+      job.endsAt = now;
+      c.aborted = true;
+    }
+    for (const c of run.batches.slice(run.started).flat()) c.aborted = true;
+    run.abortedAt = now;
+    run.endedAt = now;
+    return ok(undefined);
+  }
+
+  /**
+   * POST .../release-plans/{id}/rollback: no body either way (servicestage_06_0236). Every
+   * component the last run deployed (one that has a job) gets a rollback job, all at once,
+   * that puts back the spec that run's job replaced, as the console's rollback of a
+   * release task returns it "to the status before the release". Refused unless the last
+   * run has ended (SUCCESS, FAILED, ABORTED) and was not rolled back already, and while a
+   * component's last job runs.
+   */
+  rollbackReleasePlan(releasePlanId: string): Result<void> {
+    if (!this.releasePlans.has(releasePlanId)) return releasePlanNotFound(releasePlanId);
+    this.settleRuns();
+    const run = this.releaseRuns.get(releasePlanId);
+    const status = run ? this.runStatus(run) : "CREATED";
+    if (run === undefined || !ROLLBACK_FROM.has(status))
+      return badRequest(`release task ${releasePlanId} cannot be rolled back in status ${status}: only a run that ended (${[...ROLLBACK_FROM].join(", ")}) can`);
+    const now = this.now();
+    const targets: Array<{ c: RunComponent; component: StoredComponent; spec: Wire }> = [];
+    for (const c of run.batches.flat()) {
+      const component = c.jobId !== undefined ? this.componentById(c.componentId) : undefined;
+      const replaced = component?.records.find((r) => r.jobId === c.jobId)?.replaced;
+      if (component === undefined || replaced === undefined) continue;
+      if (this.lastJobRunning(component, now))
+        return badRequest(`component ${component.componentId} is being deployed: wait for job ${String(component.status.last_job_id)} to finish`);
+      targets.push({ c, component, spec: replaced });
+    }
+    for (const { c, component, spec } of targets) {
+      const job = this.startJob(component.applicationId, component.componentId, "rollback", now);
+      this.deployed(component, job, structuredClone(spec));
+      c.rollbackJobId = job.jobId;
+    }
+    run.rolledBackAt = now;
+    return ok(undefined);
+  }
+
+  /**
+   * GET .../release-plans/{id}/deploy-info (servicestage_06_0234): `{id, components}`, one
+   * entry per component of the last run (of the plan, before any run), in batch order.
+   * The page's values only: `status` SUCCESS, CREATED, FAILED, PARTIALLY_FAILED,
+   * ROLLBACK_FAILED, ROLLBACK_SUCCEED, ABORTED; `job_status` CREATED, FAILED, RUNNING,
+   * SUCCEEDED. Choices where the page is silent (docs/api/NOTES.md): a component whose job
+   * runs is CREATED with job_status RUNNING; `seq` a String as the page types it; times
+   * in milliseconds, 0 until known; the rollback times Strings as typed; fields without a
+   * value (job_id before a job, fail_message, rollback_* before a rollback) left out.
+   */
+  readDeployInfo(releasePlanId: string): Result<Wire> {
+    const plan = this.releasePlans.get(releasePlanId);
+    if (!plan) return releasePlanNotFound(releasePlanId);
+    this.settleRuns();
+    const run = this.releaseRuns.get(releasePlanId);
+    const components = run
+      ? run.batches.flat().map((c) => this.deployInfoOf(c))
+      : (Array.isArray(plan.components) ? plan.components : [])
+          .filter((c): c is Wire => c !== null && typeof c === "object")
+          .map((c) => this.deployInfoOf({ componentId: String(c.component_id), seq: Number(c.seq), spec: c }));
+    return ok({ id: releasePlanId, components });
+  }
+
+  /** How many executions of the task were accepted (not on the wire): a task that must run once ran once. */
+  releaseExecutionCount(releasePlanId: string): number {
+    return this.releaseExecutions.get(releasePlanId) ?? 0;
+  }
+
+  private refusedWhileBusy(releasePlanId: string, what: string): Result<never> | undefined {
+    this.settleRuns();
+    const run = this.releaseRuns.get(releasePlanId);
+    const status = run && this.runStatus(run);
+    return status === "RUNNING" || status === "ROLLBACKING"
+      ? badRequest(`release task ${releasePlanId} is ${status === "RUNNING" ? "being executed" : "being rolled back"} (execute_time ${run?.executedAt}): it cannot be ${what} until that ends`)
+      : undefined;
+  }
+
+  private settleRuns(): void {
+    for (const run of this.releaseRuns.values()) this.settleRun(run);
+  }
+
+  /**
+   * Starts each batch whose turn has come by now, at the moment the batch before it ended
+   * (not when someone looks), so a run reads the same whenever it is read, as jobs do.
+   */
+  private settleRun(run: ReleaseRun): void {
+    const now = this.now();
+    while (run.endedAt === undefined) {
+      const previous = run.batches[run.started - 1];
+      const previousEnd = previous === undefined ? run.executedAt : this.batchEnd(previous);
+      if (previousEnd === undefined || previousEnd > now) return;
+      const failed = previous !== undefined && previous.some((c) => !this.componentSucceeded(c));
+      if ((failed && run.stopOnFailure) || run.started === run.batches.length) {
+        run.endedAt = previousEnd;
+        for (const c of run.batches.slice(run.started).flat()) c.aborted = true;
+        return;
+      }
+      for (const c of run.batches[run.started]) this.deployReleaseComponent(c, previousEnd);
+      run.started += 1;
+    }
+  }
+
+  /** When the last job of the batch ends; undefined while one never will (RUNNING_FOREVER). */
+  private batchEnd(batch: RunComponent[]): number | undefined {
+    let end = 0;
+    for (const c of batch) {
+      const job = c.jobId !== undefined ? this.jobs.get(c.jobId) : undefined;
+      if (job !== undefined && job.outcome.status === "RUNNING_FOREVER") return undefined;
+      end = Math.max(end, job?.endsAt ?? c.refused?.at ?? 0);
+    }
+    return end;
+  }
+
+  private componentSucceeded(c: RunComponent): boolean {
+    const job = c.jobId !== undefined ? this.jobs.get(c.jobId) : undefined;
+    return job !== undefined && job.outcome.status === "SUCCEEDED";
+  }
+
+  /** One component of a batch: a job as a redeploy's, refused as a redeploy is (the component then FAILED with no job). */
+  private deployReleaseComponent(c: RunComponent, at: number): void {
+    const component = this.componentById(c.componentId);
+    const refusal =
+      component === undefined
+        ? `component ${c.componentId} not found`
+        : (this.checkImmutable(component.spec, c.spec) ??
+          (this.lastJobRunning(component, at) ? `component ${c.componentId} is being deployed: job ${String(component.status.last_job_id)} has not finished` : undefined));
+    if (component === undefined || refusal !== undefined) {
+      c.refused = { message: refusal ?? "", at };
+      return;
+    }
+    const job = this.startJob(component.applicationId, component.componentId, "release", at);
+    const where = { projectId: this.projectId, applicationId: component.applicationId, componentId: component.componentId };
+    this.deployed(component, job, asStored(structuredClone(c.spec), where));
+    c.jobId = job.jobId;
+  }
+
+  /** A release task names a component by id alone (Table 4 of the edit page has no application_id). */
+  private componentById(componentId: string): StoredComponent | undefined {
+    for (const c of this.components.values()) if (c.componentId === componentId) return c;
+    return undefined;
+  }
+
+  private runStatus(run: ReleaseRun): ReleaseTaskStatus {
+    const now = this.now();
+    if (run.rolledBackAt !== undefined) {
+      const rollbacks = run.batches.flat().flatMap((c) => (c.rollbackJobId !== undefined ? [this.jobs.get(c.rollbackJobId) as Job] : []));
+      if (rollbacks.some((job) => !jobEndedBy(job, now))) return "ROLLBACKING";
+      return rollbacks.every((job) => job.outcome.status === "SUCCEEDED") ? "ROLLBACK_SUCCEED" : "ROLLBACK_FAILED";
+    }
+    if (run.abortedAt !== undefined) return "ABORTED";
+    if (run.endedAt === undefined) return "RUNNING";
+    return run.batches.flat().some((c) => !c.aborted && !this.componentSucceeded(c)) ? "FAILED" : "SUCCESS";
+  }
+
+  private deployInfoOf(c: RunComponent): Wire {
+    const now = this.now();
+    const job = c.jobId !== undefined ? this.jobs.get(c.jobId) : undefined;
+    const jobEnded = job !== undefined && jobEndedBy(job, now);
+    const rollback = c.rollbackJobId !== undefined ? this.jobs.get(c.rollbackJobId) : undefined;
+    const rollbackEnded = rollback !== undefined && jobEndedBy(rollback, now);
+    const status = rollbackEnded
+      ? rollback.outcome.status === "SUCCEEDED"
+        ? "ROLLBACK_SUCCEED"
+        : "ROLLBACK_FAILED"
+      : c.aborted
+        ? "ABORTED"
+        : c.refused !== undefined
+          ? "FAILED"
+          : job === undefined || !jobEnded
+            ? "CREATED"
+            : job.outcome.status === "SUCCEEDED"
+              ? "SUCCESS"
+              : job.outcome.status === "PARTIALLY_FAILED"
+                ? "PARTIALLY_FAILED"
+                : "FAILED";
+    const failMessage = c.refused?.message ?? (job !== undefined && jobEnded && job.outcome.status !== "SUCCEEDED" ? this.messagesOf(job).join("; ") : undefined);
+    return {
+      id: c.componentId,
+      name: c.spec.name,
+      seq: String(c.seq),
+      version: c.spec.version,
+      status,
+      job_status: job !== undefined ? releaseJobStatus(this.reportedStatus(job)) : c.refused !== undefined ? "FAILED" : "CREATED",
+      ...(job !== undefined ? { job_id: job.jobId } : {}),
+      start_time: job?.createdAt ?? c.refused?.at ?? 0,
+      end_time: jobEnded ? job.endsAt : (c.refused?.at ?? 0),
+      ...(failMessage !== undefined ? { fail_message: failMessage } : {}),
+      ...(rollback !== undefined
+        ? {
+            rollback_job_id: rollback.jobId,
+            rollback_job_status: releaseJobStatus(this.reportedStatus(rollback)),
+            rollback_start_time: String(rollback.createdAt),
+            rollback_end_time: rollbackEnded ? String(rollback.endsAt) : "",
+            ...(rollbackEnded && rollback.outcome.status !== "SUCCEEDED" ? { rollback_fail_message: this.messagesOf(rollback).join("; ") } : {}),
+          }
+        : {}),
+    };
   }
 
   // ---- jobs -------------------------------------------------------------------
@@ -655,6 +1004,7 @@ export class EmulatorState {
 
   /** GET .../jobs/{job_id}: a "prepare" task that always succeeds, then the deploy task that carries the outcome. */
   readJob(jobId: string): Result<Wire> {
+    this.settleRuns();
     const job = this.jobs.get(jobId);
     if (!job) return fail(404, "SVCSTG.00100429", `job ${jobId} not found`);
     const execution = this.reportedStatus(job);
@@ -697,6 +1047,7 @@ const GOING_STATUS: Readonly<Record<JobCause, string>> = {
   scale: "UPGRADING",
   rollback: "UPGRADING",
   rollback_current: "UPGRADING",
+  release: "UPGRADING",
   continue_deploy: "UPGRADING",
   modify_gray_rule: "UPGRADING",
   // Neither changes the workload: the component keeps running while they do.
@@ -705,8 +1056,25 @@ const GOING_STATUS: Readonly<Record<JobCause, string>> = {
 };
 
 const key = (applicationId: string, componentId: string): string => `${applicationId}\u0000${componentId}`;
+/** Whether the job has its outcome at `at`; a RUNNING_FOREVER job never does. */
+const jobEndedBy = (job: Job, at: number): boolean => job.outcome.status !== "RUNNING_FOREVER" && at >= job.endsAt;
 const checkDuration = (ms: number): void => {
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`a job duration is a non-negative number of milliseconds, got ${ms}`);
+};
+/** A component's fields in the list (the SDK's ComponentList), besides ids, creator and status. */
+const LISTED_FIELDS = ["name", "labels", "runtime_stack", "source", "version", "environment_id", "external_accesses"];
+const compareKeys = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `limit` and `offset` as the records and list pages (and the SDK's request models) take them: limit 0-100, none meaning up to 1000. */
+const pageOf = (query: URLSearchParams): Result<{ limit: number; offset: number }> => {
+  const limitText = query.get("limit");
+  const limit = limitText === null ? 1000 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 0 || (limitText !== null && limit > 100))
+    return badRequest(`Invalid parameter: limit must be an integer from 0 to 100, got ${JSON.stringify(limitText)}`);
+  const offset = Number(query.get("offset") ?? "0");
+  if (!Number.isInteger(offset) || offset < 0)
+    return badRequest(`Invalid parameter: offset must be a non-negative integer, got ${JSON.stringify(query.get("offset"))}`);
+  return ok({ limit, offset });
 };
 const releasePlanNotFound = (id: string): Result<never> => fail(404, "SVCSTG.00100433", `release task ${id} not found`);
 
