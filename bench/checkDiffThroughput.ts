@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { jobMaximal, jobPageExample } from "../test/fixtures/specs";
 import { repo } from "../test/harness/automation";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN } from "../test/harness/world";
-import type { JobComponentInputs } from "../provider/ownProperties";
+import type { JobComponentInputs } from "../provider/resources/index";
 import { RUNS } from "./options";
 import { median, record, round } from "./report";
 
@@ -44,7 +44,7 @@ export const benchCheckDiffThroughput = async () => {
 };
 
 const throughputOf = async (label: string, spec: JobComponentInputs) => {
-  const { jobComponentProvider } = require(path.join(repo, "dist", "provider", "jobComponent.js")) as typeof import("../provider/jobComponent");
+  const { jobComponentProvider } = require(path.join(repo, "dist", "provider", "index.js")) as typeof import("../provider/index");
   const { setStackSettings } = require(path.join(repo, "dist", "provider", "providerState.js")) as typeof import("../provider/providerState");
   // Check refuses a resource it could not reach, as the up would; it calls nothing.
   setStackSettings({ endpoint: "http://127.0.0.1:9", projectId: PROJECT_ID, authToken: TOKEN });

@@ -20,7 +20,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import type * as structpb from "google-protobuf/google/protobuf/struct_pb";
-import { jobComponentProvider, releasePlanProvider } from "../provider/index";
+import { RESOURCES as DEFINITIONS, typeToken } from "../provider/resources/index";
 import { cancelInFlight, setStackSettings } from "../provider/providerState";
 import { setProgressSink } from "../provider/progress";
 import { RawSettings, SECRET_SETTINGS, readEnvironment } from "../provider/settings";
@@ -35,11 +35,8 @@ import { CONFIG_NAMES, isSecretSetting, reviewConfig, settingsFrom } from "./con
 
 const rpc = pulumiRpc();
 
-/** The two resources, by type token: the same lifecycle objects the dynamic resources call. */
-const RESOURCES: Readonly<Record<string, Lifecycle>> = {
-  "servicestage:index:JobComponent": jobComponentProvider,
-  "servicestage:index:ReleasePlan": releasePlanProvider,
-};
+/** The resources, by type token: the same lifecycle objects the dynamic resources call. */
+const RESOURCES: Readonly<Record<string, Lifecycle>> = Object.fromEntries(DEFINITIONS.map((d) => [typeToken(d), d.lifecycle]));
 
 /** The type token: sent by current engines, else read from the URN (`urn:pulumi:stack::project::[parent$]type::name`). */
 const typeOf = (req: { getType(): string; getUrn(): string }): string => req.getType() || (req.getUrn().split("::")[2] ?? "").split("$").pop() || "";

@@ -7,21 +7,26 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as t from "io-ts";
 import { Issue, fromWire } from "./codecs/casing";
 import { issuesOf } from "./codecs/report";
-import { PROVIDER_KEY } from "./ownKeys";
 import { changedKeys, projectOnto, sameValue } from "./compare";
 import { isPlainObject } from "./codecs/primitives";
 import { withoutServerItems } from "./unorderedLists";
 import { decodeSpec } from "./codecs/decode";
 import { containsUnknown } from "./pulumiValues";
 import { settingsIssue } from "./providerState";
-import { SettingsError } from "./errors";
+import { InputError, SettingsError } from "./errors";
+import { ResourceShape, outputKeysOf, ownKeysOf, replaceKeysOf } from "./resources/definition";
 
 export type PropertyBag = Record<string, unknown>;
 
+/** The serialized provider a dynamic resource carries among its properties (sdk/shim.ts): never part of a spec or a diff. */
+export const PROVIDER_KEY = "__provider";
+
 export const toFailures = (issues: readonly Issue[]): dynamic.CheckFailure[] => issues.map((i) => ({ property: i.path, reason: `${i.path} ${i.message}` }));
 
-/** Splits news into the resource's own props and the spec (every other key but __provider). */
-export const split = (news: PropertyBag, ownKeys: readonly string[], outputKeys: readonly string[] = []) => {
+/** Splits properties into the resource's own and the spec (every other key but its outputs and __provider). */
+export const split = (news: PropertyBag, shape: ResourceShape) => {
+  const ownKeys = ownKeysOf(shape);
+  const outputKeys = outputKeysOf(shape);
   const entries = Object.entries(news).filter(([k]) => k !== PROVIDER_KEY && !outputKeys.includes(k));
   // fromEntries defines own properties: a key named "__proto__" stays a (reported) key instead of becoming the prototype.
   return {
@@ -31,12 +36,28 @@ export const split = (news: PropertyBag, ownKeys: readonly string[], outputKeys:
 };
 
 /** check's validation: the resource's own props, then the spec; no HTTP. */
-export const validate = <A>(ownCodec: t.Mixed, own: PropertyBag, specCodec: t.Type<A, unknown, unknown>, spec: PropertyBag): Issue[] => {
-  const ownResult = ownCodec.decode(own);
+export const validate = (shape: ResourceShape, own: PropertyBag, spec: PropertyBag): Issue[] => {
+  const ownResult = shape.ownCodec.decode(own);
   const ownIssues = ownResult._tag === "Left" ? issuesOf(ownResult.left) : [];
-  const specResult = decodeSpec(specCodec, spec);
+  const specResult = decodeSpec(shape.body, spec);
   return [...ownIssues, ...(specResult.ok ? [] : specResult.issues)];
 };
+
+/** The spec as the ServiceStage body, or an error naming each issue (check reported them already; this guards create and update). */
+export const decodeBody = <A>(shape: ResourceShape & { body: t.Type<A, unknown, unknown> }, spec: PropertyBag): A => {
+  const decoded = decodeSpec(shape.body, spec);
+  if (!decoded.ok) throw new InputError(`invalid ${shape.name} spec: ${decoded.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
+  return decoded.value;
+};
+
+/** Why an adopted object cannot be owned: the `kind` named by `label` is not in ServiceStage (the GET's status and code), and what to do. */
+export const notFoundToAdopt = (shape: ResourceShape, kind: string, label: string, lookup: { status: number; errorCode: string }): Error =>
+  new Error(
+    `${kind} ${label} was not found (HTTP ${lookup.status} ${lookup.errorCode}). ${shape.name} adopts a ${kind} that already exists in ServiceStage: ` +
+      `create it there first, or fix ${replaceKeysOf(shape)
+        .filter((k) => shape.ownProperties[k].required)
+        .join("/")}.`,
+  );
 
 /**
  * Check's last step: when the properties are valid, the settings an update will need must
@@ -56,8 +77,10 @@ export interface LifecycleDiff extends dynamic.DiffResult {
   changedKeys: string[];
 }
 
-/** The diff both resources report: replace on identity keys, change on anything else. */
-export const diffProps = (olds: PropertyBag, news: PropertyBag, replaceKeys: readonly string[], outputKeys: readonly string[]): LifecycleDiff => {
+/** The diff every resource reports: replace on the properties that name its object, change on anything else. */
+export const diffProps = (olds: PropertyBag, news: PropertyBag, shape: ResourceShape): LifecycleDiff => {
+  const outputKeys = outputKeysOf(shape);
+  const replaceKeys = replaceKeysOf(shape);
   const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => k !== PROVIDER_KEY && !outputKeys.includes(k));
   const changed = changedKeys(keys, news, olds);
   const replaces = changed.filter((k) => replaceKeys.includes(k));

@@ -10,13 +10,15 @@
  *   (provider/codecs/fields.ts), read off the codecs as the provider runs them
  *   (scripts/lib/loadTs.js); a top-level property that holds a secret is secret whole, as
  *   the lifecycles keep it; the provider's secret settings are settings.ts's;
- * - every description is the TSDoc of the codec property (the page's text), or of the
- *   resource classes and their args in sdk/, read with the TypeScript checker;
- * - config keys and their environment fallbacks come from provider/settings.ts, defaults
- *   from provider/ownProperties.ts, the version from package.json.
+ * - the resources, their own properties (docs, defaults, replacement) and outputs are the
+ *   resource definitions' (provider/resources/); every spec description is the TSDoc of
+ *   the codec property (the page's text), read with the TypeScript checker;
+ * - config keys and their environment fallbacks come from provider/settings.ts, the
+ *   version from package.json.
  *
- * What only the schema says lives below: the provider config's descriptions, the names
- * of the object types, the language settings. test/unit/schema.test.ts compares the
+ * What only the schema says lives below: the provider config's descriptions and the
+ * language settings; the object types are named by scripts/lib/typeNames.js, as the
+ * TypeScript interfaces are. test/unit/schema.test.ts compares the
  * schema with the codecs field by field; test/unit/secrecy.test.ts its secrets with every
  * front door's.
  *
@@ -28,22 +30,19 @@ const path = require("node:path");
 const ts = require("typescript");
 const { withProbe } = require("./lib/probe");
 const { loadTs } = require("./lib/loadTs");
-const { TYPE_NAMES: SHARED_TYPE_NAMES } = require("./lib/typeNames");
+const { baseName, pascal } = require("./lib/typeNames");
 
 const repo = path.resolve(__dirname, "..");
 const out = path.join(repo, "plugin", "schema.json");
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
 
 const { camelKey } = loadTs("provider/codecs/spellings.ts");
-const { RedeployJobComponentBody } = loadTs("provider/codecs/redeployJobComponent.ts");
-const { EditReleasePlanBody } = loadTs("provider/codecs/editReleasePlan.ts");
-const { JobComponentOwnProperties, ReleasePlanOwnProperties, JOB_COMPONENT_DEFAULTS } = loadTs("provider/ownProperties.ts");
-const { JOB_OUTPUT_KEYS } = loadTs("provider/ownKeys.ts");
+const { RESOURCES, bodyModule } = require("./lib/resources");
+const { PACKAGE, typeToken: token } = loadTs("provider/resources/index.ts");
+const { describe, defaultsOf, typePrefixOf } = loadTs("provider/resources/definition.ts");
 const { CONFIG_KEYS, ENV_KEYS, NUMERIC_SETTINGS, SECRET_SETTINGS, REQUEST_TIMEOUT_RANGE } = loadTs("provider/settings.ts");
 const { fieldsOf, enumOf, secretKeys, structural } = loadTs("provider/codecs/fields.ts");
 
-const PACKAGE = "servicestage";
-const token = (name) => `${PACKAGE}:index:${name}`;
 
 // ---------------------------------------------------------------------------------------
 // What only the schema says.
@@ -76,35 +75,14 @@ const CONFIG_DESCRIPTIONS = {
     "How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case.",
 };
 
-/** Names of object types whose property name says little: the TypeScript interfaces' names, and more. */
-const TYPE_NAMES = {
-  ...SHARED_TYPE_NAMES,
-  appHome: "VmappDirectory",
-  logHome: "VmappDirectory",
-  rules: "GrayRule",
-  components: "ReleasePlanComponent",
-};
-/** Property names too generic to name a type alone: the owner's name goes first (storages[].parameters -> StorageParameters). */
-const GENERIC = new Set(["parameters", "options", "configs"]);
-
 // ---------------------------------------------------------------------------------------
 // Descriptions: the TSDoc of the codecs' properties and of sdk/'s resources, by path.
 
 const readDocs = () => {
-  const from = (relative) => JSON.stringify(path.join(repo, relative));
-  const source = [
-    `import type { RedeployJobComponentBody } from ${from("provider/codecs/redeployJobComponent")};`,
-    `import type { EditReleasePlanBody } from ${from("provider/codecs/editReleasePlan")};`,
-    `import type { JobComponentArgs, ReleasePlanArgs, JobComponentResult } from ${from("sdk/types")};`,
-    `export type Job = RedeployJobComponentBody;`,
-    `export type Release = EditReleasePlanBody;`,
-    `export type JobArgs = JobComponentArgs;`,
-    `export type ReleaseArgs = ReleasePlanArgs;`,
-    `export type Result = JobComponentResult;`,
-    `export { JobComponent } from ${from("sdk/jobComponent")};`,
-    `export { ReleasePlan } from ${from("sdk/releasePlan")};`,
-    "",
-  ].join("\n");
+  const source = RESOURCES.map((d, i) => {
+    const { module, exportName } = bodyModule(d);
+    return `import type { ${exportName} as B${i} } from ${JSON.stringify(path.join(repo, module))};\nexport type Body${i} = B${i};\n`;
+  }).join("");
   return withProbe(source, (checker, sf) => {
     // One paragraph per paragraph: the line breaks of a TSDoc block are only its layout.
     const flow = (text) => text.trim().replace(/([^\n])\n(?!\n)\s*/g, "$1 ");
@@ -134,27 +112,8 @@ const readDocs = () => {
       walk(type, "");
       return docs;
     };
-    const memberDocs = (type) => new Map(checker.getPropertiesOfType(type).map((p) => [p.name, doc(p)]));
-    /** The TSDoc of an exported class (not of the interface merged into it). */
-    const classDoc = (name) => {
-      const symbol = checker.getAliasedSymbol(checker.getExportsOfModule(checker.getSymbolAtLocation(sf)).find((s) => s.name === name));
-      const declaration = symbol.declarations.find(ts.isClassDeclaration);
-      return flow(
-        ts
-          .getJSDocCommentsAndTags(declaration)
-          .map((d) => ts.getTextOfJSDocComment(d.comment) ?? "")
-          .join("\n\n"),
-      );
-    };
-    return {
-      job: wireDocs(aliased("Job")),
-      release: wireDocs(aliased("Release")),
-      jobArgs: memberDocs(aliased("JobArgs")),
-      releaseArgs: memberDocs(aliased("ReleaseArgs")),
-      result: memberDocs(aliased("Result")),
-      jobComponent: classDoc("JobComponent"),
-      releasePlan: classDoc("ReleasePlan"),
-    };
+    /** Each resource's body descriptions, by wire path. */
+    return RESOURCES.map((_, i) => wireDocs(aliased(`Body${i}`)));
   });
 };
 
@@ -178,8 +137,6 @@ const leafType = (codec) => {
 /** Declared properties of an object codec, from the field model (provider/codecs/fields.ts). */
 const fieldsIn = (codec) => fieldsOf(codec)?.filter((f) => !f.absent);
 
-const pascal = (key) => key.replace(/^./, (c) => c.toUpperCase());
-const singular = (key) => (/(alias|access)es$/i.test(key) ? key.slice(0, -2) : /[^s]s$/.test(key) ? key.slice(0, -1) : key);
 
 const build = () => {
   /** canonical JSON of an object type -> its entry; names are chosen once all are known. */
@@ -218,9 +175,7 @@ const build = () => {
         const canonical = JSON.stringify([spec, [...enums]]);
         let entry = objects.get(canonical);
         if (entry === undefined) {
-          const base =
-            TYPE_NAMES[ctx.key] ??
-            `${GENERIC.has(ctx.key) && ctx.parent !== undefined ? pascal(singular(ctx.parent)) : ""}${pascal(ctx.item ? singular(ctx.key) : ctx.key)}`;
+          const base = baseName(ctx.key, ctx.item, ctx.parent);
           entry = { id: objects.size, spec, base, prefix: ctx.prefix };
           objects.set(canonical, entry);
           enumsByOwner.set(`@object:${entry.id}`, enums);
@@ -311,51 +266,30 @@ const pluginDownloadURL = `github://api.github.com/${owner}${repositoryName === 
 const generate = (docs) => {
   const { objects, enumsByOwner, propertiesOf } = build();
 
-  /** `wireDocs`: the descriptions of this resource's page, by wire path; `argsDocs`: of its own props, by name (sdk/types.ts). */
-  const resource = (name, prefix, description, ownCodec, bodyCodec, wireDocs, argsDocs, outputs) => {
-    const own = propertiesOf(fieldsIn(ownCodec), "", prefix, new Map());
-    for (const [key, d] of Object.entries(own.properties)) if (argsDocs.get(key)) d.description = argsDocs.get(key);
-    if (name === "JobComponent")
-      for (const [key, value] of Object.entries(JOB_COMPONENT_DEFAULTS)) own.properties[key] = { ...own.properties[key], default: value };
-    const body = propertiesOf(fieldsIn(bodyCodec), "", prefix, wireDocs);
+  /** A resource from its definition; `wireDocs`: its body's descriptions, by wire path. */
+  const resource = (definition, wireDocs) => {
+    const { name, ownProperties, outputs } = definition;
+    const prefix = typePrefixOf(definition);
+    const own = propertiesOf(fieldsIn(definition.ownCodec), "", prefix, new Map());
+    for (const [key, p] of Object.entries(ownProperties))
+      own.properties[key] = { ...own.properties[key], description: describe(p), ...(p.default !== undefined ? { default: p.default } : {}) };
+    const body = propertiesOf(fieldsIn(definition.body), "", prefix, wireDocs);
     const inputProperties = { ...own.properties, ...body.properties };
     // Kept secret whole wherever a secret field sits below (the lifecycles' `secretKeys`, the same derivation).
-    for (const key of secretKeys(bodyCodec)) inputProperties[key] = { ...inputProperties[key], secret: true };
+    for (const key of secretKeys(definition.body)) inputProperties[key] = { ...inputProperties[key], secret: true };
     const requiredInputs = [...own.required, ...body.required];
     enumsByOwner.set(name, new Map([...own.enums, ...body.enums]));
     return {
-      description,
-      properties: { ...inputProperties, ...outputs },
+      description: definition.doc,
+      properties: { ...inputProperties, ...Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, { type: "string", description: o.doc }])) },
       // What a resource always has: its required inputs, and the defaults check fills in.
-      required: [...requiredInputs, ...(name === "JobComponent" ? Object.keys(JOB_COMPONENT_DEFAULTS) : [])],
+      required: [...requiredInputs, ...Object.keys(defaultsOf(definition))],
       inputProperties,
       requiredInputs,
     };
   };
 
-  const jobOutputs = Object.fromEntries(JOB_OUTPUT_KEYS.map((k) => [k, { type: "string", description: docs.result.get(k) }]));
-  const resources = {
-    [token("JobComponent")]: resource(
-      "JobComponent",
-      "Job",
-      docs.jobComponent,
-      JobComponentOwnProperties,
-      RedeployJobComponentBody,
-      docs.job,
-      docs.jobArgs,
-      jobOutputs,
-    ),
-    [token("ReleasePlan")]: resource(
-      "ReleasePlan",
-      "ReleasePlan",
-      docs.releasePlan,
-      ReleasePlanOwnProperties,
-      EditReleasePlanBody,
-      docs.release,
-      docs.releaseArgs,
-      {},
-    ),
-  };
+  const resources = Object.fromEntries(RESOURCES.map((d, i) => [token(d), resource(d, docs[i])]));
 
   const objectNames = nameObjects(objects);
   const types = {};
@@ -367,7 +301,7 @@ const generate = (docs) => {
       if (types[name] !== undefined) throw new Error(`gen-schema: type name ${name} is used twice`);
       types[name] = { type: kind, enum: values.map((value) => ({ value })) };
     }
-  for (const name of Object.keys(types)) if (Object.keys(resources).includes(token(name))) throw new Error(`gen-schema: type ${name} shadows a resource`);
+  for (const name of Object.keys(types)) if (Object.keys(resources).includes(token({ name }))) throw new Error(`gen-schema: type ${name} shadows a resource`);
 
   /** Placeholders to `#/types/servicestage:index:<Name>`; an enum reference resolves against the object (or resource) holding it. */
   const resolve = (value, owner) => {
@@ -376,8 +310,8 @@ const generate = (docs) => {
     const result = {};
     for (const [k, v] of Object.entries(value)) {
       if (k === "__owner") continue;
-      if (k === "$ref" && v.startsWith("@object:")) result[k] = `#/types/${token(objectNames.get(Number(v.slice(8))))}`;
-      else if (k === "$ref" && v.startsWith("@enum:")) result[k] = `#/types/${token(enumName(owner, v.slice(6)))}`;
+      if (k === "$ref" && v.startsWith("@object:")) result[k] = `#/types/${token({ name: objectNames.get(Number(v.slice(8))) })}`;
+      else if (k === "$ref" && v.startsWith("@enum:")) result[k] = `#/types/${token({ name: enumName(owner, v.slice(6)) })}`;
       else result[k] = resolve(v, owner);
     }
     return result;
@@ -385,7 +319,7 @@ const generate = (docs) => {
   const sortedTypes = Object.fromEntries(
     Object.keys(types)
       .sort()
-      .map((name) => [token(name), resolve(types[name], types[name].__owner)]),
+      .map((name) => [token({ name }), resolve(types[name], types[name].__owner)]),
   );
   const resolvedResources = Object.fromEntries(Object.entries(resources).map(([tok, r]) => [tok, resolve(r, tok.split(":")[2])]));
 

@@ -1,53 +1,55 @@
 #!/usr/bin/env node
 /**
- * Generates sdk/generated.ts: the camelCase types users write, as plain interfaces with
- * the TSDoc of every property copied from the codecs, and the lists sdk/ needs at run
- * time without loading io-ts (the spec keys, the secret keys). The codecs stay the single
- * source of truth: names and secrets are the field model's (provider/codecs/fields.ts);
- * the type text and the TSDoc are read with the TypeScript checker off `t.TypeOf` of the
- * same codecs, because TSDoc exists nowhere else (and sdk/types.ts asserts at compile time
- * that the result equals Camelize<wire type>). The generation exists only because
- * TypeScript drops property documentation through key remapping.
+ * Generates what TypeScript programs import, from the resource definitions
+ * (provider/resources/) and their codecs:
  *
- *   node scripts/gen-types.js          write sdk/generated.ts
- *   node scripts/gen-types.js --check  exit 1 if it is out of date
+ * - sdk/generated.ts: the camelCase types users write, as plain interfaces with the TSDoc
+ *   of every property copied from the codecs; each resource's own properties and outputs
+ *   with the definition's docs; and the lists sdk/ needs at run time without loading
+ *   io-ts (own, output, spec and secret keys). Names and secrets are the field model's
+ *   (provider/codecs/fields.ts); the type text and the TSDoc are read with the TypeScript
+ *   checker off `t.TypeOf` of the same codecs, because TSDoc exists nowhere else (and
+ *   sdk/types.ts asserts at compile time that the result equals Camelize<wire type>).
+ * - sdk/resources.ts: one dynamic-resource class per definition, with its Args and Outputs.
+ *
+ *   node scripts/gen-types.js          write both
+ *   node scripts/gen-types.js --check  exit 1 if either is out of date
  */
 const fs = require("node:fs");
 const path = require("node:path");
 const ts = require("typescript");
 const { withProbe } = require("./lib/probe");
-const { TYPE_NAMES } = require("./lib/typeNames");
+const { baseName } = require("./lib/typeNames");
 
 const repo = path.resolve(__dirname, "..");
 const out = path.join(repo, "sdk", "generated.ts");
+const resourcesOut = path.join(repo, "sdk", "resources.ts");
 const { loadTs } = require("./lib/loadTs");
+const { RESOURCES, definitionModule, bodyModule } = require("./lib/resources");
 // The names and the secrets are the field model's (provider/codecs/fields.ts), read off the codecs as the provider runs them.
 const { camelKey } = loadTs("provider/codecs/spellings.ts");
 const { secretKeys } = loadTs("provider/codecs/fields.ts");
+const { describe, typePrefixOf } = loadTs("provider/resources/definition.ts");
 
-const targets = [
-  [
-    "JobComponentSpec",
-    "RedeployJobComponentBody",
-    "../provider/codecs/redeployJobComponent",
-    'The redeploy request body (Tables 3-41 of "Redeploying a Job Component"), in camelCase.',
-    "jobComponentSpecKeys",
-    "jobComponentSecretKeys",
-  ],
-  [
-    "ReleasePlanSpec",
-    "EditReleasePlanBody",
-    "../provider/codecs/editReleasePlan",
-    'The release task body (Tables 3-42 of "Editing a Release Task"), in camelCase.',
-    "releasePlanSpecKeys",
-    "releasePlanSecretKeys",
-  ],
-];
+const lowerFirst = (name) => name.replace(/^./, (c) => c.toLowerCase());
+/** Per resource: [spec type, body export, body module (from sdk/), body doc, spec keys' name, secret keys' name, definition]. */
+const targets = RESOURCES.map((d) => {
+  const body = bodyModule(d);
+  return [`${d.name}Spec`, body.exportName, `../${body.module}`, d.bodyDoc, `${lowerFirst(d.name)}SpecKeys`, `${lowerFirst(d.name)}SecretKeys`, d];
+});
 
 const generate = () => {
-  const source = targets
-    .map(([, wire, from], i) => `import type { ${wire} as W${i} } from ${JSON.stringify(path.join(repo, "sdk", from))};\nexport type P${i} = W${i};\n`)
-    .join("");
+  const source =
+    `import type { OwnValues } from ${JSON.stringify(path.join(repo, "provider/resources/definition"))};\n` +
+    targets
+      .map(([, wire, from], i) => `import type { ${wire} as W${i} } from ${JSON.stringify(path.join(repo, "sdk", from))};\nexport type P${i} = W${i};\n`)
+      .join("") +
+    targets
+      .map(([, , , , , , d], i) => {
+        const { module, exportName } = definitionModule(d);
+        return `import { ${exportName} as D${i} } from ${JSON.stringify(path.join(repo, module))};\nexport type O${i} = OwnValues<(typeof D${i})["ownProperties"]>;\n`;
+      })
+      .join("");
   return withProbe(source, (checker, sf) => {
     const aliases = sf.statements.filter(ts.isTypeAliasDeclaration);
 
@@ -70,13 +72,8 @@ const generate = () => {
     const hoisted = new Map(); // inline text at indent 0 -> interface name
     const definitions = new Map(); // interface name -> rendered body
     const counts = new Map();
-    const NAMES = TYPE_NAMES;
-    const GENERIC = new Set(["parameters", "rules", "options", "configs"]);
-    const pascal = (key) => key.replace(/^./, (c) => c.toUpperCase());
-    const singular = (key) => (/(alias|access)es$/i.test(key) ? key.slice(0, -2) : /[^s]s$/.test(key) ? key.slice(0, -1) : key);
-    /** Named after its property (singular for list items), a generic one after its owner too: storages[].parameters -> StorageParameters. */
-    const nameFor = (key, item, parent) =>
-      NAMES[key] ?? `${GENERIC.has(key) && parent !== undefined ? pascal(singular(parent)) : ""}${pascal(item ? singular(key) : key)}`;
+    /** Base name -> the shapes (canonical texts) that would take it: one shape keeps it, more each get their resource's prefix. */
+    const shapesByBase = new Map();
 
     /**
      * mode "count": everything inline, counting each object's canonical text (first pass);
@@ -100,6 +97,8 @@ const generate = () => {
         if (key !== undefined) {
           const canonical = objectBody(props, index, 0, "inline", prefix, key);
           counts.set(canonical, (counts.get(canonical) ?? 0) + 1);
+          const base = baseName(key, item, parent);
+          shapesByBase.set(base, (shapesByBase.get(base) ?? new Set()).add(canonical));
         }
         return objectBody(props, index, indent, "count", prefix, key); // counts what it holds, once
       }
@@ -108,8 +107,8 @@ const generate = () => {
         if ((counts.get(canonical) ?? 0) >= 2) {
           let name = hoisted.get(canonical);
           if (name === undefined) {
-            const base = nameFor(key, item, parent);
-            name = definitions.has(base) ? `${prefix}${base}` : base;
+            const base = baseName(key, item, parent);
+            name = shapesByBase.get(base).size > 1 || definitions.has(base) ? `${prefix}${base}` : base;
             for (let n = 2; definitions.has(name); n++) name = `${base}${n}`;
             hoisted.set(canonical, name);
             definitions.set(name, "");
@@ -153,10 +152,36 @@ const generate = () => {
     const inherited = new Map();
     let emitting;
 
+    /** A resource's own properties (typed off its definition, documented by it), outputs and run-time key lists. */
+    const ownTypes = ([, , , , , , d], i) => {
+      const ownType = checker.getTypeAtLocation(aliases.find((a) => a.name.text === `O${i}`).name);
+      const own = checker
+        .getPropertiesOfType(ownType)
+        .map((p) => {
+          const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
+          const text = checker.typeToString(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, sf)));
+          return `  /** ${describe(d.ownProperties[p.name])} */\n  ${p.name}${optional ? "?" : ""}: ${text};`;
+        })
+        .join("\n");
+      const outputs = Object.entries(d.outputs)
+        .map(([k, o]) => `  /** ${o.doc} */\n  ${k}: string;`)
+        .join("\n");
+      const name = lowerFirst(d.name);
+      const list = (keys) => `[${keys.map((k) => JSON.stringify(k)).join(", ")}] as const`;
+      return (
+        `/** What a ${d.name} has beyond its spec: which object, and how. */\nexport interface ${d.name}OwnProperties {\n${own}\n}\n\n` +
+        (outputs === ""
+          ? `/** What a ${d.name} adds to its inputs: nothing. */\nexport type ${d.name}Result = Record<never, never>;\n\n`
+          : `/** What a ${d.name} adds to its inputs. */\nexport interface ${d.name}Result {\n${outputs}\n}\n\n`) +
+        `/** The names of ${d.name}OwnProperties, at run time. */\nexport const ${name}OwnKeys = ${list(Object.keys(d.ownProperties))};\n` +
+        `/** The names of ${d.name}Result, at run time. */\nexport const ${name}OutputKeys = ${list(Object.keys(d.outputs))};\n`
+      );
+    };
+
     const roots = targets.map((target, i) => ({
       target,
       type: checker.getTypeAtLocation(aliases[i].name),
-      prefix: target[0].replace(/Spec$/, "").replace(/^JobComponent$/, "Job"),
+      prefix: typePrefixOf(target[6]),
     }));
     for (const { type, prefix } of roots) render(type, 0, "count", undefined, false, prefix);
 
@@ -172,7 +197,7 @@ const generate = () => {
     const shared2 = (a, b) => propsOf(a.type).filter((x) => propsOf(b.type).some((y) => y.name === x.name && sameLines(x, y, a.prefix, b.prefix)));
 
     const jobBody = { name: job.target[0], type: job.type, prefix: job.prefix };
-    const releaseComponent = { name: "ReleasePlanComponentSpec", type: itemOf(release.type, "components"), prefix: release.prefix };
+    const releaseComponent = { name: baseName("components", true), type: itemOf(release.type, "components"), prefix: release.prefix };
     const jobContainer = { name: "JobMultiContainer", type: itemOf(job.type, "multi_containers"), prefix: job.prefix };
     const releaseContainer = { name: "ReleasePlanMultiContainer", type: itemOf(releaseComponent.type, "multi_containers"), prefix: release.prefix };
     const componentFields = shared2(jobBody, releaseComponent);
@@ -258,16 +283,68 @@ const generate = () => {
     const shared = [...definitions].map(
       ([name, text]) => `/** ${name}: a table of the pages, shared by several properties. */\nexport interface ${name} ${text}\n`,
     );
-    const body = [...specs, ...shared].join("\n");
-    return `// Generated by scripts/gen-types.js from the codecs in provider/codecs: do not edit.\n// Regenerate with \`node scripts/gen-types.js\`; \`npm test\` fails when it is out of date.\n\n${body}`;
+    const body = [...targets.map(ownTypes), ...specs, ...shared].join("\n");
+    return `// Generated by scripts/gen-types.js from provider/resources and the codecs in provider/codecs: do not edit.\n// Regenerate with \`node scripts/gen-types.js\`; \`npm test\` fails when it is out of date.\n\n${body}`;
   });
 };
 
-const text = generate();
-if (process.argv.includes("--check")) {
-  const current = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
-  if (current !== text) {
-    process.stderr.write("sdk/generated.ts is out of date: run node scripts/gen-types.js\n");
-    process.exit(1);
+/** One dynamic-resource class per definition: its TSDoc the definition's, its outputs typed and declared, its secrets marked. */
+const generateResources = () => {
+  const classes = targets.map(([spec, , , , specKeys, secretKeysName, d]) => {
+    const name = lowerFirst(d.name);
+    return `/** Arguments of a ${d.name}: its own properties (${d.name}OwnProperties) and its spec (${spec}). */
+export type ${d.name}Args = ResourceArgs<g.${spec}, g.${d.name}OwnProperties>;
+/** Everything a ${d.name} exposes: its arguments (resolved) and what it adds. */
+export type ${d.name}Outputs = Outputs<g.${spec} & g.${d.name}OwnProperties & g.${d.name}Result>;
+
+/** Every argument is also a typed output, and what the resource adds: declared by merging this interface into the class. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ${d.name} extends ${d.name}Outputs {}
+
+const ${name}Shim = shimFor(${JSON.stringify(d.providerExport)});
+
+/**
+ * ${d.doc}
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class ${d.name} extends pulumi.dynamic.Resource {
+  constructor(name: string, args: ${d.name}Args, opts?: pulumi.CustomResourceOptions) {
+    const { props, options } = registration(args, opts, [g.${name}OwnKeys, g.${name}OutputKeys], g.${secretKeysName});
+    super(${name}Shim, name, props, options, ${JSON.stringify(PACKAGE)}, ${JSON.stringify(d.name)});
   }
-} else fs.writeFileSync(out, text);
+}
+
+declareSpecOutputs(${d.name}, g.${specKeys});
+`;
+  });
+  return `// Generated by scripts/gen-types.js from provider/resources: do not edit.
+// Regenerate with \`node scripts/gen-types.js\`; \`npm test\` fails when it is out of date.
+import * as pulumi from "@pulumi/pulumi";
+import * as g from "./generated";
+import { shimFor } from "./shim";
+import { declareSpecOutputs, registration } from "./props";
+import type { Outputs, ResourceArgs } from "./types";
+
+${classes.join("\n")}`;
+};
+const { PACKAGE } = loadTs("provider/resources/index.ts");
+
+const main = async () => {
+  const prettier = require("prettier");
+  const files = [
+    [out, generate()],
+    [resourcesOut, generateResources()],
+  ];
+  for (const [file, raw] of files) {
+    const text = await prettier.format(raw, { ...((await prettier.resolveConfig(file)) ?? {}), filepath: file });
+    if (!process.argv.includes("--check")) fs.writeFileSync(file, text);
+    else if ((fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "") !== text) {
+      process.stderr.write(`${path.relative(repo, file)} is out of date: run node scripts/gen-types.js\n`);
+      process.exit(1);
+    }
+  }
+};
+main().catch((e) => {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(1);
+});

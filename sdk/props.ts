@@ -38,5 +38,21 @@ export const declareSpecOutputs = (resourceClass: { prototype: object }, keys: r
 };
 
 /** The named args wrapped in pulumi.secret, so that state encrypts them as inputs and as outputs. */
-export const secretIfSet = <A extends object>(args: A, ...keys: Array<keyof A & string>): Record<string, pulumi.Output<unknown>> =>
-  Object.fromEntries(keys.filter((k) => args[k] !== undefined).map((k) => [k, pulumi.secret(args[k] as unknown)]));
+export const secretIfSet = <A extends object>(args: A, keys: ReadonlyArray<string>): Record<string, pulumi.Output<unknown>> =>
+  Object.fromEntries(keys.filter((k) => (args as Record<string, unknown>)[k] !== undefined).map((k) => [k, pulumi.secret((args as Record<string, unknown>)[k])]));
+
+/**
+ * What a resource class hands `pulumi.dynamic.Resource`: the args with an output for each
+ * key the provider may fill in itself, the secret keys secret as inputs too (Pulumi stores
+ * inputs in state, and a source can carry httpPassword), and those keys added to the
+ * options' secret outputs.
+ */
+export const registration = <A extends object>(
+  args: A,
+  opts: pulumi.CustomResourceOptions | undefined,
+  outputKeys: ReadonlyArray<readonly string[]>,
+  secretKeys: readonly string[],
+): { props: Record<string, unknown>; options: pulumi.CustomResourceOptions } => ({
+  props: { ...withOutputsFor(outputKeys, args), ...secretIfSet(args, secretKeys) },
+  options: { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secretKeys] },
+});

@@ -18,10 +18,11 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 // while go-to-definition follows each call into provider/.
 import type * as ProviderModule from "../provider/index";
 
-type ProviderName = "jobComponentProvider" | "releasePlanProvider";
+/** A resource's `providerExport` (provider/resources/): the lifecycles provider/index.ts exports. */
+type ProviderName = Exclude<keyof typeof ProviderModule, "configure">;
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const shimFor = (name: ProviderName): dynamic.ResourceProvider => ({
+export const shimFor = (name: ProviderName): dynamic.ResourceProvider => ({
   configure: (req) => (require("pulumi-servicestage/provider") as typeof ProviderModule).configure(req),
   check: (olds, news) => (require("pulumi-servicestage/provider") as typeof ProviderModule)[name].check(olds, news),
   diff: (id, olds, news) => (require("pulumi-servicestage/provider") as typeof ProviderModule)[name].diff(id, olds, news),
@@ -30,6 +31,3 @@ const shimFor = (name: ProviderName): dynamic.ResourceProvider => ({
   update: (id, olds, news) => (require("pulumi-servicestage/provider") as typeof ProviderModule)[name].update(id, olds, news),
   delete: (id, props) => (require("pulumi-servicestage/provider") as typeof ProviderModule)[name].delete(id, props),
 });
-
-export const jobComponentShim = shimFor("jobComponentProvider");
-export const releasePlanShim = shimFor("releasePlanProvider");

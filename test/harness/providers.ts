@@ -4,8 +4,7 @@
  * are wrong on purpose, so they call the providers through this view, as the plugin does.
  */
 import type { Lifecycle } from "../../provider/lifecycle";
-import { jobComponentProvider as typedJobComponentProvider } from "../../provider/jobComponent";
-import { releasePlanProvider as typedReleasePlanProvider } from "../../provider/releasePlan";
+import { jobComponent, releasePlan } from "../../provider/resources/index";
 
-export const jobComponentProvider: Lifecycle = typedJobComponentProvider;
-export const releasePlanProvider: Lifecycle = typedReleasePlanProvider;
+export const jobComponentProvider: Lifecycle = jobComponent.lifecycle;
+export const releasePlanProvider: Lifecycle = releasePlan.lifecycle;

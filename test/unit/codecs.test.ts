@@ -11,7 +11,7 @@ import { RedeployJobComponentBody } from "../../provider/codecs/redeployJobCompo
 import { EditReleasePlanBody } from "../../provider/codecs/editReleasePlan";
 import { runtimeStackTypes } from "../../provider/codecs/componentTables";
 import { decodeSpec } from "../../provider/codecs/decode";
-import type { ReleasePlanComponentSpec } from "../../sdk";
+import type { ReleasePlanComponent } from "../../sdk";
 import { UNKNOWN } from "../../provider/pulumiValues";
 import {
   Spec,
@@ -959,7 +959,7 @@ describe("unknown sentinel at any depth yields no issues", () => {
 describe("exported types follow the codecs' promises", () => {
   test("numbers are accepted where the pages type numbers as strings (weight, ports)", () => {
     // A compile-time check as much as a run-time one: this file does not compile if the types say string only.
-    const component: Partial<ReleasePlanComponentSpec> = {
+    const component: Partial<ReleasePlanComponent> = {
       ports: [{ name: "web", port: 80, targetPort: "http" }],
       affinity: [{ kind: "pod", condition: "preferred", weight: 50, matchExpressions: [] }],
     };

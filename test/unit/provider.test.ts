@@ -113,7 +113,7 @@ describe("JobComponent create, update, read, delete", () => {
 
   test("create of a component that does not exist says so", async () => {
     const inputs = (await jobComponentProvider.check({}, jobComponentInputs({ componentId: "missing" }))).inputs;
-    await expect(jobComponentProvider.create(inputs)).rejects.toThrow(/app-demo\/missing was not found.*adopts a component that already exists/);
+    await expect(jobComponentProvider.create(inputs)).rejects.toThrow(/app-demo\/missing was not found.*adopts a job component that already exists/);
   });
 
   test("create with a different name than ServiceStage's is refused before any PUT", async () => {

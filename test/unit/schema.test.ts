@@ -8,10 +8,8 @@ import * as t from "io-ts";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RedeployJobComponentBody } from "../../provider/codecs/redeployJobComponent";
-import { EditReleasePlanBody } from "../../provider/codecs/editReleasePlan";
-import { JobComponentOwnProperties, ReleasePlanOwnProperties, JOB_COMPONENT_DEFAULTS } from "../../provider/ownProperties";
-import { JOB_OUTPUT_KEYS } from "../../provider/ownKeys";
+import { RESOURCES, typeToken } from "../../provider/resources/index";
+import { defaultsOf, outputKeysOf } from "../../provider/resources/definition";
 import { CONFIG_KEYS, ENV_KEYS } from "../../provider/settings";
 import { camelKey } from "../../provider/codecs/spellings";
 import { Tagged, structural } from "../../provider/codecs/fields";
@@ -145,10 +143,7 @@ const compareFields = (fields: Array<[string, t.Mixed, boolean]>, properties: Re
 const resource = (name: string) => schema.resources[`servicestage:index:${name}`];
 
 describe("schema and codecs", () => {
-  test.each([
-    ["JobComponent", JobComponentOwnProperties, RedeployJobComponentBody],
-    ["ReleasePlan", ReleasePlanOwnProperties, EditReleasePlanBody],
-  ])("%s: every input property, both ways, with its required-ness and kind", (name, own, body) => {
+  test.each(RESOURCES.map((d) => [d.name, d.ownCodec, d.body] as const))("%s: every input property, both ways, with its required-ness and kind", (name, own, body) => {
     const r = resource(name);
     const problems: string[] = [];
     const fields = [...(fieldsOf(own) ?? []), ...(fieldsOf(body) ?? [])];
@@ -170,14 +165,16 @@ describe("schema and codecs", () => {
     expect(undescribed.filter((p) => !knownGaps.test(p))).toEqual([]);
   });
 
-  test("outputs: every input, and a JobComponent's job", () => {
-    const job = resource("JobComponent");
-    expect(Object.keys(job.properties)).toEqual([...Object.keys(job.inputProperties), ...JOB_OUTPUT_KEYS]);
-    for (const key of JOB_OUTPUT_KEYS) expect(job.properties[key]).toMatchObject({ type: "string", description: expect.any(String) });
-    expect(job.required).toEqual([...job.requiredInputs, ...Object.keys(JOB_COMPONENT_DEFAULTS)]);
-    for (const [key, value] of Object.entries(JOB_COMPONENT_DEFAULTS)) expect(job.inputProperties[key].default).toBe(value);
-    const plan = resource("ReleasePlan");
-    expect(plan.properties).toEqual(plan.inputProperties);
+  test("the resources are the definitions': every input, each output, defaults always present", () => {
+    expect(Object.keys(schema.resources)).toEqual(RESOURCES.map(typeToken));
+    for (const d of RESOURCES) {
+      const r = resource(d.name);
+      expect(r.description).toBe(d.doc);
+      expect(Object.keys(r.properties)).toEqual([...Object.keys(r.inputProperties), ...outputKeysOf(d)]);
+      for (const key of outputKeysOf(d)) expect(r.properties[key]).toEqual({ type: "string", description: d.outputs[key].doc });
+      expect(r.required).toEqual([...r.requiredInputs, ...Object.keys(defaultsOf(d))]);
+      for (const [key, value] of Object.entries(defaultsOf(d))) expect(r.inputProperties[key].default).toBe(value);
+    }
   });
 
   test("secrets: what can carry a password", () => {

@@ -70,7 +70,7 @@ type JobComponent struct {
 	JobId pulumi.StringPtrOutput `pulumi:"jobId"`
 	// That job's last status seen: SUCCEEDED, or SUBMITTED when waitForJob is false.
 	JobStatus pulumi.StringPtrOutput `pulumi:"jobStatus"`
-	// How long to wait for the job, in seconds (default 1200).
+	// How long to wait for the job, in seconds. Default 1200.
 	JobTimeoutSeconds pulumi.IntOutput `pulumi:"jobTimeoutSeconds"`
 	// JVM options, e.g. -Xms256m -Xmx1024m.
 	JvmOpts pulumi.StringPtrOutput `pulumi:"jvmOpts"`
@@ -138,7 +138,7 @@ type JobComponent struct {
 	VmappConfig VmappConfigPtrOutput `pulumi:"vmappConfig"`
 	// VM directory type: system or custom_system.
 	VmappConfigMode JobComponentVmappConfigModePtrOutput `pulumi:"vmappConfigMode"`
-	// Wait for the redeploy job to finish (default true).
+	// Wait for the redeploy job to finish. Default true.
 	WaitForJob pulumi.BoolOutput `pulumi:"waitForJob"`
 	// Workload content.
 	WorkloadContent pulumi.StringPtrOutput `pulumi:"workloadContent"`
@@ -278,7 +278,7 @@ type jobComponentArgs struct {
 	ImagePullSecrets []string `pulumi:"imagePullSecrets"`
 	// Template package input values; keys pass verbatim.
 	InputValues map[string]string `pulumi:"inputValues"`
-	// How long to wait for the job, in seconds (default 1200).
+	// How long to wait for the job, in seconds. Default 1200.
 	JobTimeoutSeconds *int `pulumi:"jobTimeoutSeconds"`
 	// JVM options, e.g. -Xms256m -Xmx1024m.
 	JvmOpts *string `pulumi:"jvmOpts"`
@@ -346,7 +346,7 @@ type jobComponentArgs struct {
 	VmappConfig *VmappConfig `pulumi:"vmappConfig"`
 	// VM directory type: system or custom_system.
 	VmappConfigMode *JobComponentVmappConfigMode `pulumi:"vmappConfigMode"`
-	// Wait for the redeploy job to finish (default true).
+	// Wait for the redeploy job to finish. Default true.
 	WaitForJob *bool `pulumi:"waitForJob"`
 	// Workload content.
 	WorkloadContent *string `pulumi:"workloadContent"`
@@ -406,7 +406,7 @@ type JobComponentArgs struct {
 	ImagePullSecrets pulumi.StringArrayInput
 	// Template package input values; keys pass verbatim.
 	InputValues pulumi.StringMapInput
-	// How long to wait for the job, in seconds (default 1200).
+	// How long to wait for the job, in seconds. Default 1200.
 	JobTimeoutSeconds pulumi.IntPtrInput
 	// JVM options, e.g. -Xms256m -Xmx1024m.
 	JvmOpts pulumi.StringPtrInput
@@ -474,7 +474,7 @@ type JobComponentArgs struct {
 	VmappConfig VmappConfigPtrInput
 	// VM directory type: system or custom_system.
 	VmappConfigMode JobComponentVmappConfigModePtrInput
-	// Wait for the redeploy job to finish (default true).
+	// Wait for the redeploy job to finish. Default true.
 	WaitForJob pulumi.BoolPtrInput
 	// Workload content.
 	WorkloadContent pulumi.StringPtrInput
@@ -654,7 +654,7 @@ func (o JobComponentOutput) JobStatus() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *JobComponent) pulumi.StringPtrOutput { return v.JobStatus }).(pulumi.StringPtrOutput)
 }
 
-// How long to wait for the job, in seconds (default 1200).
+// How long to wait for the job, in seconds. Default 1200.
 func (o JobComponentOutput) JobTimeoutSeconds() pulumi.IntOutput {
 	return o.ApplyT(func(v *JobComponent) pulumi.IntOutput { return v.JobTimeoutSeconds }).(pulumi.IntOutput)
 }
@@ -824,7 +824,7 @@ func (o JobComponentOutput) VmappConfigMode() JobComponentVmappConfigModePtrOutp
 	return o.ApplyT(func(v *JobComponent) JobComponentVmappConfigModePtrOutput { return v.VmappConfigMode }).(JobComponentVmappConfigModePtrOutput)
 }
 
-// Wait for the redeploy job to finish (default true).
+// Wait for the redeploy job to finish. Default true.
 func (o JobComponentOutput) WaitForJob() pulumi.BoolOutput {
 	return o.ApplyT(func(v *JobComponent) pulumi.BoolOutput { return v.WaitForJob }).(pulumi.BoolOutput)
 }

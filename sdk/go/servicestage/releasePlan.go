@@ -12,7 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// An existing ServiceStage release task. Creating it adopts the task and applies the declared body; changing it edits the task (PUT .../release-plans/{id}); deleting it only removes it from the stack. Components' `source` can carry passwords, so `components` is a secret output.
+// An existing ServiceStage release task. Creating it adopts the task and applies the declared body; changing it edits the task (PUT .../release-plans/{id}); deleting it only removes it from the stack. Components' `source` can carry passwords, so `components` is secret.
 type ReleasePlan struct {
 	pulumi.CustomResourceState
 

@@ -117,7 +117,7 @@ class JobComponentArgs:
         :param pulumi.Input[Sequence[pulumi.Input['HostAliasArgs']]] host_aliases: Host aliases.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] image_pull_secrets: Image pull secrets.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] input_values: Template package input values; keys pass verbatim.
-        :param pulumi.Input[_builtins.int] job_timeout_seconds: How long to wait for the job, in seconds (default 1200).
+        :param pulumi.Input[_builtins.int] job_timeout_seconds: How long to wait for the job, in seconds. Default 1200.
         :param pulumi.Input[_builtins.str] jvm_opts: JVM options, e.g. -Xms256m -Xmx1024m.
         :param pulumi.Input[Sequence[pulumi.Input['LabelArgs']]] labels: Labels.
         :param pulumi.Input[_builtins.float] limit_cpu: Maximum CPU, cores.
@@ -146,7 +146,7 @@ class JobComponentArgs:
         :param pulumi.Input['TomcatOptsArgs'] tomcat_opts: Tomcat options (Tomcat stacks).
         :param pulumi.Input['VmappConfigArgs'] vmapp_config: VM directory configuration.
         :param pulumi.Input['JobComponentVmappConfigMode'] vmapp_config_mode: VM directory type: system or custom_system.
-        :param pulumi.Input[_builtins.bool] wait_for_job: Wait for the redeploy job to finish (default true).
+        :param pulumi.Input[_builtins.bool] wait_for_job: Wait for the redeploy job to finish. Default true.
         :param pulumi.Input[_builtins.str] workload_content: Workload content.
         :param pulumi.Input['JobComponentWorkloadKind'] workload_kind: Workload type: fixed at job.
         """
@@ -636,7 +636,7 @@ class JobComponentArgs:
     @pulumi.getter(name="jobTimeoutSeconds")
     def job_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        How long to wait for the job, in seconds (default 1200).
+        How long to wait for the job, in seconds. Default 1200.
         """
         return pulumi.get(self, "job_timeout_seconds")
 
@@ -984,7 +984,7 @@ class JobComponentArgs:
     @pulumi.getter(name="waitForJob")
     def wait_for_job(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Wait for the redeploy job to finish (default true).
+        Wait for the redeploy job to finish. Default true.
         """
         return pulumi.get(self, "wait_for_job")
 
@@ -1116,7 +1116,7 @@ class JobComponent(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[Union['HostAliasArgs', 'HostAliasArgsDict']]]] host_aliases: Host aliases.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] image_pull_secrets: Image pull secrets.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] input_values: Template package input values; keys pass verbatim.
-        :param pulumi.Input[_builtins.int] job_timeout_seconds: How long to wait for the job, in seconds (default 1200).
+        :param pulumi.Input[_builtins.int] job_timeout_seconds: How long to wait for the job, in seconds. Default 1200.
         :param pulumi.Input[_builtins.str] jvm_opts: JVM options, e.g. -Xms256m -Xmx1024m.
         :param pulumi.Input[Sequence[pulumi.Input[Union['LabelArgs', 'LabelArgsDict']]]] labels: Labels.
         :param pulumi.Input[_builtins.float] limit_cpu: Maximum CPU, cores.
@@ -1150,7 +1150,7 @@ class JobComponent(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] version: Component version, e.g. 1.0.0 (at most 32 characters).
         :param pulumi.Input[Union['VmappConfigArgs', 'VmappConfigArgsDict']] vmapp_config: VM directory configuration.
         :param pulumi.Input['JobComponentVmappConfigMode'] vmapp_config_mode: VM directory type: system or custom_system.
-        :param pulumi.Input[_builtins.bool] wait_for_job: Wait for the redeploy job to finish (default true).
+        :param pulumi.Input[_builtins.bool] wait_for_job: Wait for the redeploy job to finish. Default true.
         :param pulumi.Input[_builtins.str] workload_content: Workload content.
         :param pulumi.Input['JobComponentWorkloadKind'] workload_kind: Workload type: fixed at job.
         """
@@ -1641,7 +1641,7 @@ class JobComponent(pulumi.CustomResource):
     @pulumi.getter(name="jobTimeoutSeconds")
     def job_timeout_seconds(self) -> pulumi.Output[_builtins.int]:
         """
-        How long to wait for the job, in seconds (default 1200).
+        How long to wait for the job, in seconds. Default 1200.
         """
         return pulumi.get(self, "job_timeout_seconds")
 
@@ -1913,7 +1913,7 @@ class JobComponent(pulumi.CustomResource):
     @pulumi.getter(name="waitForJob")
     def wait_for_job(self) -> pulumi.Output[_builtins.bool]:
         """
-        Wait for the redeploy job to finish (default true).
+        Wait for the redeploy job to finish. Default true.
         """
         return pulumi.get(self, "wait_for_job")
 

@@ -152,7 +152,7 @@ class ReleasePlan(pulumi.CustomResource):
                  release_plan_id: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        An existing ServiceStage release task. Creating it adopts the task and applies the declared body; changing it edits the task (PUT .../release-plans/{id}); deleting it only removes it from the stack. Components' `source` can carry passwords, so `components` is a secret output.
+        An existing ServiceStage release task. Creating it adopts the task and applies the declared body; changing it edits the task (PUT .../release-plans/{id}); deleting it only removes it from the stack. Components' `source` can carry passwords, so `components` is secret.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -171,7 +171,7 @@ class ReleasePlan(pulumi.CustomResource):
                  args: ReleasePlanArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        An existing ServiceStage release task. Creating it adopts the task and applies the declared body; changing it edits the task (PUT .../release-plans/{id}); deleting it only removes it from the stack. Components' `source` can carry passwords, so `components` is a secret output.
+        An existing ServiceStage release task. Creating it adopts the task and applies the declared body; changing it edits the task (PUT .../release-plans/{id}); deleting it only removes it from the stack. Components' `source` can carry passwords, so `components` is secret.
 
         :param str resource_name: The name of the resource.
         :param ReleasePlanArgs args: The arguments to use to populate this resource's properties.

@@ -7,35 +7,67 @@
  * and the next update settles that job and no other.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { RedeployJobComponentBody } from "./codecs/redeployJobComponent";
-import { COMPONENT_UNSET_VALUES, ComponentResponse, JobResponse } from "./codecs/responses";
-import { TIMED_OUT, WAIT_CANCELLED, hasFailed, waitForJob } from "./jobWaiter";
-import type { Lookup } from "./client";
-import { jobCarryingSpec, lostAnswerVerdict } from "./adoption";
-import { toWire } from "./codecs/casing";
-import { InitFailedError, InputError, JobFailedError, quote } from "./errors";
+import { RedeployJobComponentBody } from "../codecs/redeployJobComponent";
+import { COMPONENT_UNSET_VALUES, ComponentResponse, JobResponse } from "../codecs/responses";
+import { DEFAULT_JOB_TIMEOUT_SECONDS, TIMED_OUT, WAIT_CANCELLED, hasFailed, waitForJob } from "../jobWaiter";
+import type { Lookup } from "../client";
+import { jobCarryingSpec, lostAnswerVerdict } from "../adoption";
+import { toWire } from "../codecs/casing";
+import { InitFailedError, InputError, JobFailedError, quote } from "../errors";
 import {
   OperationOptions,
   PropertyBag,
   LifecycleDiff,
   ResourceLifecycle,
   assertReachable,
+  decodeBody,
   diffProps,
+  notFoundToAdopt,
   refreshedSpec,
   split,
   toFailures,
   validate,
-} from "./lifecycle";
-import { JOB_COMPONENT_DEFAULTS, JobComponentInputs, JobComponentOwnProperties, JobComponentState } from "./ownProperties";
-import { JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS } from "./ownKeys";
-import { cancellable, clientFor, reportProgress } from "./providerState";
-import { carries, sameValue } from "./compare";
-import { decodeSpec } from "./codecs/decode";
-import { secretKeys } from "./codecs/fields";
-import { UNKNOWN, containsUnknown } from "./pulumiValues";
-import { ID_RULE, isId } from "./urlParts";
+} from "../lifecycle";
+import { cancellable, clientFor, reportProgress } from "../providerState";
+import { carries, sameValue } from "../compare";
+import { secretKeys } from "../codecs/fields";
+import { UNKNOWN, containsUnknown } from "../pulumiValues";
+import { ID_RULE, isId } from "../urlParts";
+import { OwnValues, ResourceDefinition, WHERE, bool, defaultsOf, ownCodec, optional, positiveInt, required, segmentId } from "./definition";
 
-const REPLACE_KEYS = ["projectId", "region", "applicationId", "componentId"];
+const ownProperties = {
+  applicationId: required(segmentId, { doc: "Application ID of the component (path parameter application_id).", replaceOnChange: true }),
+  componentId: required(segmentId, { doc: "Component ID (path parameter component_id). The component must already exist.", replaceOnChange: true }),
+  ...WHERE,
+  waitForJob: optional(bool, { doc: "Wait for the redeploy job to finish.", default: true }),
+  jobTimeoutSeconds: optional(positiveInt, { doc: "How long to wait for the job, in seconds.", default: DEFAULT_JOB_TIMEOUT_SECONDS }),
+};
+
+const shape = {
+  name: "JobComponent",
+  doc:
+    "The deployed spec of an existing ServiceStage job component. Creating it adopts the component and applies the spec; " +
+    "changing the spec redeploys the component (PUT .../redeployment) and waits for the job; deleting it only removes it from the stack. " +
+    "`source`, `multiContainers` and `templateSource` are secret, inputs and outputs (they can carry passwords).",
+  body: RedeployJobComponentBody,
+  bodyDoc: 'The redeploy request body (Tables 3-41 of "Redeploying a Job Component"), in camelCase.',
+  typePrefix: "Job",
+  ownProperties,
+  ownCodec: ownCodec("JobComponentOwnProperties", ownProperties),
+  outputs: {
+    jobId: { doc: "The job started by the last redeploy." },
+    jobStatus: { doc: "That job's last status seen: SUCCEEDED, or SUBMITTED when waitForJob is false." },
+  },
+} as const;
+
+/** Which component, and how to wait. */
+export type JobComponentOwnProperties = OwnValues<typeof ownProperties>;
+/** A JobComponent's inputs as the engine hands them over: its own props typed, the spec (camelCase, validated by check) open. */
+export type JobComponentInputs = JobComponentOwnProperties & Record<string, unknown>;
+/** Its stored state: the inputs and the job of the last redeploy. */
+export type JobComponentState = JobComponentInputs & { jobId?: string; jobStatus?: string };
+
+const DEFAULTS = defaultsOf(shape) as Required<Pick<JobComponentOwnProperties, "waitForJob" | "jobTimeoutSeconds">>;
 
 /** The redeploy page: name and runtime_stack "cannot be modified". */
 const IMMUTABLE: ReadonlyArray<{ key: string; what: string }> = [
@@ -54,22 +86,11 @@ const immutabilityIssues = (olds: PropertyBag, news: PropertyBag) =>
     }),
   );
 
-const decodeBody = (spec: PropertyBag) => {
-  const decoded = decodeSpec(RedeployJobComponentBody, spec);
-  if (!decoded.ok) throw new InputError(`invalid JobComponent spec: ${decoded.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`);
-  return decoded.value;
-};
-
 const componentLabel = (p: JobComponentOwnProperties) => `${p.applicationId}/${p.componentId}`;
 
 /** The component must exist, under the declared name and runtime stack: the redeploy API can change neither. */
 const checkIdentity = (p: JobComponentInputs, body: RedeployJobComponentBody, live: Lookup<ComponentResponse>): ComponentResponse => {
-  if (!live.found)
-    throw new Error(
-      `job component ${componentLabel(p)} was not found (HTTP ${live.status} ${live.errorCode}). ` +
-        `JobComponent adopts a component that already exists in ServiceStage: ` +
-        `create it there first, or fix applicationId/componentId.`,
-    );
+  if (!live.found) throw notFoundToAdopt(shape, "job component", componentLabel(p), live);
   if (live.value.name !== body.name)
     throw new Error(
       `job component ${componentLabel(p)} is named "${live.value.name}" in ServiceStage, but the program declares name "${body.name}": ` +
@@ -115,7 +136,7 @@ const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | 
   const status = seen?.job.execution_status;
   if (p.waitForJob === false || status === "SUCCEEDED") return { job: { jobId, jobStatus: status ?? "SUBMITTED" } };
   const client = await clientFor(p);
-  const jobTimeoutMs = (p.jobTimeoutSeconds ?? JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds) * 1000;
+  const jobTimeoutMs = (p.jobTimeoutSeconds ?? DEFAULTS.jobTimeoutSeconds) * 1000;
   // The shorter bound wins: a customTimeouts that ends before jobTimeoutSeconds ends the wait there.
   const byCustomTimeout = deadline.at !== undefined && deadline.at - Date.now() < jobTimeoutMs;
   try {
@@ -157,7 +178,7 @@ const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | 
  * wait for its job. `deployed` is the spec Pulumi deployed before (none on create).
  */
 const deploy = async (p: JobComponentInputs, spec: PropertyBag, deployed: PropertyBag | undefined, infer: boolean, deadline: Deadline): Promise<Deployed> => {
-  const body = decodeBody(spec);
+  const body = decodeBody(shape, spec);
   const sent = RedeployJobComponentBody.encode(body);
   const client = await clientFor(p);
   const live = checkIdentity(p, body, await client.getComponent(p));
@@ -222,25 +243,25 @@ const recorded = (id: string, news: JobComponentInputs, outcome: Deployed): JobC
  * last update left its job unsettled. A preview promises the job outputs only otherwise.
  */
 const updateTouchesJob = (olds: PropertyBag, news: PropertyBag): boolean => {
-  const before = split(olds, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS).spec;
-  const after = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS).spec;
+  const before = split(olds, shape).spec;
+  const after = split(news, shape).spec;
   return !sameValue(before, after) || unsettledJob(olds as JobComponentState, news as JobComponentInputs) !== undefined;
 };
 
-export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComponentState> = {
+const lifecycle: ResourceLifecycle<JobComponentInputs, JobComponentState> = {
   async check(olds, news): Promise<dynamic.CheckResult<JobComponentInputs>> {
-    const { own: ownProps, spec } = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
-    const issues = [...validate(JobComponentOwnProperties, ownProps, RedeployJobComponentBody, spec), ...immutabilityIssues(olds, news)];
+    const { own: ownProps, spec } = split(news, shape);
+    const issues = [...validate(shape, ownProps, spec), ...immutabilityIssues(olds, news)];
     await assertReachable(issues, ownProps);
     // Written as a literal, not `{ ...DEFAULTS, ...news }`: V8 copies that form ~40x slower
     // (measured), and check runs for every resource of every preview. Spread (not
     // Object.assign) keeps a `__proto__` key a plain key.
-    const inputs = { waitForJob: JOB_COMPONENT_DEFAULTS.waitForJob, jobTimeoutSeconds: JOB_COMPONENT_DEFAULTS.jobTimeoutSeconds, ...news };
+    const inputs = { waitForJob: DEFAULTS.waitForJob, jobTimeoutSeconds: DEFAULTS.jobTimeoutSeconds, ...news };
     return { inputs, failures: toFailures(issues) };
   },
 
   async diff(_id, olds, news): Promise<LifecycleDiff> {
-    const result = diffProps(olds, news, REPLACE_KEYS, JOB_OUTPUT_KEYS);
+    const result = diffProps(olds, news, shape);
     const jobId = unsettledJob(olds, news);
     // The engine updates such a resource anyway (it holds init errors); say why, since no property changes.
     if (jobId !== undefined && result.replaces?.length === 0)
@@ -253,15 +274,15 @@ export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComp
 
   async create(inputs, options): Promise<dynamic.CreateResult<JobComponentState>> {
     const deadline = deadlineOf("create", options);
-    const { spec } = split(inputs, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
+    const { spec } = split(inputs, shape);
     const id = componentLabel(inputs);
     return { id, outs: recorded(id, inputs, await deploy(inputs, spec, undefined, true, deadline)) };
   },
 
   async update(id, olds, news, options): Promise<dynamic.UpdateResult<JobComponentState>> {
     const deadline = deadlineOf("update", options);
-    const { spec: oldSpec } = split(olds, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
-    const { spec } = split(news, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
+    const { spec: oldSpec } = split(olds, shape);
+    const { spec } = split(news, shape);
     if (sameValue(oldSpec, spec)) {
       const jobId = unsettledJob(olds, news);
       // Only a change of the spec redeploys; waitForJob or jobTimeoutSeconds alone do not.
@@ -280,9 +301,9 @@ export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComp
     const p: JobComponentState = { ...props, applicationId: props?.applicationId ?? applicationId, componentId: props?.componentId ?? componentId };
     const live = await (await clientFor(p)).getComponent(p);
     if (!live.found) return {}; // gone: Pulumi drops it from the stack
-    const { own: ownProps, spec } = split(p, JOB_COMPONENT_OWN_KEYS, JOB_OUTPUT_KEYS);
+    const { own: ownProps, spec } = split(p, shape);
     const refreshed = refreshedSpec(RedeployJobComponentBody, spec, live.value, COMPONENT_UNSET_VALUES);
-    const inputs = { ...JOB_COMPONENT_DEFAULTS, ...ownProps, ...refreshed } as JobComponentInputs;
+    const inputs = { ...DEFAULTS, ...ownProps, ...refreshed } as JobComponentInputs;
     const outputs = { ...inputs, ...(p.jobId !== undefined ? { jobId: p.jobId, jobStatus: p.jobStatus } : {}) };
     return { id, props: outputs, inputs };
   },
@@ -299,3 +320,5 @@ export const jobComponentProvider: ResourceLifecycle<JobComponentInputs, JobComp
 
   secretKeys: secretKeys(RedeployJobComponentBody),
 };
+
+export const jobComponent = { ...shape, providerExport: "jobComponentProvider", lifecycle } satisfies ResourceDefinition;
