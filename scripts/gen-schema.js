@@ -127,6 +127,7 @@ const leafType = (codec) => {
   if (["integer or string of digits", "integer or percentage", "port number or name"].includes(name)) return integerOrString;
   if (["integer", "non-negative integer", "port", "positive integer"].includes(name)) return { type: "integer" };
   if (name === "number") return { type: "number" };
+  if (name === "unknown") return { $ref: "pulumi.json#/Any" };
   if (name === "boolean") return { type: "boolean" };
   if (name === "string" || name === "non-empty string" || name.startsWith("string ")) return { type: "string" };
   const values = enumOf(codec);

@@ -11,6 +11,8 @@ export interface JobComponentOwnProperties {
   waitForJob?: boolean;
   /** How long to wait for the job, in seconds. Default 1200. */
   jobTimeoutSeconds?: number;
+  /** Any values: a change of them re-runs the job with the same spec: exactly one redeploy. Nothing else changes; the preview shows the change and the reason. */
+  triggers?: unknown[];
   /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. Changing it replaces the resource. */
   projectId?: string;
   /** Region (e.g. cn-north-4), for a program that reaches several; defaults to stack config servicestage:region, then HW_REGION_NAME. A fixed servicestage:endpoint serves only its own region: write {region} in it to serve others. Changing it replaces the resource. */
@@ -26,7 +28,7 @@ export interface JobComponentResult {
 }
 
 /** The names of JobComponentOwnProperties, at run time. */
-export const jobComponentOwnKeys = ["applicationId", "componentId", "projectId", "region", "waitForJob", "jobTimeoutSeconds"] as const;
+export const jobComponentOwnKeys = ["applicationId", "componentId", "projectId", "region", "waitForJob", "jobTimeoutSeconds", "triggers"] as const;
 /** The names of JobComponentResult, at run time. */
 export const jobComponentOutputKeys = ["jobId", "jobStatus"] as const;
 

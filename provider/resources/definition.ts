@@ -119,6 +119,12 @@ export const positiveInt = new t.Type<number, number, unknown>(
 );
 export { bool };
 
+/** Any values, as pulumi-command's `triggers`: what a change of them does is the resource's (`does`). */
+export const TRIGGERS = (does: string) =>
+  optional(t.array(t.unknown), {
+    doc: `Any values: a change of them ${does}. Nothing else changes; the preview shows the change and the reason.`,
+  });
+
 /** Where a resource lives, when it is not where the provider points: every resource has these two. */
 export const WHERE = {
   projectId: optional(segmentId, {

@@ -11,7 +11,7 @@ import { RedeployJobComponentBody } from "../codecs/redeployJobComponent";
 import { COMPONENT_UNSET_VALUES, ComponentResponse, JobResponse } from "../codecs/responses";
 import { DEFAULT_JOB_TIMEOUT_SECONDS, TIMED_OUT, WAIT_CANCELLED, hasFailed, waitForJob } from "../jobWaiter";
 import type { Lookup } from "../client";
-import { jobCarryingSpec, lostAnswerVerdict } from "../adoption";
+import { jobCarryingSpec, lostAnswerVerdict, showsSpec } from "../adoption";
 import { toWire } from "../codecs/casing";
 import { InitFailedError, InputError, JobFailedError, quote } from "../errors";
 import {
@@ -33,7 +33,7 @@ import { carries, sameValue } from "../compare";
 import { secretKeys } from "../codecs/fields";
 import { UNKNOWN, containsUnknown } from "../pulumiValues";
 import { ID_RULE, isId } from "../urlParts";
-import { OwnValues, ResourceDefinition, WHERE, bool, defaultsOf, ownCodec, optional, positiveInt, required, segmentId } from "./definition";
+import { OwnValues, ResourceDefinition, TRIGGERS, WHERE, bool, defaultsOf, ownCodec, optional, positiveInt, required, segmentId } from "./definition";
 
 const ownProperties = {
   applicationId: required(segmentId, { doc: "Application ID of the component (path parameter application_id).", replaceOnChange: true }),
@@ -41,6 +41,7 @@ const ownProperties = {
   ...WHERE,
   waitForJob: optional(bool, { doc: "Wait for the redeploy job to finish.", default: true }),
   jobTimeoutSeconds: optional(positiveInt, { doc: "How long to wait for the job, in seconds.", default: DEFAULT_JOB_TIMEOUT_SECONDS }),
+  triggers: TRIGGERS("re-runs the job with the same spec: exactly one redeploy"),
 };
 
 const shape = {
@@ -208,6 +209,60 @@ const deploy = async (p: JobComponentInputs, spec: PropertyBag, deployed: Proper
 };
 
 /**
+ * Re-runs the job with the spec deployed (a change of `triggers` alone): exactly one
+ * redeploy, never taken from a job already there. The component's last job must be the
+ * one the stack recorded: a newer job that shows this spec may be the re-run of an
+ * update that was killed (no state written) or a job started outside Pulumi (a console
+ * redeploy or restart), and nothing ServiceStage answers tells them apart
+ * (docs/no-job-runs-twice.md), so Pulumi starts none and takes none, and says how to go on.
+ */
+const rerun = async (p: JobComponentInputs, spec: PropertyBag, recordedJobId: string | undefined, deadline: Deadline): Promise<Deployed> => {
+  const body = decodeBody(shape, spec);
+  const sent = RedeployJobComponentBody.encode(body);
+  const client = await clientFor(p);
+  const live = checkIdentity(p, body, await client.getComponent(p));
+  const lastJobId = live.status?.last_job_id;
+  if (lastJobId !== undefined && lastJobId !== "" && lastJobId !== recordedJobId && showsSpec(live, sent))
+    throw new Error(
+      `job component ${componentLabel(p)}: its last job ${quote(lastJobId)} is not the job this stack recorded (${quote(recordedJobId ?? "none")}) and shows this spec: ` +
+        "it may be the re-run of an update that was killed, or a job started outside Pulumi, and ServiceStage does not say which. " +
+        "Pulumi started no job and took none. If it is the re-run you asked for, set `triggers` back to the value the stack holds (nothing runs); " +
+        "to run the job once more, `pulumi refresh` (the stack records that job) and then `pulumi up`",
+    );
+  const startedAt = Date.now();
+  const { value, adopted } = await client.redeployJobComponent(p, body, async () =>
+    lostAnswerVerdict(await client.getComponent(p), sent, lastJobId, startedAt),
+  );
+  reportProgress(
+    `servicestage: component ${componentLabel(p)}: ${adopted ? "adopted the job already started by a re-run whose answer was lost" : "re-run started (triggers changed)"}, job ${value.job_id}`,
+  );
+  return settle(p, value.job_id, undefined, deadline);
+};
+
+/**
+ * The job a refresh records: the component's last job when it is not the recorded one
+ * and the component shows the spec the stack holds (a re-run of an update that was
+ * killed, a console redeploy or restart of the same spec: jobs that ran this spec), with
+ * its status; else the recorded job. A job that deployed another spec (a killed update's
+ * new spec, a scale, a rollback) is never recorded here: the next update settles it.
+ */
+const jobRanWithSpec = async (
+  client: Awaited<ReturnType<typeof clientFor>>,
+  live: ComponentResponse,
+  spec: PropertyBag,
+  recorded: Partial<JobOutputs>,
+): Promise<Partial<JobOutputs>> => {
+  const lastJobId = live.status?.last_job_id;
+  if (Object.keys(spec).length === 0 || lastJobId === undefined || lastJobId === "" || lastJobId === recorded.jobId) return recorded;
+  if (!showsSpec(live, toWire(RedeployJobComponentBody, spec, []))) return recorded;
+  const job = await client.findJob(lastJobId);
+  return job.found ? { jobId: lastJobId, jobStatus: job.value.job.execution_status } : recorded;
+};
+
+/** Whether the program asks for a re-run: `triggers` changed (an absent list and an empty one are the same ask: none). */
+const triggersChanged = (olds: PropertyBag, news: PropertyBag): boolean => !sameValue(olds.triggers ?? [], news.triggers ?? []);
+
+/**
  * The job the last update recorded without seeing it succeed (it failed, timed out or
  * was cancelled: InitFailedError), when the spec is still the one it carried. Only that
  * job is looked at, never whatever the component's last_job_id names now: a console
@@ -216,19 +271,23 @@ const deploy = async (p: JobComponentInputs, spec: PropertyBag, deployed: Proper
 const unsettledJob = (olds: JobComponentState, news: JobComponentInputs): string | undefined =>
   olds.jobId !== undefined && olds.jobStatus !== "SUCCEEDED" && olds.waitForJob !== false && news.waitForJob !== false ? olds.jobId : undefined;
 
-/** Settles a recorded job: one GET of it; running: wait; succeeded: record it; failed, cancelled or gone: redeploy once. */
-const settleRecorded = async (p: JobComponentInputs, spec: PropertyBag, jobId: string, deadline: Deadline): Promise<Deployed> => {
+/**
+ * Settles a recorded job: one GET of it; running: wait; succeeded: record it; failed,
+ * cancelled or gone: redeploy once. `startsJob` says whether it started one (a re-run
+ * asked in the same update is then that job).
+ */
+const settleRecorded = async (p: JobComponentInputs, spec: PropertyBag, jobId: string, deadline: Deadline): Promise<Deployed & { startsJob: boolean }> => {
   const label = `servicestage: component ${componentLabel(p)}`;
   const job = await (await clientFor(p)).findJob(jobId);
   const status = job.found ? job.value.job.execution_status : undefined;
   if (job.found && status !== undefined && !hasFailed(status)) {
     reportProgress(`${label}: job ${jobId}, recorded by the last update, is ${status}: ${status === "SUCCEEDED" ? "recording it" : "waiting for it"}`);
-    return settle(p, jobId, job.value, deadline);
+    return { ...(await settle(p, jobId, job.value, deadline)), startsJob: false };
   }
   reportProgress(
     `${label}: job ${jobId}, recorded by the last update, ${status !== undefined ? `ended ${status}` : "is gone from ServiceStage"}: redeploying once`,
   );
-  return deploy(p, spec, undefined, false, deadline);
+  return { ...(await deploy(p, spec, undefined, false, deadline)), startsJob: true };
 };
 
 /** The result, or the state ServiceStage now holds handed to the engine with the error. */
@@ -239,13 +298,14 @@ const recorded = (id: string, news: JobComponentInputs, outcome: Deployed): JobC
 };
 
 /**
- * Whether an update of these states may start or settle a job: the spec changed, or the
- * last update left its job unsettled. A preview promises the job outputs only otherwise.
+ * Whether an update of these states may start or settle a job: the spec or the triggers
+ * changed, or the last update left its job unsettled. A preview promises the job outputs
+ * only otherwise.
  */
 const updateTouchesJob = (olds: PropertyBag, news: PropertyBag): boolean => {
   const before = split(olds, shape).spec;
   const after = split(news, shape).spec;
-  return !sameValue(before, after) || unsettledJob(olds as JobComponentState, news as JobComponentInputs) !== undefined;
+  return !sameValue(before, after) || triggersChanged(olds, news) || unsettledJob(olds as JobComponentState, news as JobComponentInputs) !== undefined;
 };
 
 const lifecycle: ResourceLifecycle<JobComponentInputs, JobComponentState> = {
@@ -261,9 +321,14 @@ const lifecycle: ResourceLifecycle<JobComponentInputs, JobComponentState> = {
   },
 
   async diff(_id, olds, news): Promise<LifecycleDiff> {
-    const result = diffProps(olds, news, shape);
+    const all = diffProps(olds, news, shape);
+    // No triggers and an empty list ask the same (no re-run): not a change.
+    const changed = triggersChanged(olds, news) ? all.changedKeys : all.changedKeys.filter((k) => k !== "triggers");
+    const result = { ...all, changes: changed.length > 0, changedKeys: changed };
     const jobId = unsettledJob(olds, news);
     // The engine updates such a resource anyway (it holds init errors); say why, since no property changes.
+    if (result.replaces?.length === 0 && triggersChanged(olds, news) && sameValue(split(olds, shape).spec, split(news, shape).spec))
+      reportProgress(`servicestage: component ${componentLabel(news)}: triggers changed: \`pulumi up\` re-runs the job once with the same spec`);
     if (jobId !== undefined && result.replaces?.length === 0)
       reportProgress(
         `servicestage: component ${componentLabel(news)}: the last update recorded job ${jobId} as ${olds.jobStatus} without seeing it succeed; ` +
@@ -285,9 +350,14 @@ const lifecycle: ResourceLifecycle<JobComponentInputs, JobComponentState> = {
     const { spec } = split(news, shape);
     if (sameValue(oldSpec, spec)) {
       const jobId = unsettledJob(olds, news);
-      // Only a change of the spec redeploys; waitForJob or jobTimeoutSeconds alone do not.
-      if (jobId === undefined) return { outs: { ...news, jobId: olds.jobId, jobStatus: olds.jobStatus } };
-      return { outs: recorded(id, news, await settleRecorded(news, spec, jobId, deadline)) };
+      const rerunAsked = triggersChanged(olds, news);
+      // Only a change of the spec or the triggers starts a job; waitForJob or jobTimeoutSeconds alone do not.
+      if (jobId === undefined && !rerunAsked) return { outs: { ...news, jobId: olds.jobId, jobStatus: olds.jobStatus } };
+      if (jobId === undefined) return { outs: recorded(id, news, await rerun(news, spec, olds.jobId, deadline)) };
+      // The recorded job first (never two jobs at once); a re-run asked as well is the job it starts, or one more after it.
+      const settled = await settleRecorded(news, spec, jobId, deadline);
+      if (!rerunAsked || settled.startsJob || settled.failure !== undefined) return { outs: recorded(id, news, settled) };
+      return { outs: recorded(id, news, await rerun(news, spec, jobId, deadline)) };
     }
     return { outs: recorded(id, news, await deploy(news, spec, oldSpec, true, deadline)) };
   },
@@ -299,12 +369,14 @@ const lifecycle: ResourceLifecycle<JobComponentInputs, JobComponentState> = {
     if (props?.applicationId === undefined && (parts.length !== 2 || !parts.every(isId)))
       throw new InputError(`invalid JobComponent id ${quote(id)}: write it as <applicationId>/<componentId>, where each ${ID_RULE}`);
     const p: JobComponentState = { ...props, applicationId: props?.applicationId ?? applicationId, componentId: props?.componentId ?? componentId };
-    const live = await (await clientFor(p)).getComponent(p);
+    const client = await clientFor(p);
+    const live = await client.getComponent(p);
     if (!live.found) return {}; // gone: Pulumi drops it from the stack
     const { own: ownProps, spec } = split(p, shape);
     const refreshed = refreshedSpec(RedeployJobComponentBody, spec, live.value, COMPONENT_UNSET_VALUES);
     const inputs = { ...DEFAULTS, ...ownProps, ...refreshed } as JobComponentInputs;
-    const outputs = { ...inputs, ...(p.jobId !== undefined ? { jobId: p.jobId, jobStatus: p.jobStatus } : {}) };
+    const job = await jobRanWithSpec(client, live.value, spec, { jobId: p.jobId, jobStatus: p.jobStatus });
+    const outputs = { ...inputs, ...(job.jobId !== undefined ? job : {}) };
     return { id, props: outputs, inputs };
   },
 

@@ -132,6 +132,8 @@ type JobComponent struct {
 	Timezone pulumi.StringPtrOutput `pulumi:"timezone"`
 	// Tomcat options (Tomcat stacks).
 	TomcatOpts TomcatOptsPtrOutput `pulumi:"tomcatOpts"`
+	// Any values: a change of them re-runs the job with the same spec: exactly one redeploy. Nothing else changes; the preview shows the change and the reason.
+	Triggers pulumi.ArrayOutput `pulumi:"triggers"`
 	// Component version, e.g. 1.0.0 (at most 32 characters).
 	Version pulumi.StringOutput `pulumi:"version"`
 	// VM directory configuration.
@@ -340,6 +342,8 @@ type jobComponentArgs struct {
 	Timezone *string `pulumi:"timezone"`
 	// Tomcat options (Tomcat stacks).
 	TomcatOpts *TomcatOpts `pulumi:"tomcatOpts"`
+	// Any values: a change of them re-runs the job with the same spec: exactly one redeploy. Nothing else changes; the preview shows the change and the reason.
+	Triggers []interface{} `pulumi:"triggers"`
 	// Component version, e.g. 1.0.0 (at most 32 characters).
 	Version string `pulumi:"version"`
 	// VM directory configuration.
@@ -468,6 +472,8 @@ type JobComponentArgs struct {
 	Timezone pulumi.StringPtrInput
 	// Tomcat options (Tomcat stacks).
 	TomcatOpts TomcatOptsPtrInput
+	// Any values: a change of them re-runs the job with the same spec: exactly one redeploy. Nothing else changes; the preview shows the change and the reason.
+	Triggers pulumi.ArrayInput
 	// Component version, e.g. 1.0.0 (at most 32 characters).
 	Version pulumi.StringInput
 	// VM directory configuration.
@@ -807,6 +813,11 @@ func (o JobComponentOutput) Timezone() pulumi.StringPtrOutput {
 // Tomcat options (Tomcat stacks).
 func (o JobComponentOutput) TomcatOpts() TomcatOptsPtrOutput {
 	return o.ApplyT(func(v *JobComponent) TomcatOptsPtrOutput { return v.TomcatOpts }).(TomcatOptsPtrOutput)
+}
+
+// Any values: a change of them re-runs the job with the same spec: exactly one redeploy. Nothing else changes; the preview shows the change and the reason.
+func (o JobComponentOutput) Triggers() pulumi.ArrayOutput {
+	return o.ApplyT(func(v *JobComponent) pulumi.ArrayOutput { return v.Triggers }).(pulumi.ArrayOutput)
 }
 
 // Component version, e.g. 1.0.0 (at most 32 characters).

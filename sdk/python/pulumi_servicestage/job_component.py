@@ -79,6 +79,7 @@ class JobComponentArgs:
                  template_source: pulumi.Input[Optional['TemplateSourceArgs']] = None,
                  timezone: pulumi.Input[Optional[_builtins.str]] = None,
                  tomcat_opts: pulumi.Input[Optional['TomcatOptsArgs']] = None,
+                 triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  vmapp_config: pulumi.Input[Optional['VmappConfigArgs']] = None,
                  vmapp_config_mode: pulumi.Input[Optional['JobComponentVmappConfigMode']] = None,
                  wait_for_job: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -144,6 +145,7 @@ class JobComponentArgs:
         :param pulumi.Input['TemplateSourceArgs'] template_source: Source of the component template package.
         :param pulumi.Input[_builtins.str] timezone: Time zone, e.g. Asia/Shanghai.
         :param pulumi.Input['TomcatOptsArgs'] tomcat_opts: Tomcat options (Tomcat stacks).
+        :param pulumi.Input[Sequence[Any]] triggers: Any values: a change of them re-runs the job with the same spec: exactly one redeploy. Nothing else changes; the preview shows the change and the reason.
         :param pulumi.Input['VmappConfigArgs'] vmapp_config: VM directory configuration.
         :param pulumi.Input['JobComponentVmappConfigMode'] vmapp_config_mode: VM directory type: system or custom_system.
         :param pulumi.Input[_builtins.bool] wait_for_job: Wait for the redeploy job to finish. Default true.
@@ -259,6 +261,8 @@ class JobComponentArgs:
             pulumi.set(__self__, "timezone", timezone)
         if tomcat_opts is not None:
             pulumi.set(__self__, "tomcat_opts", tomcat_opts)
+        if triggers is not None:
+            pulumi.set(__self__, "triggers", triggers)
         if vmapp_config is not None:
             pulumi.set(__self__, "vmapp_config", vmapp_config)
         if vmapp_config_mode is not None:
@@ -957,6 +961,18 @@ class JobComponentArgs:
         pulumi.set(self, "tomcat_opts", value)
 
     @_builtins.property
+    @pulumi.getter
+    def triggers(self) -> pulumi.Input[Optional[Sequence[Any]]]:
+        """
+        Any values: a change of them re-runs the job with the same spec: exactly one redeploy. Nothing else changes; the preview shows the change and the reason.
+        """
+        return pulumi.get(self, "triggers")
+
+    @triggers.setter
+    def triggers(self, value: pulumi.Input[Optional[Sequence[Any]]]):
+        pulumi.set(self, "triggers", value)
+
+    @_builtins.property
     @pulumi.getter(name="vmappConfig")
     def vmapp_config(self) -> pulumi.Input[Optional['VmappConfigArgs']]:
         """
@@ -1079,6 +1095,7 @@ class JobComponent(pulumi.CustomResource):
                  template_source: pulumi.Input[Optional[Union['TemplateSourceArgs', 'TemplateSourceArgsDict']]] = None,
                  timezone: pulumi.Input[Optional[_builtins.str]] = None,
                  tomcat_opts: pulumi.Input[Optional[Union['TomcatOptsArgs', 'TomcatOptsArgsDict']]] = None,
+                 triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  version: pulumi.Input[Optional[_builtins.str]] = None,
                  vmapp_config: pulumi.Input[Optional[Union['VmappConfigArgs', 'VmappConfigArgsDict']]] = None,
                  vmapp_config_mode: pulumi.Input[Optional['JobComponentVmappConfigMode']] = None,
@@ -1147,6 +1164,7 @@ class JobComponent(pulumi.CustomResource):
         :param pulumi.Input[Union['TemplateSourceArgs', 'TemplateSourceArgsDict']] template_source: Source of the component template package.
         :param pulumi.Input[_builtins.str] timezone: Time zone, e.g. Asia/Shanghai.
         :param pulumi.Input[Union['TomcatOptsArgs', 'TomcatOptsArgsDict']] tomcat_opts: Tomcat options (Tomcat stacks).
+        :param pulumi.Input[Sequence[Any]] triggers: Any values: a change of them re-runs the job with the same spec: exactly one redeploy. Nothing else changes; the preview shows the change and the reason.
         :param pulumi.Input[_builtins.str] version: Component version, e.g. 1.0.0 (at most 32 characters).
         :param pulumi.Input[Union['VmappConfigArgs', 'VmappConfigArgsDict']] vmapp_config: VM directory configuration.
         :param pulumi.Input['JobComponentVmappConfigMode'] vmapp_config_mode: VM directory type: system or custom_system.
@@ -1234,6 +1252,7 @@ class JobComponent(pulumi.CustomResource):
                  template_source: pulumi.Input[Optional[Union['TemplateSourceArgs', 'TemplateSourceArgsDict']]] = None,
                  timezone: pulumi.Input[Optional[_builtins.str]] = None,
                  tomcat_opts: pulumi.Input[Optional[Union['TomcatOptsArgs', 'TomcatOptsArgsDict']]] = None,
+                 triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  version: pulumi.Input[Optional[_builtins.str]] = None,
                  vmapp_config: pulumi.Input[Optional[Union['VmappConfigArgs', 'VmappConfigArgsDict']]] = None,
                  vmapp_config_mode: pulumi.Input[Optional['JobComponentVmappConfigMode']] = None,
@@ -1319,6 +1338,7 @@ class JobComponent(pulumi.CustomResource):
             __props__.__dict__["template_source"] = None if template_source is None else pulumi.Output.secret(template_source)
             __props__.__dict__["timezone"] = timezone
             __props__.__dict__["tomcat_opts"] = tomcat_opts
+            __props__.__dict__["triggers"] = triggers
             if version is None and not opts.urn:
                 raise TypeError("Missing required property 'version'")
             __props__.__dict__["version"] = version
@@ -1413,6 +1433,7 @@ class JobComponent(pulumi.CustomResource):
         __props__.__dict__["template_source"] = None
         __props__.__dict__["timezone"] = None
         __props__.__dict__["tomcat_opts"] = None
+        __props__.__dict__["triggers"] = None
         __props__.__dict__["version"] = None
         __props__.__dict__["vmapp_config"] = None
         __props__.__dict__["vmapp_config_mode"] = None
@@ -1884,6 +1905,14 @@ class JobComponent(pulumi.CustomResource):
         Tomcat options (Tomcat stacks).
         """
         return pulumi.get(self, "tomcat_opts")
+
+    @_builtins.property
+    @pulumi.getter
+    def triggers(self) -> pulumi.Output[Optional[Sequence[Any]]]:
+        """
+        Any values: a change of them re-runs the job with the same spec: exactly one redeploy. Nothing else changes; the preview shows the change and the reason.
+        """
+        return pulumi.get(self, "triggers")
 
     @_builtins.property
     @pulumi.getter
