@@ -11,6 +11,8 @@ import * as t from "io-ts";
 import { EditReleasePlanBody, EditReleasePlanResponse } from "./codecs/editReleasePlan";
 import { RedeployJobComponentBody, RedeployJobComponentResponse } from "./codecs/redeployJobComponent";
 import { ComponentResponse, ErrorBody, JobResponse, ReleasePlanResponse, errorCodeAndMessage } from "./codecs/responses";
+import { ComponentActionBody, ComponentActionResponse } from "./codecs/componentAction";
+import { DeployInfoResponse, RELEASE_TASK_ACTIONS, ReleaseTaskAction, ReleaseTaskResponse } from "./codecs/releaseTask";
 import { dropNulls } from "./codecs/casing";
 import { formatIssues, issuesOf } from "./codecs/report";
 import { InputError, ServiceStageError, quote, redact } from "./errors";
@@ -205,6 +207,46 @@ export class ServiceStageClient {
     return this.lookup(await this.path("cas", "release-plans", releasePlanId), ReleasePlanResponse);
   }
 
+  /** The release task with its run's `status` and `execute_time` (servicestage_06_0233), read as releaseTask.ts's codec. */
+  async getReleaseTask(releasePlanId: string): Promise<Lookup<ReleaseTaskResponse>> {
+    return this.lookup(await this.path("cas", "release-plans", releasePlanId), ReleaseTaskResponse);
+  }
+
+  /** GET .../deploy-info (servicestage_06_0234): each component's batch, job and status in the last run. */
+  async getDeployInfo(releasePlanId: string): Promise<DeployInfoResponse> {
+    return this.call("GET", await this.path("cas", "release-plans", releasePlanId, "deploy-info"), DeployInfoResponse).then((r) => r.value);
+  }
+
+  /**
+   * POST .../execute (servicestage_06_0235). An execute starts a run even when its answer is
+   * lost, and its answer has no body to tell: an ambiguous failure is retried only as
+   * `beforeAmbiguousRetry` decides (releaseRun.ts reads the task's status and execute_time).
+   */
+  async executeReleasePlan(releasePlanId: string, beforeAmbiguousRetry?: BeforeAmbiguousRetry<true>): Promise<{ adopted: boolean }> {
+    return this.releaseTaskAction(releasePlanId, "execute", beforeAmbiguousRetry);
+  }
+
+  /** POST .../rollback (servicestage_06_0236): a second one after a lost answer is refused or rolls back twice, so the caller decides. */
+  async rollbackReleasePlan(releasePlanId: string, beforeAmbiguousRetry?: BeforeAmbiguousRetry<true>): Promise<{ adopted: boolean }> {
+    return this.releaseTaskAction(releasePlanId, "rollback", beforeAmbiguousRetry);
+  }
+
+  /** POST .../abort (servicestage_06_0251): only a task being executed can be aborted. */
+  async abortReleasePlan(releasePlanId: string, beforeAmbiguousRetry?: BeforeAmbiguousRetry<true>): Promise<{ adopted: boolean }> {
+    return this.releaseTaskAction(releasePlanId, "abort", beforeAmbiguousRetry);
+  }
+
+  /** The three actions answer no body (releaseTask.ts): whatever comes with a 2xx is ignored. */
+  private async releaseTaskAction(
+    releasePlanId: string,
+    action: ReleaseTaskAction,
+    beforeAmbiguousRetry?: BeforeAmbiguousRetry<true>,
+  ): Promise<{ adopted: boolean }> {
+    const path = await this.path("cas", "release-plans", releasePlanId, RELEASE_TASK_ACTIONS[action]);
+    const { adopted } = await this.call("POST", path, t.unknown, undefined, beforeAmbiguousRetry);
+    return { adopted };
+  }
+
   async getJob(jobId: string): Promise<JobResponse> {
     return this.call("GET", await this.path("cas", "jobs", jobId), JobResponse).then((r) => r.value);
   }
@@ -212,6 +254,19 @@ export class ServiceStageClient {
   /** A job that may be gone: ServiceStage keeps job records for a while only. */
   async findJob(jobId: string): Promise<Lookup<JobResponse>> {
     return this.lookup(await this.path("cas", "jobs", jobId), JobResponse);
+  }
+
+  /**
+   * POST .../action. An action starts a job even when its answer is lost, so an ambiguous
+   * failure is retried only as `beforeAmbiguousRetry` decides (componentAction.ts).
+   */
+  async componentAction(
+    component: ComponentRef,
+    body: ComponentActionBody,
+    beforeAmbiguousRetry: BeforeAmbiguousRetry<ComponentActionResponse>,
+  ): Promise<Answered<ComponentActionResponse>> {
+    const path = await this.path("cas", "applications", component.applicationId, "components", component.componentId, "action");
+    return this.call("POST", path, ComponentActionResponse, ComponentActionBody.encode(body), beforeAmbiguousRetry);
   }
 
   private async lookup<A>(path: string, codec: t.Type<A, unknown, unknown>): Promise<Lookup<A>> {
