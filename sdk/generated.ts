@@ -36,19 +36,43 @@ export const jobComponentOutputKeys = ["jobId", "jobStatus"] as const;
 export interface ReleasePlanOwnProperties {
   /** Release task ID (path parameter release_plan_id). The task must already exist. Changing it replaces the resource. */
   releasePlanId: string;
+  /** Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason. */
+  triggers?: unknown[];
   /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. Changing it replaces the resource. */
   projectId?: string;
   /** Region (e.g. cn-north-4), for a program that reaches several; defaults to stack config servicestage:region, then HW_REGION_NAME. A fixed servicestage:endpoint serves only its own region: write {region} in it to serve others. Changing it replaces the resource. */
   region?: string;
+  /** Execute the release task (POST .../execute) after each change of its spec or of `triggers`, and on create, then follow the run to its end. Off, a change only edits the task. Default false. */
+  runOnChange?: boolean;
+  /** Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true. */
+  waitForRun?: boolean;
+  /** How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800. */
+  runTimeoutSeconds?: number;
+  /** Roll a failed run back (POST .../rollback: each component the run deployed returns to its spec before the run) and follow the rollback's jobs. Default false. */
+  rollbackOnFailure?: boolean;
 }
 
-/** What a ReleasePlan adds to its inputs: nothing. */
-export type ReleasePlanResult = Record<never, never>;
+/** What a ReleasePlan adds to its inputs. */
+export interface ReleasePlanResult {
+  /** The release task's status at the end of the last run Pulumi started or took (SUCCESS, FAILED, ABORTED, ROLLBACK_SUCCEED, ROLLBACK_FAILED; RUNNING when waitForRun is false or the wait ended first). Absent until a run. */
+  runStatus: string;
+  /** That run's execute_time (milliseconds since the epoch, as a string): which run the stack recorded. */
+  runExecuteTime: string;
+}
 
 /** The names of ReleasePlanOwnProperties, at run time. */
-export const releasePlanOwnKeys = ["releasePlanId", "projectId", "region"] as const;
+export const releasePlanOwnKeys = [
+  "releasePlanId",
+  "projectId",
+  "region",
+  "runOnChange",
+  "triggers",
+  "waitForRun",
+  "runTimeoutSeconds",
+  "rollbackOnFailure",
+] as const;
 /** The names of ReleasePlanResult, at run time. */
-export const releasePlanOutputKeys = [] as const;
+export const releasePlanOutputKeys = ["runStatus", "runExecuteTime"] as const;
 
 /** What every workload body has on both pages, written the same: environment, probes, lifecycle, logs, storage, resources. */
 export interface WorkloadFields {

@@ -30,6 +30,20 @@ type ReleasePlan struct {
 	Region pulumi.StringPtrOutput `pulumi:"region"`
 	// Release task ID (path parameter release_plan_id). The task must already exist. Changing it replaces the resource.
 	ReleasePlanId pulumi.StringOutput `pulumi:"releasePlanId"`
+	// Roll a failed run back (POST .../rollback: each component the run deployed returns to its spec before the run) and follow the rollback's jobs. Default false.
+	RollbackOnFailure pulumi.BoolOutput `pulumi:"rollbackOnFailure"`
+	// That run's execute_time (milliseconds since the epoch, as a string): which run the stack recorded.
+	RunExecuteTime pulumi.StringPtrOutput `pulumi:"runExecuteTime"`
+	// Execute the release task (POST .../execute) after each change of its spec or of `triggers`, and on create, then follow the run to its end. Off, a change only edits the task. Default false.
+	RunOnChange pulumi.BoolOutput `pulumi:"runOnChange"`
+	// The release task's status at the end of the last run Pulumi started or took (SUCCESS, FAILED, ABORTED, ROLLBACK_SUCCEED, ROLLBACK_FAILED; RUNNING when waitForRun is false or the wait ended first). Absent until a run.
+	RunStatus pulumi.StringPtrOutput `pulumi:"runStatus"`
+	// How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
+	RunTimeoutSeconds pulumi.IntOutput `pulumi:"runTimeoutSeconds"`
+	// Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+	Triggers pulumi.ArrayOutput `pulumi:"triggers"`
+	// Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
+	WaitForRun pulumi.BoolOutput `pulumi:"waitForRun"`
 }
 
 // NewReleasePlan registers a new resource with the given unique name, arguments, and options.
@@ -47,6 +61,18 @@ func NewReleasePlan(ctx *pulumi.Context,
 	}
 	if args.ReleasePlanId == nil {
 		return nil, errors.New("invalid value for required argument 'ReleasePlanId'")
+	}
+	if args.RollbackOnFailure == nil {
+		args.RollbackOnFailure = pulumi.BoolPtr(false)
+	}
+	if args.RunOnChange == nil {
+		args.RunOnChange = pulumi.BoolPtr(false)
+	}
+	if args.RunTimeoutSeconds == nil {
+		args.RunTimeoutSeconds = pulumi.IntPtr(1800)
+	}
+	if args.WaitForRun == nil {
+		args.WaitForRun = pulumi.BoolPtr(true)
 	}
 	if args.Components != nil {
 		args.Components = pulumi.ToSecret(args.Components).(ReleasePlanComponentArrayInput)
@@ -102,6 +128,16 @@ type releasePlanArgs struct {
 	Region *string `pulumi:"region"`
 	// Release task ID (path parameter release_plan_id). The task must already exist. Changing it replaces the resource.
 	ReleasePlanId string `pulumi:"releasePlanId"`
+	// Roll a failed run back (POST .../rollback: each component the run deployed returns to its spec before the run) and follow the rollback's jobs. Default false.
+	RollbackOnFailure *bool `pulumi:"rollbackOnFailure"`
+	// Execute the release task (POST .../execute) after each change of its spec or of `triggers`, and on create, then follow the run to its end. Off, a change only edits the task. Default false.
+	RunOnChange *bool `pulumi:"runOnChange"`
+	// How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
+	RunTimeoutSeconds *int `pulumi:"runTimeoutSeconds"`
+	// Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+	Triggers []interface{} `pulumi:"triggers"`
+	// Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
+	WaitForRun *bool `pulumi:"waitForRun"`
 }
 
 // The set of arguments for constructing a ReleasePlan resource.
@@ -120,6 +156,16 @@ type ReleasePlanArgs struct {
 	Region pulumi.StringPtrInput
 	// Release task ID (path parameter release_plan_id). The task must already exist. Changing it replaces the resource.
 	ReleasePlanId pulumi.StringInput
+	// Roll a failed run back (POST .../rollback: each component the run deployed returns to its spec before the run) and follow the rollback's jobs. Default false.
+	RollbackOnFailure pulumi.BoolPtrInput
+	// Execute the release task (POST .../execute) after each change of its spec or of `triggers`, and on create, then follow the run to its end. Off, a change only edits the task. Default false.
+	RunOnChange pulumi.BoolPtrInput
+	// How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
+	RunTimeoutSeconds pulumi.IntPtrInput
+	// Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+	Triggers pulumi.ArrayInput
+	// Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
+	WaitForRun pulumi.BoolPtrInput
 }
 
 func (ReleasePlanArgs) ElementType() reflect.Type {
@@ -192,6 +238,41 @@ func (o ReleasePlanOutput) Region() pulumi.StringPtrOutput {
 // Release task ID (path parameter release_plan_id). The task must already exist. Changing it replaces the resource.
 func (o ReleasePlanOutput) ReleasePlanId() pulumi.StringOutput {
 	return o.ApplyT(func(v *ReleasePlan) pulumi.StringOutput { return v.ReleasePlanId }).(pulumi.StringOutput)
+}
+
+// Roll a failed run back (POST .../rollback: each component the run deployed returns to its spec before the run) and follow the rollback's jobs. Default false.
+func (o ReleasePlanOutput) RollbackOnFailure() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReleasePlan) pulumi.BoolOutput { return v.RollbackOnFailure }).(pulumi.BoolOutput)
+}
+
+// That run's execute_time (milliseconds since the epoch, as a string): which run the stack recorded.
+func (o ReleasePlanOutput) RunExecuteTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ReleasePlan) pulumi.StringPtrOutput { return v.RunExecuteTime }).(pulumi.StringPtrOutput)
+}
+
+// Execute the release task (POST .../execute) after each change of its spec or of `triggers`, and on create, then follow the run to its end. Off, a change only edits the task. Default false.
+func (o ReleasePlanOutput) RunOnChange() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReleasePlan) pulumi.BoolOutput { return v.RunOnChange }).(pulumi.BoolOutput)
+}
+
+// The release task's status at the end of the last run Pulumi started or took (SUCCESS, FAILED, ABORTED, ROLLBACK_SUCCEED, ROLLBACK_FAILED; RUNNING when waitForRun is false or the wait ended first). Absent until a run.
+func (o ReleasePlanOutput) RunStatus() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ReleasePlan) pulumi.StringPtrOutput { return v.RunStatus }).(pulumi.StringPtrOutput)
+}
+
+// How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
+func (o ReleasePlanOutput) RunTimeoutSeconds() pulumi.IntOutput {
+	return o.ApplyT(func(v *ReleasePlan) pulumi.IntOutput { return v.RunTimeoutSeconds }).(pulumi.IntOutput)
+}
+
+// Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+func (o ReleasePlanOutput) Triggers() pulumi.ArrayOutput {
+	return o.ApplyT(func(v *ReleasePlan) pulumi.ArrayOutput { return v.Triggers }).(pulumi.ArrayOutput)
+}
+
+// Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
+func (o ReleasePlanOutput) WaitForRun() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ReleasePlan) pulumi.BoolOutput { return v.WaitForRun }).(pulumi.BoolOutput)
 }
 
 func init() {

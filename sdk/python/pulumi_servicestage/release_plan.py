@@ -28,7 +28,12 @@ class ReleasePlanArgs:
                  desc: pulumi.Input[Optional[_builtins.str]] = None,
                  fail_strategy: pulumi.Input[Optional['ReleasePlanFailStrategy']] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 region: pulumi.Input[Optional[_builtins.str]] = None):
+                 region: pulumi.Input[Optional[_builtins.str]] = None,
+                 rollback_on_failure: pulumi.Input[Optional[_builtins.bool]] = None,
+                 run_on_change: pulumi.Input[Optional[_builtins.bool]] = None,
+                 run_timeout_seconds: pulumi.Input[Optional[_builtins.int]] = None,
+                 triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
+                 wait_for_run: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         The set of arguments for constructing a ReleasePlan resource.
 
@@ -39,6 +44,11 @@ class ReleasePlanArgs:
         :param pulumi.Input['ReleasePlanFailStrategy'] fail_strategy: continue or stop.
         :param pulumi.Input[_builtins.str] project_id: Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. Changing it replaces the resource.
         :param pulumi.Input[_builtins.str] region: Region (e.g. cn-north-4), for a program that reaches several; defaults to stack config servicestage:region, then HW_REGION_NAME. A fixed servicestage:endpoint serves only its own region: write {region} in it to serve others. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.bool] rollback_on_failure: Roll a failed run back (POST .../rollback: each component the run deployed returns to its spec before the run) and follow the rollback's jobs. Default false.
+        :param pulumi.Input[_builtins.bool] run_on_change: Execute the release task (POST .../execute) after each change of its spec or of `triggers`, and on create, then follow the run to its end. Off, a change only edits the task. Default false.
+        :param pulumi.Input[_builtins.int] run_timeout_seconds: How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
+        :param pulumi.Input[Sequence[Any]] triggers: Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+        :param pulumi.Input[_builtins.bool] wait_for_run: Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
         """
         pulumi.set(__self__, "components", components)
         pulumi.set(__self__, "name", name)
@@ -51,6 +61,24 @@ class ReleasePlanArgs:
             pulumi.set(__self__, "project_id", project_id)
         if region is not None:
             pulumi.set(__self__, "region", region)
+        if rollback_on_failure is None:
+            rollback_on_failure = False
+        if rollback_on_failure is not None:
+            pulumi.set(__self__, "rollback_on_failure", rollback_on_failure)
+        if run_on_change is None:
+            run_on_change = False
+        if run_on_change is not None:
+            pulumi.set(__self__, "run_on_change", run_on_change)
+        if run_timeout_seconds is None:
+            run_timeout_seconds = 1800
+        if run_timeout_seconds is not None:
+            pulumi.set(__self__, "run_timeout_seconds", run_timeout_seconds)
+        if triggers is not None:
+            pulumi.set(__self__, "triggers", triggers)
+        if wait_for_run is None:
+            wait_for_run = True
+        if wait_for_run is not None:
+            pulumi.set(__self__, "wait_for_run", wait_for_run)
 
     @_builtins.property
     @pulumi.getter
@@ -136,6 +164,66 @@ class ReleasePlanArgs:
     def region(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "region", value)
 
+    @_builtins.property
+    @pulumi.getter(name="rollbackOnFailure")
+    def rollback_on_failure(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Roll a failed run back (POST .../rollback: each component the run deployed returns to its spec before the run) and follow the rollback's jobs. Default false.
+        """
+        return pulumi.get(self, "rollback_on_failure")
+
+    @rollback_on_failure.setter
+    def rollback_on_failure(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "rollback_on_failure", value)
+
+    @_builtins.property
+    @pulumi.getter(name="runOnChange")
+    def run_on_change(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Execute the release task (POST .../execute) after each change of its spec or of `triggers`, and on create, then follow the run to its end. Off, a change only edits the task. Default false.
+        """
+        return pulumi.get(self, "run_on_change")
+
+    @run_on_change.setter
+    def run_on_change(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "run_on_change", value)
+
+    @_builtins.property
+    @pulumi.getter(name="runTimeoutSeconds")
+    def run_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
+        """
+        return pulumi.get(self, "run_timeout_seconds")
+
+    @run_timeout_seconds.setter
+    def run_timeout_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "run_timeout_seconds", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def triggers(self) -> pulumi.Input[Optional[Sequence[Any]]]:
+        """
+        Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+        """
+        return pulumi.get(self, "triggers")
+
+    @triggers.setter
+    def triggers(self, value: pulumi.Input[Optional[Sequence[Any]]]):
+        pulumi.set(self, "triggers", value)
+
+    @_builtins.property
+    @pulumi.getter(name="waitForRun")
+    def wait_for_run(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
+        """
+        return pulumi.get(self, "wait_for_run")
+
+    @wait_for_run.setter
+    def wait_for_run(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "wait_for_run", value)
+
 
 @pulumi.type_token("servicestage:index:ReleasePlan")
 class ReleasePlan(pulumi.CustomResource):
@@ -150,6 +238,11 @@ class ReleasePlan(pulumi.CustomResource):
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  release_plan_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 rollback_on_failure: pulumi.Input[Optional[_builtins.bool]] = None,
+                 run_on_change: pulumi.Input[Optional[_builtins.bool]] = None,
+                 run_timeout_seconds: pulumi.Input[Optional[_builtins.int]] = None,
+                 triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
+                 wait_for_run: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         """
         An existing ServiceStage release task. Creating it adopts the task and applies the declared body; changing it edits the task (PUT .../release-plans/{id}); deleting it only removes it from the stack. Components' `source` can carry passwords, so `components` is secret.
@@ -163,6 +256,11 @@ class ReleasePlan(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] project_id: Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. Changing it replaces the resource.
         :param pulumi.Input[_builtins.str] region: Region (e.g. cn-north-4), for a program that reaches several; defaults to stack config servicestage:region, then HW_REGION_NAME. A fixed servicestage:endpoint serves only its own region: write {region} in it to serve others. Changing it replaces the resource.
         :param pulumi.Input[_builtins.str] release_plan_id: Release task ID (path parameter release_plan_id). The task must already exist. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.bool] rollback_on_failure: Roll a failed run back (POST .../rollback: each component the run deployed returns to its spec before the run) and follow the rollback's jobs. Default false.
+        :param pulumi.Input[_builtins.bool] run_on_change: Execute the release task (POST .../execute) after each change of its spec or of `triggers`, and on create, then follow the run to its end. Off, a change only edits the task. Default false.
+        :param pulumi.Input[_builtins.int] run_timeout_seconds: How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
+        :param pulumi.Input[Sequence[Any]] triggers: Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+        :param pulumi.Input[_builtins.bool] wait_for_run: Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
         """
         ...
     @overload
@@ -195,6 +293,11 @@ class ReleasePlan(pulumi.CustomResource):
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  release_plan_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 rollback_on_failure: pulumi.Input[Optional[_builtins.bool]] = None,
+                 run_on_change: pulumi.Input[Optional[_builtins.bool]] = None,
+                 run_timeout_seconds: pulumi.Input[Optional[_builtins.int]] = None,
+                 triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
+                 wait_for_run: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -217,6 +320,21 @@ class ReleasePlan(pulumi.CustomResource):
             if release_plan_id is None and not opts.urn:
                 raise TypeError("Missing required property 'release_plan_id'")
             __props__.__dict__["release_plan_id"] = release_plan_id
+            if rollback_on_failure is None:
+                rollback_on_failure = False
+            __props__.__dict__["rollback_on_failure"] = rollback_on_failure
+            if run_on_change is None:
+                run_on_change = False
+            __props__.__dict__["run_on_change"] = run_on_change
+            if run_timeout_seconds is None:
+                run_timeout_seconds = 1800
+            __props__.__dict__["run_timeout_seconds"] = run_timeout_seconds
+            __props__.__dict__["triggers"] = triggers
+            if wait_for_run is None:
+                wait_for_run = True
+            __props__.__dict__["wait_for_run"] = wait_for_run
+            __props__.__dict__["run_execute_time"] = None
+            __props__.__dict__["run_status"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["components"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(ReleasePlan, __self__).__init__(
@@ -248,6 +366,13 @@ class ReleasePlan(pulumi.CustomResource):
         __props__.__dict__["project_id"] = None
         __props__.__dict__["region"] = None
         __props__.__dict__["release_plan_id"] = None
+        __props__.__dict__["rollback_on_failure"] = None
+        __props__.__dict__["run_execute_time"] = None
+        __props__.__dict__["run_on_change"] = None
+        __props__.__dict__["run_status"] = None
+        __props__.__dict__["run_timeout_seconds"] = None
+        __props__.__dict__["triggers"] = None
+        __props__.__dict__["wait_for_run"] = None
         return ReleasePlan(resource_name, opts=opts, __props__=__props__)
 
     @_builtins.property
@@ -305,4 +430,60 @@ class ReleasePlan(pulumi.CustomResource):
         Release task ID (path parameter release_plan_id). The task must already exist. Changing it replaces the resource.
         """
         return pulumi.get(self, "release_plan_id")
+
+    @_builtins.property
+    @pulumi.getter(name="rollbackOnFailure")
+    def rollback_on_failure(self) -> pulumi.Output[_builtins.bool]:
+        """
+        Roll a failed run back (POST .../rollback: each component the run deployed returns to its spec before the run) and follow the rollback's jobs. Default false.
+        """
+        return pulumi.get(self, "rollback_on_failure")
+
+    @_builtins.property
+    @pulumi.getter(name="runExecuteTime")
+    def run_execute_time(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        That run's execute_time (milliseconds since the epoch, as a string): which run the stack recorded.
+        """
+        return pulumi.get(self, "run_execute_time")
+
+    @_builtins.property
+    @pulumi.getter(name="runOnChange")
+    def run_on_change(self) -> pulumi.Output[_builtins.bool]:
+        """
+        Execute the release task (POST .../execute) after each change of its spec or of `triggers`, and on create, then follow the run to its end. Off, a change only edits the task. Default false.
+        """
+        return pulumi.get(self, "run_on_change")
+
+    @_builtins.property
+    @pulumi.getter(name="runStatus")
+    def run_status(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The release task's status at the end of the last run Pulumi started or took (SUCCESS, FAILED, ABORTED, ROLLBACK_SUCCEED, ROLLBACK_FAILED; RUNNING when waitForRun is false or the wait ended first). Absent until a run.
+        """
+        return pulumi.get(self, "run_status")
+
+    @_builtins.property
+    @pulumi.getter(name="runTimeoutSeconds")
+    def run_timeout_seconds(self) -> pulumi.Output[_builtins.int]:
+        """
+        How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
+        """
+        return pulumi.get(self, "run_timeout_seconds")
+
+    @_builtins.property
+    @pulumi.getter
+    def triggers(self) -> pulumi.Output[Optional[Sequence[Any]]]:
+        """
+        Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+        """
+        return pulumi.get(self, "triggers")
+
+    @_builtins.property
+    @pulumi.getter(name="waitForRun")
+    def wait_for_run(self) -> pulumi.Output[_builtins.bool]:
+        """
+        Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
+        """
+        return pulumi.get(self, "wait_for_run")
 
