@@ -11,6 +11,7 @@ import * as t from "io-ts";
 import { EditReleasePlanBody, EditReleasePlanResponse } from "./codecs/editReleasePlan";
 import { RedeployJobComponentBody, RedeployJobComponentResponse } from "./codecs/redeployJobComponent";
 import { ComponentResponse, ErrorBody, JobResponse, ReleasePlanResponse, errorCodeAndMessage } from "./codecs/responses";
+import { ComponentActionBody, ComponentActionResponse } from "./codecs/componentAction";
 import { DeployInfoResponse, RELEASE_TASK_ACTIONS, ReleaseTaskAction, ReleaseTaskResponse } from "./codecs/releaseTask";
 import { dropNulls } from "./codecs/casing";
 import { formatIssues, issuesOf } from "./codecs/report";
@@ -253,6 +254,19 @@ export class ServiceStageClient {
   /** A job that may be gone: ServiceStage keeps job records for a while only. */
   async findJob(jobId: string): Promise<Lookup<JobResponse>> {
     return this.lookup(await this.path("cas", "jobs", jobId), JobResponse);
+  }
+
+  /**
+   * POST .../action. An action starts a job even when its answer is lost, so an ambiguous
+   * failure is retried only as `beforeAmbiguousRetry` decides (componentAction.ts).
+   */
+  async componentAction(
+    component: ComponentRef,
+    body: ComponentActionBody,
+    beforeAmbiguousRetry: BeforeAmbiguousRetry<ComponentActionResponse>,
+  ): Promise<Answered<ComponentActionResponse>> {
+    const path = await this.path("cas", "applications", component.applicationId, "components", component.componentId, "action");
+    return this.call("POST", path, ComponentActionResponse, ComponentActionBody.encode(body), beforeAmbiguousRetry);
   }
 
   private async lookup<A>(path: string, codec: t.Type<A, unknown, unknown>): Promise<Lookup<A>> {

@@ -280,6 +280,8 @@ const generate = () => {
         release.prefix,
       ),
     ];
+    // Every other resource's body, as it is: the two pages above are the ones that share tables.
+    for (const root of roots.slice(2)) specs.push(emit(root.target[0], undefined, root.target[3], root.type, root.prefix), runtimeKeys(root.target, root.type));
     const shared = [...definitions].map(
       ([name, text]) => `/** ${name}: a table of the pages, shared by several properties. */\nexport interface ${name} ${text}\n`,
     );

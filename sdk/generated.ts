@@ -74,6 +74,37 @@ export const releasePlanOwnKeys = [
 /** The names of ReleasePlanResult, at run time. */
 export const releasePlanOutputKeys = ["runStatus", "runExecuteTime"] as const;
 
+/** What a ComponentAction has beyond its spec: which object, and how. */
+export interface ComponentActionOwnProperties {
+  /** Application ID of the component (path parameter application_id). Changing it replaces the resource. */
+  applicationId: string;
+  /** Component ID (path parameter component_id). The component must already exist. Changing it replaces the resource. */
+  componentId: string;
+  /** Wait for the action's job to finish. Default true. */
+  waitForJob?: boolean;
+  /** How long to wait for the job, in seconds. Default 1200. */
+  jobTimeoutSeconds?: number;
+  /** Any values: a change of them performs the action again. Nothing else changes; the preview shows the change and the reason. */
+  triggers?: unknown[];
+  /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. Changing it replaces the resource. */
+  projectId?: string;
+  /** Region (e.g. cn-north-4), for a program that reaches several; defaults to stack config servicestage:region, then HW_REGION_NAME. A fixed servicestage:endpoint serves only its own region: write {region} in it to serve others. Changing it replaces the resource. */
+  region?: string;
+}
+
+/** What a ComponentAction adds to its inputs. */
+export interface ComponentActionResult {
+  /** The job the last performance of the action started. */
+  jobId: string;
+  /** That job's last status seen: SUCCEEDED, or SUBMITTED when waitForJob is false. */
+  jobStatus: string;
+}
+
+/** The names of ComponentActionOwnProperties, at run time. */
+export const componentActionOwnKeys = ["applicationId", "componentId", "projectId", "region", "waitForJob", "jobTimeoutSeconds", "triggers"] as const;
+/** The names of ComponentActionResult, at run time. */
+export const componentActionOutputKeys = ["jobId", "jobStatus"] as const;
+
 /** What every workload body has on both pages, written the same: environment, probes, lifecycle, logs, storage, resources. */
 export interface WorkloadFields {
   /** Environment variables. */
@@ -460,6 +491,24 @@ export type JobMultiContainer = ContainerFields;
 export interface ReleasePlanMultiContainer extends ContainerFields {
   configEncryption?: ConfigEncryption;
 }
+
+/** The action request body (POST .../components/{component_id}/action), in camelCase. */
+export interface ComponentActionSpec {
+  /** The action: start, stop, restart, scale (with parameters.replica), rollback (to parameters.version, or the version before), rollback_current (the version before). */
+  action: "stop" | "start" | "restart" | "scale" | "rollback" | "rollback_current";
+  /** What the action needs: the replica count of a scale, the version of a rollback. */
+  parameters?: {
+    /** Number of instances after a scale (action scale). */
+    replica?: number;
+    /** The version to roll back to (action rollback; default: the version before the last deployment). */
+    version?: string;
+  };
+}
+
+/** The top-level properties of ComponentActionSpec, at run time (the resource declares an output for each). */
+export const componentActionSpecKeys: ReadonlyArray<keyof ComponentActionSpec> = ["action", "parameters"];
+/** The top-level properties of ComponentActionSpec kept secret whole, inputs and outputs: each holds a secret field (the field model's `secretKeys`). */
+export const componentActionSecretKeys: ReadonlyArray<keyof ComponentActionSpec> = [];
 
 /** Env: a table of the pages, shared by several properties. */
 export interface Env {

@@ -53,3 +53,27 @@ export class ReleasePlan extends pulumi.dynamic.Resource {
 }
 
 declareSpecOutputs(ReleasePlan, g.releasePlanSpecKeys);
+
+/** Arguments of a ComponentAction: its own properties (ComponentActionOwnProperties) and its spec (ComponentActionSpec). */
+export type ComponentActionArgs = ResourceArgs<g.ComponentActionSpec, g.ComponentActionOwnProperties>;
+/** Everything a ComponentAction exposes: its arguments (resolved) and what it adds. */
+export type ComponentActionOutputs = Outputs<g.ComponentActionSpec & g.ComponentActionOwnProperties & g.ComponentActionResult>;
+
+/** Every argument is also a typed output, and what the resource adds: declared by merging this interface into the class. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ComponentAction extends ComponentActionOutputs {}
+
+const componentActionShim = shimFor("componentActionProvider");
+
+/**
+ * An action on an existing ServiceStage job component: start, stop, restart, scale (with parameters.replica) or roll back. Creating it performs the action and waits for its job; a change of its action, parameters or triggers performs it again; deleting it only removes it from the stack.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class ComponentAction extends pulumi.dynamic.Resource {
+  constructor(name: string, args: ComponentActionArgs, opts?: pulumi.CustomResourceOptions) {
+    const { props, options } = registration(args, opts, [g.componentActionOwnKeys, g.componentActionOutputKeys], g.componentActionSecretKeys);
+    super(componentActionShim, name, props, options, "servicestage", "ComponentAction");
+  }
+}
+
+declareSpecOutputs(ComponentAction, g.componentActionSpecKeys);

@@ -21,6 +21,8 @@ func (m *module) Version() semver.Version {
 
 func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi.Resource, err error) {
 	switch typ {
+	case "servicestage:index:ComponentAction":
+		r = &ComponentAction{}
 	case "servicestage:index:JobComponent":
 		r = &JobComponent{}
 	case "servicestage:index:ReleasePlan":

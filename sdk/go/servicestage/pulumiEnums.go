@@ -10,6 +10,179 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+type ComponentActionAction string
+
+const (
+	ComponentActionActionStart             = ComponentActionAction("start")
+	ComponentActionActionStop              = ComponentActionAction("stop")
+	ComponentActionActionRestart           = ComponentActionAction("restart")
+	ComponentActionActionScale             = ComponentActionAction("scale")
+	ComponentActionActionRollback          = ComponentActionAction("rollback")
+	ComponentActionAction_Rollback_current = ComponentActionAction("rollback_current")
+)
+
+func (ComponentActionAction) ElementType() reflect.Type {
+	return reflect.TypeOf((*ComponentActionAction)(nil)).Elem()
+}
+
+func (e ComponentActionAction) ToComponentActionActionOutput() ComponentActionActionOutput {
+	return pulumi.ToOutput(e).(ComponentActionActionOutput)
+}
+
+func (e ComponentActionAction) ToComponentActionActionOutputWithContext(ctx context.Context) ComponentActionActionOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ComponentActionActionOutput)
+}
+
+func (e ComponentActionAction) ToComponentActionActionPtrOutput() ComponentActionActionPtrOutput {
+	return e.ToComponentActionActionPtrOutputWithContext(context.Background())
+}
+
+func (e ComponentActionAction) ToComponentActionActionPtrOutputWithContext(ctx context.Context) ComponentActionActionPtrOutput {
+	return ComponentActionAction(e).ToComponentActionActionOutputWithContext(ctx).ToComponentActionActionPtrOutputWithContext(ctx)
+}
+
+func (e ComponentActionAction) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ComponentActionAction) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ComponentActionAction) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e ComponentActionAction) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type ComponentActionActionOutput struct{ *pulumi.OutputState }
+
+func (ComponentActionActionOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ComponentActionAction)(nil)).Elem()
+}
+
+func (o ComponentActionActionOutput) ToComponentActionActionOutput() ComponentActionActionOutput {
+	return o
+}
+
+func (o ComponentActionActionOutput) ToComponentActionActionOutputWithContext(ctx context.Context) ComponentActionActionOutput {
+	return o
+}
+
+func (o ComponentActionActionOutput) ToComponentActionActionPtrOutput() ComponentActionActionPtrOutput {
+	return o.ToComponentActionActionPtrOutputWithContext(context.Background())
+}
+
+func (o ComponentActionActionOutput) ToComponentActionActionPtrOutputWithContext(ctx context.Context) ComponentActionActionPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ComponentActionAction) *ComponentActionAction {
+		return &v
+	}).(ComponentActionActionPtrOutput)
+}
+
+func (o ComponentActionActionOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o ComponentActionActionOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ComponentActionAction) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o ComponentActionActionOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ComponentActionActionOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ComponentActionAction) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type ComponentActionActionPtrOutput struct{ *pulumi.OutputState }
+
+func (ComponentActionActionPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ComponentActionAction)(nil)).Elem()
+}
+
+func (o ComponentActionActionPtrOutput) ToComponentActionActionPtrOutput() ComponentActionActionPtrOutput {
+	return o
+}
+
+func (o ComponentActionActionPtrOutput) ToComponentActionActionPtrOutputWithContext(ctx context.Context) ComponentActionActionPtrOutput {
+	return o
+}
+
+func (o ComponentActionActionPtrOutput) Elem() ComponentActionActionOutput {
+	return o.ApplyT(func(v *ComponentActionAction) ComponentActionAction {
+		if v != nil {
+			return *v
+		}
+		var ret ComponentActionAction
+		return ret
+	}).(ComponentActionActionOutput)
+}
+
+func (o ComponentActionActionPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ComponentActionActionPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ComponentActionAction) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// ComponentActionActionInput is an input type that accepts values of the ComponentActionAction enum
+// A concrete instance of `ComponentActionActionInput` can be one of the following:
+//
+//	ComponentActionActionStart
+//	ComponentActionActionStop
+//	ComponentActionActionRestart
+//	ComponentActionActionScale
+//	ComponentActionActionRollback
+//	ComponentActionAction_Rollback_current
+type ComponentActionActionInput interface {
+	pulumi.Input
+
+	ToComponentActionActionOutput() ComponentActionActionOutput
+	ToComponentActionActionOutputWithContext(context.Context) ComponentActionActionOutput
+}
+
+var componentActionActionPtrType = reflect.TypeOf((**ComponentActionAction)(nil)).Elem()
+
+type ComponentActionActionPtrInput interface {
+	pulumi.Input
+
+	ToComponentActionActionPtrOutput() ComponentActionActionPtrOutput
+	ToComponentActionActionPtrOutputWithContext(context.Context) ComponentActionActionPtrOutput
+}
+
+type componentActionActionPtr string
+
+func ComponentActionActionPtr(v string) ComponentActionActionPtrInput {
+	return (*componentActionActionPtr)(&v)
+}
+
+func (*componentActionActionPtr) ElementType() reflect.Type {
+	return componentActionActionPtrType
+}
+
+func (in *componentActionActionPtr) ToComponentActionActionPtrOutput() ComponentActionActionPtrOutput {
+	return pulumi.ToOutput(in).(ComponentActionActionPtrOutput)
+}
+
+func (in *componentActionActionPtr) ToComponentActionActionPtrOutputWithContext(ctx context.Context) ComponentActionActionPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ComponentActionActionPtrOutput)
+}
+
 type ExternalAccessProtocol string
 
 const (
@@ -7548,6 +7721,8 @@ func (in *valueFromReferenceTypePtr) ToValueFromReferenceTypePtrOutputWithContex
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*ComponentActionActionInput)(nil)).Elem(), ComponentActionAction("start"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ComponentActionActionPtrInput)(nil)).Elem(), ComponentActionAction("start"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ExternalAccessProtocolInput)(nil)).Elem(), ExternalAccessProtocol("http"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ExternalAccessProtocolPtrInput)(nil)).Elem(), ExternalAccessProtocol("http"))
 	pulumi.RegisterInputType(reflect.TypeOf((*GrayReleaseDeploymentModeInput)(nil)).Elem(), GrayReleaseDeploymentMode(1))
@@ -7638,6 +7813,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*UpdateStrategyTypePtrInput)(nil)).Elem(), UpdateStrategyType("RollingUpdate"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ValueFromReferenceTypeInput)(nil)).Elem(), ValueFromReferenceType("configMapKey"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ValueFromReferenceTypePtrInput)(nil)).Elem(), ValueFromReferenceType("configMapKey"))
+	pulumi.RegisterOutputType(ComponentActionActionOutput{})
+	pulumi.RegisterOutputType(ComponentActionActionPtrOutput{})
 	pulumi.RegisterOutputType(ExternalAccessProtocolOutput{})
 	pulumi.RegisterOutputType(ExternalAccessProtocolPtrOutput{})
 	pulumi.RegisterOutputType(GrayReleaseDeploymentModeOutput{})

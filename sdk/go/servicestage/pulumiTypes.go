@@ -3812,6 +3812,162 @@ func (o MountArrayOutput) Index(i pulumi.IntInput) MountOutput {
 	}).(MountOutput)
 }
 
+type Parameters struct {
+	// Number of instances after a scale (action scale).
+	Replica *int `pulumi:"replica"`
+	// The version to roll back to (action rollback; default: the version before the last deployment).
+	Version *string `pulumi:"version"`
+}
+
+// ParametersInput is an input type that accepts ParametersArgs and ParametersOutput values.
+// You can construct a concrete instance of `ParametersInput` via:
+//
+//	ParametersArgs{...}
+type ParametersInput interface {
+	pulumi.Input
+
+	ToParametersOutput() ParametersOutput
+	ToParametersOutputWithContext(context.Context) ParametersOutput
+}
+
+type ParametersArgs struct {
+	// Number of instances after a scale (action scale).
+	Replica pulumi.IntPtrInput `pulumi:"replica"`
+	// The version to roll back to (action rollback; default: the version before the last deployment).
+	Version pulumi.StringPtrInput `pulumi:"version"`
+}
+
+func (ParametersArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*Parameters)(nil)).Elem()
+}
+
+func (i ParametersArgs) ToParametersOutput() ParametersOutput {
+	return i.ToParametersOutputWithContext(context.Background())
+}
+
+func (i ParametersArgs) ToParametersOutputWithContext(ctx context.Context) ParametersOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ParametersOutput)
+}
+
+func (i ParametersArgs) ToParametersPtrOutput() ParametersPtrOutput {
+	return i.ToParametersPtrOutputWithContext(context.Background())
+}
+
+func (i ParametersArgs) ToParametersPtrOutputWithContext(ctx context.Context) ParametersPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ParametersOutput).ToParametersPtrOutputWithContext(ctx)
+}
+
+// ParametersPtrInput is an input type that accepts ParametersArgs, ParametersPtr and ParametersPtrOutput values.
+// You can construct a concrete instance of `ParametersPtrInput` via:
+//
+//	        ParametersArgs{...}
+//
+//	or:
+//
+//	        nil
+type ParametersPtrInput interface {
+	pulumi.Input
+
+	ToParametersPtrOutput() ParametersPtrOutput
+	ToParametersPtrOutputWithContext(context.Context) ParametersPtrOutput
+}
+
+type parametersPtrType ParametersArgs
+
+func ParametersPtr(v *ParametersArgs) ParametersPtrInput {
+	return (*parametersPtrType)(v)
+}
+
+func (*parametersPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**Parameters)(nil)).Elem()
+}
+
+func (i *parametersPtrType) ToParametersPtrOutput() ParametersPtrOutput {
+	return i.ToParametersPtrOutputWithContext(context.Background())
+}
+
+func (i *parametersPtrType) ToParametersPtrOutputWithContext(ctx context.Context) ParametersPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ParametersPtrOutput)
+}
+
+type ParametersOutput struct{ *pulumi.OutputState }
+
+func (ParametersOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Parameters)(nil)).Elem()
+}
+
+func (o ParametersOutput) ToParametersOutput() ParametersOutput {
+	return o
+}
+
+func (o ParametersOutput) ToParametersOutputWithContext(ctx context.Context) ParametersOutput {
+	return o
+}
+
+func (o ParametersOutput) ToParametersPtrOutput() ParametersPtrOutput {
+	return o.ToParametersPtrOutputWithContext(context.Background())
+}
+
+func (o ParametersOutput) ToParametersPtrOutputWithContext(ctx context.Context) ParametersPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v Parameters) *Parameters {
+		return &v
+	}).(ParametersPtrOutput)
+}
+
+// Number of instances after a scale (action scale).
+func (o ParametersOutput) Replica() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v Parameters) *int { return v.Replica }).(pulumi.IntPtrOutput)
+}
+
+// The version to roll back to (action rollback; default: the version before the last deployment).
+func (o ParametersOutput) Version() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Parameters) *string { return v.Version }).(pulumi.StringPtrOutput)
+}
+
+type ParametersPtrOutput struct{ *pulumi.OutputState }
+
+func (ParametersPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Parameters)(nil)).Elem()
+}
+
+func (o ParametersPtrOutput) ToParametersPtrOutput() ParametersPtrOutput {
+	return o
+}
+
+func (o ParametersPtrOutput) ToParametersPtrOutputWithContext(ctx context.Context) ParametersPtrOutput {
+	return o
+}
+
+func (o ParametersPtrOutput) Elem() ParametersOutput {
+	return o.ApplyT(func(v *Parameters) Parameters {
+		if v != nil {
+			return *v
+		}
+		var ret Parameters
+		return ret
+	}).(ParametersOutput)
+}
+
+// Number of instances after a scale (action scale).
+func (o ParametersPtrOutput) Replica() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Parameters) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Replica
+	}).(pulumi.IntPtrOutput)
+}
+
+// The version to roll back to (action rollback; default: the version before the last deployment).
+func (o ParametersPtrOutput) Version() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Parameters) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Version
+	}).(pulumi.StringPtrOutput)
+}
+
 type Port struct {
 	// Port name.
 	Name string `pulumi:"name"`
@@ -8091,6 +8247,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MesherPtrInput)(nil)).Elem(), MesherArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MountInput)(nil)).Elem(), MountArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MountArrayInput)(nil)).Elem(), MountArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ParametersInput)(nil)).Elem(), ParametersArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ParametersPtrInput)(nil)).Elem(), ParametersArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PortInput)(nil)).Elem(), PortArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PortArrayInput)(nil)).Elem(), PortArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ProbeInput)(nil)).Elem(), ProbeArgs{})
@@ -8184,6 +8342,8 @@ func init() {
 	pulumi.RegisterOutputType(MesherPtrOutput{})
 	pulumi.RegisterOutputType(MountOutput{})
 	pulumi.RegisterOutputType(MountArrayOutput{})
+	pulumi.RegisterOutputType(ParametersOutput{})
+	pulumi.RegisterOutputType(ParametersPtrOutput{})
 	pulumi.RegisterOutputType(PortOutput{})
 	pulumi.RegisterOutputType(PortArrayOutput{})
 	pulumi.RegisterOutputType(ProbeOutput{})

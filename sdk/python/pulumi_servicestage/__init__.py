@@ -7,6 +7,7 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from ._enums import *
+from .component_action import *
 from .job_component import *
 from .provider import *
 from .release_plan import *
@@ -28,6 +29,7 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_servicestage",
   "classes": {
+   "servicestage:index:ComponentAction": "ComponentAction",
    "servicestage:index:JobComponent": "JobComponent",
    "servicestage:index:ReleasePlan": "ReleasePlan"
   }

@@ -7,6 +7,7 @@ import pulumi
 from enum import Enum
 
 __all__ = [
+    'ComponentActionAction',
     'ExternalAccessProtocol',
     'GrayReleaseDeploymentMode',
     'GrayReleaseReplicaSurgeMode',
@@ -53,6 +54,16 @@ __all__ = [
     'UpdateStrategyType',
     'ValueFromReferenceType',
 ]
+
+
+@pulumi.type_token("servicestage:index:ComponentActionAction")
+class ComponentActionAction(_builtins.str, Enum):
+    START = "start"
+    STOP = "stop"
+    RESTART = "restart"
+    SCALE = "scale"
+    ROLLBACK = "rollback"
+    ROLLBACK_CURRENT = "rollback_current"
 
 
 @pulumi.type_token("servicestage:index:ExternalAccessProtocol")

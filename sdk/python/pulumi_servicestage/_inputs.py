@@ -68,6 +68,8 @@ __all__ = [
     'MesherArgsDict',
     'MountArgs',
     'MountArgsDict',
+    'ParametersArgs',
+    'ParametersArgsDict',
     'PortArgs',
     'PortArgsDict',
     'ProbeArgs',
@@ -2085,6 +2087,55 @@ class MountArgs:
     @sub_path.setter
     def sub_path(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "sub_path", value)
+
+
+class ParametersArgsDict(TypedDict):
+    replica: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Number of instances after a scale (action scale).
+    """
+    version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The version to roll back to (action rollback; default: the version before the last deployment).
+    """
+
+@pulumi.input_type
+class ParametersArgs:
+    def __init__(__self__, *,
+                 replica: pulumi.Input[Optional[_builtins.int]] = None,
+                 version: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        :param pulumi.Input[_builtins.int] replica: Number of instances after a scale (action scale).
+        :param pulumi.Input[_builtins.str] version: The version to roll back to (action rollback; default: the version before the last deployment).
+        """
+        if replica is not None:
+            pulumi.set(__self__, "replica", replica)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def replica(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Number of instances after a scale (action scale).
+        """
+        return pulumi.get(self, "replica")
+
+    @replica.setter
+    def replica(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "replica", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The version to roll back to (action rollback; default: the version before the last deployment).
+        """
+        return pulumi.get(self, "version")
+
+    @version.setter
+    def version(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "version", value)
 
 
 class PortArgsDict(TypedDict):

@@ -43,6 +43,7 @@ __all__ = [
     'MatchExpression',
     'Mesher',
     'Mount',
+    'Parameters',
     'Port',
     'Probe',
     'ReferResourceParameters',
@@ -1518,6 +1519,37 @@ class Mount(dict):
         Subpath of the mount path.
         """
         return pulumi.get(self, "sub_path")
+
+
+@pulumi.output_type
+class Parameters(dict):
+    def __init__(__self__, *,
+                 replica: Optional[_builtins.int] = None,
+                 version: Optional[_builtins.str] = None):
+        """
+        :param _builtins.int replica: Number of instances after a scale (action scale).
+        :param _builtins.str version: The version to roll back to (action rollback; default: the version before the last deployment).
+        """
+        if replica is not None:
+            pulumi.set(__self__, "replica", replica)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def replica(self) -> Optional[_builtins.int]:
+        """
+        Number of instances after a scale (action scale).
+        """
+        return pulumi.get(self, "replica")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> Optional[_builtins.str]:
+        """
+        The version to roll back to (action rollback; default: the version before the last deployment).
+        """
+        return pulumi.get(self, "version")
 
 
 @pulumi.output_type
