@@ -798,7 +798,9 @@ export class EmulatorState {
     const run = this.releaseRuns.get(releasePlanId);
     const status = run ? this.runStatus(run) : "CREATED";
     if (run === undefined || !ROLLBACK_FROM.has(status))
-      return badRequest(`release task ${releasePlanId} cannot be rolled back in status ${status}: only a run that ended (${[...ROLLBACK_FROM].join(", ")}) can`);
+      return badRequest(
+        `release task ${releasePlanId} cannot be rolled back in status ${status}: only a run that ended (${[...ROLLBACK_FROM].join(", ")}) can`,
+      );
     const now = this.now();
     const targets: Array<{ c: RunComponent; component: StoredComponent; spec: Wire }> = [];
     for (const c of run.batches.flat()) {
@@ -851,7 +853,9 @@ export class EmulatorState {
     const run = this.releaseRuns.get(releasePlanId);
     const status = run && this.runStatus(run);
     return status === "RUNNING" || status === "ROLLBACKING"
-      ? badRequest(`release task ${releasePlanId} is ${status === "RUNNING" ? "being executed" : "being rolled back"} (execute_time ${run?.executedAt}): it cannot be ${what} until that ends`)
+      ? badRequest(
+          `release task ${releasePlanId} is ${status === "RUNNING" ? "being executed" : "being rolled back"} (execute_time ${run?.executedAt}): it cannot be ${what} until that ends`,
+        )
       : undefined;
   }
 
@@ -903,7 +907,9 @@ export class EmulatorState {
       component === undefined
         ? `component ${c.componentId} not found`
         : (this.checkImmutable(component.spec, c.spec) ??
-          (this.lastJobRunning(component, at) ? `component ${c.componentId} is being deployed: job ${String(component.status.last_job_id)} has not finished` : undefined));
+          (this.lastJobRunning(component, at)
+            ? `component ${c.componentId} is being deployed: job ${String(component.status.last_job_id)} has not finished`
+            : undefined));
     if (component === undefined || refusal !== undefined) {
       c.refused = { message: refusal ?? "", at };
       return;
@@ -953,7 +959,8 @@ export class EmulatorState {
               : job.outcome.status === "PARTIALLY_FAILED"
                 ? "PARTIALLY_FAILED"
                 : "FAILED";
-    const failMessage = c.refused?.message ?? (job !== undefined && jobEnded && job.outcome.status !== "SUCCEEDED" ? this.messagesOf(job).join("; ") : undefined);
+    const failMessage =
+      c.refused?.message ?? (job !== undefined && jobEnded && job.outcome.status !== "SUCCEEDED" ? this.messagesOf(job).join("; ") : undefined);
     return {
       id: c.componentId,
       name: c.spec.name,

@@ -43,7 +43,6 @@ const { describe, defaultsOf, typePrefixOf } = loadTs("provider/resources/defini
 const { CONFIG_KEYS, ENV_KEYS, NUMERIC_SETTINGS, SECRET_SETTINGS, REQUEST_TIMEOUT_RANGE } = loadTs("provider/settings.ts");
 const { fieldsOf, enumOf, secretKeys, structural } = loadTs("provider/codecs/fields.ts");
 
-
 // ---------------------------------------------------------------------------------------
 // What only the schema says.
 
@@ -137,7 +136,6 @@ const leafType = (codec) => {
 
 /** Declared properties of an object codec, from the field model (provider/codecs/fields.ts). */
 const fieldsIn = (codec) => fieldsOf(codec)?.filter((f) => !f.absent);
-
 
 const build = () => {
   /** canonical JSON of an object type -> its entry; names are chosen once all are known. */

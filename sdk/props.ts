@@ -39,7 +39,9 @@ export const declareSpecOutputs = (resourceClass: { prototype: object }, keys: r
 
 /** The named args wrapped in pulumi.secret, so that state encrypts them as inputs and as outputs. */
 export const secretIfSet = <A extends object>(args: A, keys: ReadonlyArray<string>): Record<string, pulumi.Output<unknown>> =>
-  Object.fromEntries(keys.filter((k) => (args as Record<string, unknown>)[k] !== undefined).map((k) => [k, pulumi.secret((args as Record<string, unknown>)[k])]));
+  Object.fromEntries(
+    keys.filter((k) => (args as Record<string, unknown>)[k] !== undefined).map((k) => [k, pulumi.secret((args as Record<string, unknown>)[k])]),
+  );
 
 /**
  * What a resource class hands `pulumi.dynamic.Resource`: the args with an output for each

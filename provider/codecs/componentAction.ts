@@ -35,8 +35,7 @@ export const ComponentActionBody = checked(
       parameters: ComponentActionParameters,
     },
   ),
-  (v) =>
-    v.action === "scale" && isAbsent(v.parameters?.replica) ? [{ key: "parameters.replica", message: "is required when action is scale" }] : [],
+  (v) => (v.action === "scale" && isAbsent(v.parameters?.replica) ? [{ key: "parameters.replica", message: "is required when action is scale" }] : []),
   (v) =>
     isKnownValue(v.parameters?.replica) && v.action !== "scale" && isKnownValue(v.action)
       ? [{ key: "parameters.replica", message: `applies to action scale only, not ${v.action}` }]

@@ -11,7 +11,19 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ComponentActionBody } from "../codecs/componentAction";
 import { DEFAULT_JOB_TIMEOUT_SECONDS, TIMED_OUT, WAIT_CANCELLED, hasFailed, waitForJob } from "../jobWaiter";
 import { InitFailedError, InputError, JobFailedError, quote } from "../errors";
-import { LifecycleDiff, OperationOptions, PropertyBag, ResourceLifecycle, assertReachable, decodeBody, diffProps, notFoundToAdopt, split, toFailures, validate } from "../lifecycle";
+import {
+  LifecycleDiff,
+  OperationOptions,
+  PropertyBag,
+  ResourceLifecycle,
+  assertReachable,
+  decodeBody,
+  diffProps,
+  notFoundToAdopt,
+  split,
+  toFailures,
+  validate,
+} from "../lifecycle";
 import { cancellable, clientFor, reportProgress } from "../providerState";
 import { sameValue } from "../compare";
 import { secretKeys } from "../codecs/fields";
@@ -149,7 +161,9 @@ const lifecycle: ResourceLifecycle<ComponentActionInputs, ComponentActionState> 
     const job = await (await clientFor(news)).findJob(jobId);
     const status = job.found ? job.value.job.execution_status : undefined;
     if (status !== undefined && !hasFailed(status)) return { outs: recorded(id, news, await settle(news, String(news.action), jobId, options)) };
-    reportProgress(`servicestage: component ${label(news)}: job ${jobId}, recorded by the last update, ${status !== undefined ? `ended ${status}` : "is gone"}: performing ${String(news.action)} once more`);
+    reportProgress(
+      `servicestage: component ${label(news)}: job ${jobId}, recorded by the last update, ${status !== undefined ? `ended ${status}` : "is gone"}: performing ${String(news.action)} once more`,
+    );
     return { outs: recorded(id, news, await perform(news, options)) };
   },
 

@@ -38,7 +38,12 @@ export type OwnValues<P extends OwnPropertyMap> = { [K in RequiredKeys<P>]: t.Ty
 
 /** The codec of a resource's own properties, built from their definitions (the field model reads it as any table). */
 export const ownCodec = <P extends OwnPropertyMap>(name: string, properties: P): t.Type<OwnValues<P>, OwnValues<P>, unknown> => {
-  const codecs = (wanted: boolean) => Object.fromEntries(Object.entries(properties).filter(([, p]) => p.required === wanted).map(([k, p]) => [k, p.codec]));
+  const codecs = (wanted: boolean) =>
+    Object.fromEntries(
+      Object.entries(properties)
+        .filter(([, p]) => p.required === wanted)
+        .map(([k, p]) => [k, p.codec]),
+    );
   return obj(name, codecs(true), codecs(false)) as unknown as t.Type<OwnValues<P>, OwnValues<P>, unknown>;
 };
 
@@ -92,7 +97,11 @@ export const defaultsOf = (shape: ResourceShape): Record<string, string | number
 
 /** A property's full doc, as every language shows it: its meaning, its default, and that a change replaces. */
 export const describe = (p: OwnProperty): string =>
-  [p.doc, ...(p.default !== undefined ? [`Default ${JSON.stringify(p.default)}.`] : []), ...(p.replaceOnChange === true ? ["Changing it replaces the resource."] : [])].join(" ");
+  [
+    p.doc,
+    ...(p.default !== undefined ? [`Default ${JSON.stringify(p.default)}.`] : []),
+    ...(p.replaceOnChange === true ? ["Changing it replaces the resource."] : []),
+  ].join(" ");
 
 // ---------------------------------------------------------------------------------------
 // Codecs and properties more than one resource uses.

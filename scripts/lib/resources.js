@@ -12,7 +12,10 @@ const { RESOURCES } = loadTs("provider/resources/index.ts");
 
 /** The module (from the repository's root, no extension) and export name holding `value`, among the .ts files of `folder`. */
 const exporterOf = (folder, value, what) => {
-  for (const file of fs.readdirSync(path.join(repo, folder)).filter((f) => f.endsWith(".ts")).sort()) {
+  for (const file of fs
+    .readdirSync(path.join(repo, folder))
+    .filter((f) => f.endsWith(".ts"))
+    .sort()) {
     const exports = loadTs(path.join(folder, file));
     const exportName = Object.keys(exports).find((k) => exports[k] === value);
     if (exportName !== undefined) return { module: path.join(folder, file.replace(/\.ts$/, "")), exportName };

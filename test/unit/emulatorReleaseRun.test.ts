@@ -195,10 +195,14 @@ describe("executing a release task", () => {
     expect(again.status).toBe(400);
     expect(again.json).toMatchObject({ error_code: "SVCSTG.00100400", error_msg: expect.stringContaining("being executed") });
     const edit = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${emu.url}${planPath}`, { method: "PUT", headers: { "Content-Type": "application/json", "X-Auth-Token": TOKEN }, agent: false }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        `${emu.url}${planPath}`,
+        { method: "PUT", headers: { "Content-Type": "application/json", "X-Auth-Token": TOKEN }, agent: false },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       req.end(JSON.stringify({ name: "release-run", components: ENTRIES }));
     });
@@ -232,7 +236,7 @@ describe("aborting a run", () => {
     await execute();
     await sleep(JOB_MS + 50);
     expect((await task()).status).toBe("RUNNING");
-    expect((await abort())).toMatchObject({ status: 200, text: "" });
+    expect(await abort()).toMatchObject({ status: 200, text: "" });
     expect((await task()).status).toBe("ABORTED");
     const info = await deployInfo();
     expect(info["comp-api"]).toMatchObject({ status: "ABORTED", job_status: "FAILED" });
@@ -261,7 +265,12 @@ describe("rolling back a run", () => {
     expect(await rollback()).toMatchObject({ status: 200, text: "" });
     expect((await task()).status).toBe("ROLLBACKING");
     const going = await deployInfo();
-    expect(going["comp-api"]).toMatchObject({ status: "SUCCESS", rollback_job_id: expect.stringMatching(/^JOB/), rollback_job_status: "RUNNING", rollback_end_time: "" });
+    expect(going["comp-api"]).toMatchObject({
+      status: "SUCCESS",
+      rollback_job_id: expect.stringMatching(/^JOB/),
+      rollback_job_status: "RUNNING",
+      rollback_end_time: "",
+    });
     expect((await settled()).status).toBe("ROLLBACK_SUCCEED");
     const info = await deployInfo();
     for (const id of ["comp-api", "comp-db", "comp-web"]) {

@@ -142,7 +142,9 @@ describe("DeployInfoResponse (servicestage_06_0234)", () => {
   it("reads no job from an empty or null job_id, and no time from an empty or zero one", () => {
     const info = decoded(
       DeployInfoResponse.decode({
-        components: [{ id: "c", seq: 1, job_id: "", rollback_job_id: null, start_time: 0, end_time: null, rollback_start_time: "", status: "NEW_VALUE", extra: [1] }],
+        components: [
+          { id: "c", seq: 1, job_id: "", rollback_job_id: null, start_time: 0, end_time: null, rollback_start_time: "", status: "NEW_VALUE", extra: [1] },
+        ],
       }),
     );
     expect(info.id).toBeUndefined();
@@ -157,9 +159,7 @@ describe("DeployInfoResponse (servicestage_06_0234)", () => {
   });
 
   it("batchesOf: ascending seq, answer order within a batch, no seq last", () => {
-    const info = decoded(
-      DeployInfoResponse.decode({ components: [{ id: "web", seq: "2" }, { id: "odd" }, { id: "api", seq: "1" }, { id: "db", seq: 1 }] }),
-    );
+    const info = decoded(DeployInfoResponse.decode({ components: [{ id: "web", seq: "2" }, { id: "odd" }, { id: "api", seq: "1" }, { id: "db", seq: 1 }] }));
     expect(batchesOf(info.components).map((b) => b.map((c) => c.id))).toEqual([["api", "db"], ["web"], ["odd"]]);
   });
 });

@@ -149,13 +149,16 @@ const compareFields = (fields: Array<[string, t.Mixed, boolean]>, properties: Re
 const resource = (name: string) => schema.resources[`servicestage:index:${name}`];
 
 describe("schema and codecs", () => {
-  test.each(RESOURCES.map((d) => [d.name, d.ownCodec, d.body] as const))("%s: every input property, both ways, with its required-ness and kind", (name, own, body) => {
-    const r = resource(name);
-    const problems: string[] = [];
-    const fields = [...(fieldsOf(own) ?? []), ...(fieldsOf(body) ?? [])];
-    compareFields(fields, r.inputProperties, r.requiredInputs, "", problems);
-    expect(problems).toEqual([]);
-  });
+  test.each(RESOURCES.map((d) => [d.name, d.ownCodec, d.body] as const))(
+    "%s: every input property, both ways, with its required-ness and kind",
+    (name, own, body) => {
+      const r = resource(name);
+      const problems: string[] = [];
+      const fields = [...(fieldsOf(own) ?? []), ...(fieldsOf(body) ?? [])];
+      compareFields(fields, r.inputProperties, r.requiredInputs, "", problems);
+      expect(problems).toEqual([]);
+    },
+  );
 
   test("every property of the pages carries the page's description", () => {
     const undescribed: string[] = [];
