@@ -15,6 +15,7 @@
 import { benchCheckDiffThroughput } from "./checkDiffThroughput";
 import { benchEngine } from "./engine";
 import { benchHostColdStart } from "./hostColdStart";
+import { benchJobDetection } from "./jobDetection";
 import { PLUGIN_SIZE } from "./options";
 import { benchParallelism } from "./parallelism";
 import { benchPluginGo } from "./pluginGo";
@@ -34,6 +35,7 @@ const main = async () => {
   await benchPluginGo();
   await benchThrottling();
   await benchParallelism();
+  await benchJobDetection();
   writeReport(started);
 };
 
