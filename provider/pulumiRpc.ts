@@ -62,8 +62,12 @@ export const pulumiRpc = (): PulumiRpc => {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export type LogSeverity = "info" | "warning";
-/** A message for the CLI, under a resource when its URN is known. */
-export type EngineLog = (message: string, options?: { urn?: string; severity?: LogSeverity }) => void;
+/**
+ * A message for the CLI, under a resource when its URN is known. An ephemeral one is the
+ * resource's status while it lasts (the CLI shows it beside the resource and drops it for
+ * the next), as pulumi-kubernetes' "[1/2] Waiting for ..." lines.
+ */
+export type EngineLog = (message: string, options?: { urn?: string; severity?: LogSeverity; ephemeral?: boolean }) => void;
 
 /** The engine's Log RPC at `address` (what both front doors print progress through); fire and forget. */
 export const engineLog = (address: string): EngineLog => {
@@ -74,6 +78,7 @@ export const engineLog = (address: string): EngineLog => {
     req.setSeverity(options.severity === "warning" ? rpc.engineMessages.LogSeverity.WARNING : rpc.engineMessages.LogSeverity.INFO);
     req.setMessage(message);
     req.setUrn(options.urn ?? "");
+    req.setEphemeral(options.ephemeral === true);
     client.log(req, () => undefined);
   };
 };
