@@ -99,7 +99,11 @@ describe("jobProgressReporter", () => {
   it("shows the status line while it changes, each warning once, and keeps the last line", () => {
     const onPoll = jobProgressReporter(PREFIX, "JOB-1");
     const running = (done: number, status = "RUNNING") =>
-      answer(status, [task("prepare-job", "SUCCEEDED"), ...Array.from({ length: done }, (_, i) => task(`step-${i}`, "SUCCEEDED")), task("deploy-job", "RUNNING")], 5);
+      answer(
+        status,
+        [task("prepare-job", "SUCCEEDED"), ...Array.from({ length: done }, (_, i) => task(`step-${i}`, "SUCCEEDED")), task("deploy-job", "RUNNING")],
+        5,
+      );
     onPoll(answer("SUBMITTED", []));
     onPoll(answer("SUBMITTED", []));
     onPoll(running(0));
