@@ -4,7 +4,16 @@
  * reviewed by the rules of provider/settings.ts and handed to provider/providerState.ts.
  */
 import { quote } from "../provider/errors";
-import { CONFIG_KEYS, NUMERIC_SETTINGS, RawSettings, SECRET_SETTINGS, howToSet, readStackConfig, settingProblems } from "../provider/settings";
+import {
+  CONFIG_KEYS,
+  NUMERIC_SETTINGS,
+  RawSettings,
+  SECRET_SETTINGS,
+  UNKNOWN_AT_PREVIEW,
+  howToSet,
+  readStackConfig,
+  settingProblems,
+} from "../provider/settings";
 import { UNKNOWN } from "../provider/pulumiValues";
 import type { PropertyBag } from "./values";
 
@@ -41,9 +50,13 @@ export const reviewConfig = (bag: PropertyBag): ConfigReview => {
       failures.push({ property: key, reason: `${name} must be a string, got ${quote(JSON.stringify(value) ?? String(value))}` });
   }
   const given = settingsFrom(bag);
-  // A value still unknown (another stack's output during a preview) is judged at the up.
-  for (const key of CONFIG_NAMES) if (given[key] === UNKNOWN) delete given[key];
   const keyIn = (name: ConfigKey) => Object.keys(bag).find((k) => configName(k) === name) ?? name;
+  // A value still unknown (another stack's output during a preview) is judged at the up, where settings.ts allows it.
+  for (const key of CONFIG_NAMES)
+    if (given[key] === UNKNOWN) {
+      delete given[key];
+      if (!UNKNOWN_AT_PREVIEW.includes(key)) failures.push({ property: keyIn(key), reason: `${key} must be known at the preview: ${howToSet(key)}` });
+    }
   for (const { key, rule } of settingProblems(given)) failures.push({ property: keyIn(key), reason: `${rule}: ${howToSet(key)}` });
   return { failures, ignored };
 };

@@ -22,7 +22,7 @@ import { formatSdkDate, percentEncode, signRequest } from "./signer";
 import { AdaptiveThrottle, throttleFor } from "./throttle";
 import { setTimeout as sleep } from "node:timers/promises";
 import { secretsOf } from "./knownSecrets";
-import { DEFAULT_MAX_RETRIES } from "./settings";
+import { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT_SECONDS } from "./settings";
 
 export type Credentials = { kind: "token"; token: string } | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string };
 
@@ -50,7 +50,7 @@ export interface RetryPolicy {
 /** The first attempt and settings.ts's default retries (Terraform's max_retries), within a 2-minute budget. */
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 1 + DEFAULT_MAX_RETRIES, budgetMs: 120_000, baseDelayMs: 500, maxDelayMs: 10_000 };
 /** One request's timeout unless requestTimeoutSeconds says otherwise. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000;
 
 export interface ClientOptions {
   endpoint: string;

@@ -10,57 +10,164 @@ import { ENDPOINT_RULE, ID_RULE, REGION_PLACEHOLDER, REGION_RULE, endpointProble
 
 export const endpointForRegion = (region: string): string => `https://servicestage.${region}.myhuaweicloud.com`;
 
-export const CONFIG_KEYS = {
-  region: "servicestage:region",
-  projectId: "servicestage:projectId",
-  endpoint: "servicestage:endpoint",
-  authToken: "servicestage:authToken",
-  accessKey: "servicestage:accessKey",
-  secretKey: "servicestage:secretKey",
-  securityToken: "servicestage:securityToken",
-  requestTimeoutSeconds: "servicestage:requestTimeoutSeconds",
-  maxRetries: "servicestage:maxRetries",
-  sharedConfigFile: "servicestage:sharedConfigFile",
-  profile: "servicestage:profile",
-  credentialsFile: "servicestage:credentialsFile",
-  idpId: "servicestage:idpId",
-  idTokenFile: "servicestage:idTokenFile",
-  assumeRoleAgencyName: "servicestage:assumeRoleAgencyName",
-  assumeRoleDomainName: "servicestage:assumeRoleDomainName",
-  iamEndpoint: "servicestage:iamEndpoint",
-} as const;
+/** How a setting is given, what it means and what it holds. */
+interface Setting {
+  /** The environment variable read when stack config does not set it. */
+  env: string;
+  /** What it means, for the schema and the Go and Python SDKs' Provider (its range, default, stack config key and variable are appended). */
+  description: string;
+  /** What applies when it is not set, as the docs show it: a number, or Markdown. */
+  default?: number | string;
+  /** A number's kind and bounds; any other setting is a string. */
+  number?: { kind: "number" | "integer"; min: number; max: number };
+  /** A credential: secret in the schema, the SDKs, the plugin's answers and every message. */
+  secret?: true;
+  /** Part of the credentials that come whole from one source (CREDENTIAL_ORDER). */
+  credential?: true;
+  /**
+   * Whether CheckConfig lets it be unknown (another stack's output during a preview) and
+   * leaves it to the up; false for a setting the preview must know. Default true: every
+   * setting is judged again where the up uses it.
+   */
+  unknownAtPreview?: boolean;
+}
 
-export const ENV_KEYS = {
-  region: "HW_REGION_NAME",
-  projectId: "HW_PROJECT_ID",
-  endpoint: "SERVICESTAGE_ENDPOINT",
-  authToken: "HW_AUTH_TOKEN",
-  accessKey: "HW_ACCESS_KEY",
-  secretKey: "HW_SECRET_KEY",
-  securityToken: "HW_SECURITY_TOKEN",
-  requestTimeoutSeconds: "SERVICESTAGE_REQUEST_TIMEOUT_SECONDS",
-  // Where a variable's name is not ours, it is Huawei's for the same thing: Terraform's
-  // huaweicloud provider's (HW_*), or Huawei's SDKs' (HUAWEICLOUD_SDK_*).
-  maxRetries: "HW_MAX_RETRIES",
-  sharedConfigFile: "HW_SHARED_CONFIG_FILE",
-  profile: "HW_PROFILE",
-  credentialsFile: "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
-  idpId: "HUAWEICLOUD_SDK_IDP_ID",
-  idTokenFile: "HUAWEICLOUD_SDK_ID_TOKEN_FILE",
-  assumeRoleAgencyName: "HW_ASSUME_ROLE_AGENCY_NAME",
-  assumeRoleDomainName: "HW_ASSUME_ROLE_DOMAIN_NAME",
-  iamEndpoint: "HW_AUTH_URL",
-} as const;
+/**
+ * Every setting, once: read by settings.ts's own rules, credentialSources.ts, the client,
+ * the plugin's CheckConfig (plugin/config.ts), the schema (scripts/gen-schema.js, and from
+ * it the Go and Python SDKs), and checked against docs/installation-configuration.md by
+ * test/unit/settings.test.ts. The stack config key is `servicestage:<name>`.
+ * Where a variable's name is not ours, it is Huawei's for the same thing: Terraform's
+ * huaweicloud provider's (HW_*), or Huawei's SDKs' (HUAWEICLOUD_SDK_*).
+ */
+export const SETTINGS = {
+  region: {
+    env: "HW_REGION_NAME",
+    description: `Huawei Cloud region of ServiceStage, e.g. \`cn-north-4\`: the endpoint is then \`${endpointForRegion(REGION_PLACEHOLDER)}\`.`,
+  },
+  projectId: { env: "HW_PROJECT_ID", description: "Project ID for the resources that set no `projectId` of their own." },
+  endpoint: {
+    env: "SERVICESTAGE_ENDPOINT",
+    description:
+      "ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions.",
+  },
+  authToken: {
+    env: "HW_AUTH_TOKEN",
+    description: "IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source.",
+    secret: true,
+    credential: true,
+  },
+  accessKey: { env: "HW_ACCESS_KEY", description: "Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it.", credential: true },
+  secretKey: { env: "HW_SECRET_KEY", description: "Secret access key of an AK/SK pair (with `accessKey`).", secret: true, credential: true },
+  securityToken: { env: "HW_SECURITY_TOKEN", description: "Security token of temporary AK/SK credentials.", secret: true, credential: true },
+  requestTimeoutSeconds: {
+    env: "SERVICESTAGE_REQUEST_TIMEOUT_SECONDS",
+    description: "Timeout of one HTTP request to ServiceStage, in seconds.",
+    default: 30,
+    // At least a millisecond (axios reads a timeout under 1 ms as none at all) and at most
+    // what Node's timers hold (2^31 - 1 ms; beyond it a timer fires after 1 ms).
+    number: { kind: "number", min: 0.001, max: 2_147_483 },
+  },
+  maxRetries: {
+    env: "HW_MAX_RETRIES",
+    description:
+      "How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), as Terraform's `max_retries`. Retries stop after 2 minutes in any case.",
+    // Terraform's default (max_retries = 5).
+    default: 5,
+    number: { kind: "integer", min: 0, max: 100 },
+  },
+  sharedConfigFile: {
+    env: "HW_SHARED_CONFIG_FILE",
+    description:
+      "KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source.",
+    default: "`~/.hcloud/config.json`",
+  },
+  profile: {
+    env: "HW_PROFILE",
+    description: "The KooCLI profile to use from the config file, as Terraform's `profile`.",
+    default: "the file's `current` profile",
+  },
+  credentialsFile: {
+    env: "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+    description:
+      "Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); the default one is read only if it exists.",
+    default: "`~/.huaweicloud/credentials`",
+  },
+  idpId: {
+    env: "HUAWEICLOUD_SDK_IDP_ID",
+    description:
+      "OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys).",
+  },
+  idTokenFile: {
+    env: "HUAWEICLOUD_SDK_ID_TOKEN_FILE",
+    description: "OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it).",
+  },
+  assumeRoleAgencyName: {
+    env: "HW_ASSUME_ROLE_AGENCY_NAME",
+    description:
+      "An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire.",
+  },
+  assumeRoleDomainName: {
+    env: "HW_ASSUME_ROLE_DOMAIN_NAME",
+    description: "The account (domain) that owns the agency (Terraform's `assume_role.domain_name`).",
+  },
+  iamEndpoint: {
+    env: "HW_AUTH_URL",
+    description: "IAM's endpoint URL, for OIDC, agencies and the project-id lookup. A trailing `/v3` (Terraform's `auth_url`) is accepted.",
+    default: "`https://iam.{region}.myhuaweicloud.com`",
+  },
+} as const satisfies Record<string, Setting>;
 
-export type SettingKey = keyof typeof CONFIG_KEYS;
+export type SettingKey = keyof typeof SETTINGS;
 type Key = SettingKey;
 export type RawSettings = Partial<Record<Key, string>>;
 
-/** The settings that are numbers (the rest are strings): the schema's types, and what an explicit provider may pass unquoted. */
-export const NUMERIC_SETTINGS: Readonly<Partial<Record<SettingKey, "number" | "integer">>> = { requestTimeoutSeconds: "number", maxRetries: "integer" };
+const SETTING_NAMES = Object.keys(SETTINGS) as SettingKey[];
+const settingOf = (k: Key): Setting => SETTINGS[k];
+const byName = <T>(value: (k: Key) => T): { readonly [K in Key]: T } => Object.fromEntries(SETTING_NAMES.map((k) => [k, value(k)])) as { [K in Key]: T };
 
-/** The credentials among the settings: the one declaration of their secrecy (the schema, the SDKs' Provider, the plugin, redaction). */
-export const SECRET_SETTINGS: readonly SettingKey[] = ["authToken", "secretKey", "securityToken"];
+/** Each setting's stack config key. */
+export const CONFIG_KEYS: { readonly [K in Key]: `servicestage:${K}` } = byName((k) => `servicestage:${k}`) as { [K in Key]: `servicestage:${K}` };
+/** Each setting's environment variable. */
+export const ENV_KEYS: { readonly [K in Key]: (typeof SETTINGS)[K]["env"] } = byName((k) => settingOf(k).env) as { [K in Key]: (typeof SETTINGS)[K]["env"] };
+
+/** The settings that are numbers (the rest are strings): the schema's types, and what an explicit provider may pass unquoted. */
+export const NUMERIC_SETTINGS: Readonly<Partial<Record<SettingKey, "number" | "integer">>> = Object.fromEntries(
+  SETTING_NAMES.flatMap((k) => {
+    const number = settingOf(k).number;
+    return number === undefined ? [] : [[k, number.kind]];
+  }),
+);
+
+/** The credentials among the settings that are secret (the schema, the SDKs' Provider, the plugin, redaction). */
+export const SECRET_SETTINGS: readonly SettingKey[] = SETTING_NAMES.filter((k) => settingOf(k).secret === true);
+/** The settings that form the credentials of one source, which come whole from it. */
+export const CREDENTIAL_SETTINGS: readonly SettingKey[] = SETTING_NAMES.filter((k) => settingOf(k).credential === true);
+/** The settings CheckConfig leaves to the up while they are unknown. */
+export const UNKNOWN_AT_PREVIEW: readonly SettingKey[] = SETTING_NAMES.filter((k) => settingOf(k).unknownAtPreview !== false);
+
+/**
+ * The sources of credentials, in the order they are tried (credentialSources.ts plans
+ * them; its noCredentialsError lists them the same way): the first that has credentials
+ * gives them whole.
+ */
+export const CREDENTIAL_ORDER = [
+  "the provider's configuration (stack config, or an explicit provider's arguments)",
+  "the environment Terraform reads (HW_*)",
+  "a KooCLI profile (when one is named)",
+  "OIDC through STS (HUAWEICLOUD_OIDC_*)",
+  "Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK)",
+  "the SDKs' credentials file",
+  "ECS metadata",
+] as const;
+
+/** A request's timeout in seconds, unless set. */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = SETTINGS.requestTimeoutSeconds.default;
+/** Retries of one request after its first attempt, unless set; the 2-minute budget still bounds them. */
+export const DEFAULT_MAX_RETRIES = SETTINGS.maxRetries.default;
+/** A request's timeout in seconds. */
+export const REQUEST_TIMEOUT_RANGE = { min: SETTINGS.requestTimeoutSeconds.number.min, max: SETTINGS.requestTimeoutSeconds.number.max } as const;
+const MAX_RETRIES_LIMIT = SETTINGS.maxRetries.number.max;
 
 /** A setting's value as given, trimmed; blank is not given. */
 export const nonEmpty = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
@@ -87,19 +194,8 @@ export const readEnvironment = (env: NodeJS.ProcessEnv): RawSettings =>
 export const howToSet = (k: Key): string =>
   `set stack config ${CONFIG_KEYS[k]} (pulumi config set${SECRET_SETTINGS.includes(k) ? " --secret" : ""} ${CONFIG_KEYS[k]} ...), an explicit provider's \`${k}\` argument, or the environment variable ${ENV_KEYS[k]}`;
 
-/** Retries of one request after its first attempt, unless set (Terraform's default, max_retries = 5); the 2-minute budget still bounds them. */
-export const DEFAULT_MAX_RETRIES = 5;
-const MAX_RETRIES_LIMIT = 100;
-
 /** A number printed as written, anything else quoted: `got -1`, `got "soon"`. */
 const shown = (value: string): string => (/^[-+]?[\d.]+$/.test(value) ? value : quote(value));
-
-/**
- * A request's timeout in seconds: at least a millisecond (axios reads a timeout under 1 ms
- * as none at all) and at most what Node's timers hold (2^31 - 1 ms; beyond it a timer
- * fires after 1 ms).
- */
-export const REQUEST_TIMEOUT_RANGE = { min: 0.001, max: 2_147_483 } as const;
 
 /** Names and paths that reach headers, bodies and messages: a control character could forge a log line, a huge value floods one. */
 const TEXT_SETTINGS = ["sharedConfigFile", "profile", "credentialsFile", "idTokenFile", "assumeRoleAgencyName", "assumeRoleDomainName"] as const;

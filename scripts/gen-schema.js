@@ -13,13 +13,14 @@
  * - the resources, their own properties (docs, defaults, replacement) and outputs are the
  *   resource definitions' (provider/resources/); every spec description is the TSDoc of
  *   the codec property (the page's text), read with the TypeScript checker;
- * - config keys and their environment fallbacks come from provider/settings.ts, the
- *   version from package.json.
+ * - the provider's configuration (each setting's type, secrecy, description, range,
+ *   default and environment variable, and the credentials' order) is provider/settings.ts's
+ *   table, the version package.json's.
  *
- * What only the schema says lives below: the provider config's descriptions and the
- * language settings; the object types are named by scripts/lib/typeNames.js, as the
- * TypeScript interfaces are. test/unit/schema.test.ts compares the
- * schema with the codecs field by field; test/unit/secrecy.test.ts its secrets with every
+ * What only the schema says lives below: how a setting's facts read as one description, and
+ * the language settings; the object types are named by scripts/lib/typeNames.js, as the
+ * TypeScript interfaces are. test/unit/schema.test.ts compares the schema with the codecs
+ * field by field; test/unit/secrecy.test.ts its secrets with every
  * front door's.
  *
  *   node scripts/gen-schema.js          write plugin/schema.json
@@ -40,38 +41,28 @@ const { camelKey } = loadTs("provider/codecs/spellings.ts");
 const { RESOURCES, bodyModule } = require("./lib/resources");
 const { PACKAGE, typeToken: token } = loadTs("provider/resources/index.ts");
 const { describe, defaultsOf, typePrefixOf } = loadTs("provider/resources/definition.ts");
-const { CONFIG_KEYS, ENV_KEYS, NUMERIC_SETTINGS, SECRET_SETTINGS, REQUEST_TIMEOUT_RANGE } = loadTs("provider/settings.ts");
+const { SETTINGS, CONFIG_KEYS, CREDENTIAL_ORDER } = loadTs("provider/settings.ts");
 const { fieldsOf, enumOf, secretKeys, structural } = loadTs("provider/codecs/fields.ts");
 
 // ---------------------------------------------------------------------------------------
 // What only the schema says.
 
-/** The provider's configuration: what each key means; the environment fallback is appended from settings.ts. */
-const CONFIG_DESCRIPTIONS = {
-  region: "Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`.",
-  projectId: "Project ID for the resources that set no `projectId` of their own.",
-  endpoint:
-    "ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions.",
-  authToken: "IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source.",
-  accessKey: "Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it.",
-  secretKey: "Secret access key of an AK/SK pair (with `accessKey`).",
-  securityToken: "Security token of temporary AK/SK credentials.",
-  requestTimeoutSeconds: `Timeout of one HTTP request to ServiceStage, in seconds, from ${REQUEST_TIMEOUT_RANGE.min} to ${REQUEST_TIMEOUT_RANGE.max} (default 30).`,
-  sharedConfigFile:
-    "KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`.",
-  profile: "The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`.",
-  credentialsFile:
-    "Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists.",
-  idpId:
-    "OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys).",
-  idTokenFile: "OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it).",
-  assumeRoleAgencyName:
-    "An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire.",
-  assumeRoleDomainName: "The account (domain) that owns the agency (Terraform's `assume_role.domain_name`).",
-  iamEndpoint:
-    "IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted.",
-  maxRetries:
-    "How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case.",
+/**
+ * A setting's description in the schema: settings.ts's words, then its range and default,
+ * where it is set, and for a credential the order in which sources are tried.
+ */
+const configDescription = (key) => {
+  const setting = SETTINGS[key];
+  const range = setting.number && `A ${setting.number.kind === "integer" ? "whole number" : "number"} from ${setting.number.min} to ${setting.number.max}.`;
+  return [
+    setting.description,
+    range,
+    setting.default === undefined ? undefined : `Default: ${setting.default}.`,
+    `Stack config \`${CONFIG_KEYS[key]}\`; when it is not set, the environment variable \`${setting.env}\`.`,
+    setting.credential ? `Credentials come whole from one source, in this order: ${CREDENTIAL_ORDER.join("; ")}.` : undefined,
+  ]
+    .filter((part) => part !== undefined)
+    .join(" ");
 };
 
 // ---------------------------------------------------------------------------------------
@@ -323,15 +314,10 @@ const generate = (docs) => {
   const resolvedResources = Object.fromEntries(Object.entries(resources).map(([tok, r]) => [tok, resolve(r, tok.split(":")[2])]));
 
   const configVariables = Object.fromEntries(
-    Object.keys(CONFIG_KEYS).map((key) => {
-      if (CONFIG_DESCRIPTIONS[key] === undefined) throw new Error(`gen-schema: describe the config key ${key} in CONFIG_DESCRIPTIONS`);
-      const description =
-        `${CONFIG_DESCRIPTIONS[key]} Stack config \`${CONFIG_KEYS[key]}\`; when it is not set, the environment variable \`${ENV_KEYS[key]}\`.` +
-        (["authToken", "accessKey", "secretKey", "securityToken"].includes(key)
-          ? " Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata."
-          : "");
-      return [key, { type: NUMERIC_SETTINGS[key] ?? "string", description, ...(SECRET_SETTINGS.includes(key) ? { secret: true } : {}) }];
-    }),
+    Object.entries(SETTINGS).map(([key, setting]) => [
+      key,
+      { type: setting.number?.kind ?? "string", description: configDescription(key), ...(setting.secret ? { secret: true } : {}) },
+    ]),
   );
 
   return {

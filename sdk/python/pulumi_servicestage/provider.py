@@ -39,23 +39,23 @@ class ProviderArgs:
         """
         The set of arguments for constructing a Provider resource.
 
-        :param pulumi.Input[_builtins.str] access_key: Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        :param pulumi.Input[_builtins.str] access_key: Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
         :param pulumi.Input[_builtins.str] assume_role_agency_name: An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire. Stack config `servicestage:assumeRoleAgencyName`; when it is not set, the environment variable `HW_ASSUME_ROLE_AGENCY_NAME`.
         :param pulumi.Input[_builtins.str] assume_role_domain_name: The account (domain) that owns the agency (Terraform's `assume_role.domain_name`). Stack config `servicestage:assumeRoleDomainName`; when it is not set, the environment variable `HW_ASSUME_ROLE_DOMAIN_NAME`.
-        :param pulumi.Input[_builtins.str] auth_token: IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
-        :param pulumi.Input[_builtins.str] credentials_file: Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
+        :param pulumi.Input[_builtins.str] auth_token: IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
+        :param pulumi.Input[_builtins.str] credentials_file: Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); the default one is read only if it exists. Default: `~/.huaweicloud/credentials`. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
         :param pulumi.Input[_builtins.str] endpoint: ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
-        :param pulumi.Input[_builtins.str] iam_endpoint: IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
+        :param pulumi.Input[_builtins.str] iam_endpoint: IAM's endpoint URL, for OIDC, agencies and the project-id lookup. A trailing `/v3` (Terraform's `auth_url`) is accepted. Default: `https://iam.{region}.myhuaweicloud.com`. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
         :param pulumi.Input[_builtins.str] id_token_file: OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it). Stack config `servicestage:idTokenFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_ID_TOKEN_FILE`.
         :param pulumi.Input[_builtins.str] idp_id: OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys). Stack config `servicestage:idpId`; when it is not set, the environment variable `HUAWEICLOUD_SDK_IDP_ID`.
-        :param pulumi.Input[_builtins.int] max_retries: How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
-        :param pulumi.Input[_builtins.str] profile: The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
+        :param pulumi.Input[_builtins.int] max_retries: How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), as Terraform's `max_retries`. Retries stop after 2 minutes in any case. A whole number from 0 to 100. Default: 5. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+        :param pulumi.Input[_builtins.str] profile: The KooCLI profile to use from the config file, as Terraform's `profile`. Default: the file's `current` profile. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
         :param pulumi.Input[_builtins.str] project_id: Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
         :param pulumi.Input[_builtins.str] region: Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`. Stack config `servicestage:region`; when it is not set, the environment variable `HW_REGION_NAME`.
-        :param pulumi.Input[_builtins.float] request_timeout_seconds: Timeout of one HTTP request to ServiceStage, in seconds, from 0.001 to 2147483 (default 30). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
-        :param pulumi.Input[_builtins.str] secret_key: Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
-        :param pulumi.Input[_builtins.str] security_token: Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
-        :param pulumi.Input[_builtins.str] shared_config_file: KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
+        :param pulumi.Input[_builtins.float] request_timeout_seconds: Timeout of one HTTP request to ServiceStage, in seconds. A number from 0.001 to 2147483. Default: 30. Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
+        :param pulumi.Input[_builtins.str] secret_key: Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
+        :param pulumi.Input[_builtins.str] security_token: Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
+        :param pulumi.Input[_builtins.str] shared_config_file: KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source. Default: `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
         """
         if access_key is not None:
             pulumi.set(__self__, "access_key", access_key)
@@ -96,7 +96,7 @@ class ProviderArgs:
     @pulumi.getter(name="accessKey")
     def access_key(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
         """
         return pulumi.get(self, "access_key")
 
@@ -132,7 +132,7 @@ class ProviderArgs:
     @pulumi.getter(name="authToken")
     def auth_token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
         """
         return pulumi.get(self, "auth_token")
 
@@ -144,7 +144,7 @@ class ProviderArgs:
     @pulumi.getter(name="credentialsFile")
     def credentials_file(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
+        Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); the default one is read only if it exists. Default: `~/.huaweicloud/credentials`. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
         """
         return pulumi.get(self, "credentials_file")
 
@@ -168,7 +168,7 @@ class ProviderArgs:
     @pulumi.getter(name="iamEndpoint")
     def iam_endpoint(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
+        IAM's endpoint URL, for OIDC, agencies and the project-id lookup. A trailing `/v3` (Terraform's `auth_url`) is accepted. Default: `https://iam.{region}.myhuaweicloud.com`. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
         """
         return pulumi.get(self, "iam_endpoint")
 
@@ -204,7 +204,7 @@ class ProviderArgs:
     @pulumi.getter(name="maxRetries")
     def max_retries(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+        How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), as Terraform's `max_retries`. Retries stop after 2 minutes in any case. A whole number from 0 to 100. Default: 5. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
         """
         return pulumi.get(self, "max_retries")
 
@@ -216,7 +216,7 @@ class ProviderArgs:
     @pulumi.getter
     def profile(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
+        The KooCLI profile to use from the config file, as Terraform's `profile`. Default: the file's `current` profile. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
         """
         return pulumi.get(self, "profile")
 
@@ -252,7 +252,7 @@ class ProviderArgs:
     @pulumi.getter(name="requestTimeoutSeconds")
     def request_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        Timeout of one HTTP request to ServiceStage, in seconds, from 0.001 to 2147483 (default 30). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
+        Timeout of one HTTP request to ServiceStage, in seconds. A number from 0.001 to 2147483. Default: 30. Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
         """
         return pulumi.get(self, "request_timeout_seconds")
 
@@ -264,7 +264,7 @@ class ProviderArgs:
     @pulumi.getter(name="secretKey")
     def secret_key(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
         """
         return pulumi.get(self, "secret_key")
 
@@ -276,7 +276,7 @@ class ProviderArgs:
     @pulumi.getter(name="securityToken")
     def security_token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
         """
         return pulumi.get(self, "security_token")
 
@@ -288,7 +288,7 @@ class ProviderArgs:
     @pulumi.getter(name="sharedConfigFile")
     def shared_config_file(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
+        KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source. Default: `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
         """
         return pulumi.get(self, "shared_config_file")
 
@@ -326,23 +326,23 @@ class Provider(pulumi.ProviderResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] access_key: Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        :param pulumi.Input[_builtins.str] access_key: Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
         :param pulumi.Input[_builtins.str] assume_role_agency_name: An agency to assume on top of the credentials from any source (Terraform's `assume_role.agency_name`): IAM gives its temporary keys, renewed before they expire. Stack config `servicestage:assumeRoleAgencyName`; when it is not set, the environment variable `HW_ASSUME_ROLE_AGENCY_NAME`.
         :param pulumi.Input[_builtins.str] assume_role_domain_name: The account (domain) that owns the agency (Terraform's `assume_role.domain_name`). Stack config `servicestage:assumeRoleDomainName`; when it is not set, the environment variable `HW_ASSUME_ROLE_DOMAIN_NAME`.
-        :param pulumi.Input[_builtins.str] auth_token: IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
-        :param pulumi.Input[_builtins.str] credentials_file: Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
+        :param pulumi.Input[_builtins.str] auth_token: IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
+        :param pulumi.Input[_builtins.str] credentials_file: Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); the default one is read only if it exists. Default: `~/.huaweicloud/credentials`. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
         :param pulumi.Input[_builtins.str] endpoint: ServiceStage endpoint URL, instead of the one the region implies (a private endpoint, a proxy, a local emulator); `{region}` in it stands for the region, so that one setting serves resources of several regions. Stack config `servicestage:endpoint`; when it is not set, the environment variable `SERVICESTAGE_ENDPOINT`.
-        :param pulumi.Input[_builtins.str] iam_endpoint: IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
+        :param pulumi.Input[_builtins.str] iam_endpoint: IAM's endpoint URL, for OIDC, agencies and the project-id lookup. A trailing `/v3` (Terraform's `auth_url`) is accepted. Default: `https://iam.{region}.myhuaweicloud.com`. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
         :param pulumi.Input[_builtins.str] id_token_file: OIDC federation: the file holding the id token (read again at each exchange: CI systems rotate it). Stack config `servicestage:idTokenFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_ID_TOKEN_FILE`.
         :param pulumi.Input[_builtins.str] idp_id: OIDC federation: the IAM identity provider's id; with `idTokenFile`, the id token is exchanged at IAM for temporary keys, renewed before they expire (CI with no stored keys). Stack config `servicestage:idpId`; when it is not set, the environment variable `HUAWEICLOUD_SDK_IDP_ID`.
-        :param pulumi.Input[_builtins.int] max_retries: How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
-        :param pulumi.Input[_builtins.str] profile: The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
+        :param pulumi.Input[_builtins.int] max_retries: How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), as Terraform's `max_retries`. Retries stop after 2 minutes in any case. A whole number from 0 to 100. Default: 5. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+        :param pulumi.Input[_builtins.str] profile: The KooCLI profile to use from the config file, as Terraform's `profile`. Default: the file's `current` profile. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
         :param pulumi.Input[_builtins.str] project_id: Project ID for the resources that set no `projectId` of their own. Stack config `servicestage:projectId`; when it is not set, the environment variable `HW_PROJECT_ID`.
         :param pulumi.Input[_builtins.str] region: Huawei Cloud region of ServiceStage, e.g. `cn-north-4`: the endpoint is then `https://servicestage.{region}.myhuaweicloud.com`. Stack config `servicestage:region`; when it is not set, the environment variable `HW_REGION_NAME`.
-        :param pulumi.Input[_builtins.float] request_timeout_seconds: Timeout of one HTTP request to ServiceStage, in seconds, from 0.001 to 2147483 (default 30). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
-        :param pulumi.Input[_builtins.str] secret_key: Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
-        :param pulumi.Input[_builtins.str] security_token: Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
-        :param pulumi.Input[_builtins.str] shared_config_file: KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
+        :param pulumi.Input[_builtins.float] request_timeout_seconds: Timeout of one HTTP request to ServiceStage, in seconds. A number from 0.001 to 2147483. Default: 30. Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
+        :param pulumi.Input[_builtins.str] secret_key: Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
+        :param pulumi.Input[_builtins.str] security_token: Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
+        :param pulumi.Input[_builtins.str] shared_config_file: KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source. Default: `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
         """
         ...
     @overload

@@ -23,7 +23,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def access_key(self) -> Optional[str]:
         """
-        Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        Access key ID of an AK/SK pair (with `secretKey`); requests are signed with it. Stack config `servicestage:accessKey`; when it is not set, the environment variable `HW_ACCESS_KEY`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
         """
         return __config__.get('accessKey')
 
@@ -44,14 +44,14 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def auth_token(self) -> Optional[str]:
         """
-        IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        IAM token (`X-Auth-Token`). Taken before an AK/SK pair from the same source. Stack config `servicestage:authToken`; when it is not set, the environment variable `HW_AUTH_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
         """
         return __config__.get('authToken')
 
     @_builtins.property
     def credentials_file(self) -> Optional[str]:
         """
-        Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); default `~/.huaweicloud/credentials`, used when it exists. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
+        Huawei's SDKs' credentials file (INI, section `[basic]`: `ak`, `sk`, `security_token`, `project_id`, or `idp_id` and `id_token_file`); the default one is read only if it exists. Default: `~/.huaweicloud/credentials`. Stack config `servicestage:credentialsFile`; when it is not set, the environment variable `HUAWEICLOUD_SDK_CREDENTIALS_FILE`.
         """
         return __config__.get('credentialsFile')
 
@@ -65,7 +65,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def iam_endpoint(self) -> Optional[str]:
         """
-        IAM's endpoint URL, for OIDC, agencies and the project-id lookup; default `https://iam.{region}.myhuaweicloud.com`. A trailing `/v3` (Terraform's `auth_url`) is accepted. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
+        IAM's endpoint URL, for OIDC, agencies and the project-id lookup. A trailing `/v3` (Terraform's `auth_url`) is accepted. Default: `https://iam.{region}.myhuaweicloud.com`. Stack config `servicestage:iamEndpoint`; when it is not set, the environment variable `HW_AUTH_URL`.
         """
         return __config__.get('iamEndpoint')
 
@@ -86,14 +86,14 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def max_retries(self) -> Optional[int]:
         """
-        How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), a whole number from 0 to 100; default 5, as Terraform's `max_retries`. Retries stop after 2 minutes in any case. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
+        How many times one request to ServiceStage is retried after a failure that may pass (a reset, a timeout, 429 or 5xx), as Terraform's `max_retries`. Retries stop after 2 minutes in any case. A whole number from 0 to 100. Default: 5. Stack config `servicestage:maxRetries`; when it is not set, the environment variable `HW_MAX_RETRIES`.
         """
         return __config__.get_int('maxRetries')
 
     @_builtins.property
     def profile(self) -> Optional[str]:
         """
-        The KooCLI profile to use from the config file (default: the file's `current` profile), as Terraform's `profile`. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
+        The KooCLI profile to use from the config file, as Terraform's `profile`. Default: the file's `current` profile. Stack config `servicestage:profile`; when it is not set, the environment variable `HW_PROFILE`.
         """
         return __config__.get('profile')
 
@@ -114,28 +114,28 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def request_timeout_seconds(self) -> Optional[float]:
         """
-        Timeout of one HTTP request to ServiceStage, in seconds, from 0.001 to 2147483 (default 30). Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
+        Timeout of one HTTP request to ServiceStage, in seconds. A number from 0.001 to 2147483. Default: 30. Stack config `servicestage:requestTimeoutSeconds`; when it is not set, the environment variable `SERVICESTAGE_REQUEST_TIMEOUT_SECONDS`.
         """
         return __config__.get_float('requestTimeoutSeconds')
 
     @_builtins.property
     def secret_key(self) -> Optional[str]:
         """
-        Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        Secret access key of an AK/SK pair (with `accessKey`). Stack config `servicestage:secretKey`; when it is not set, the environment variable `HW_SECRET_KEY`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
         """
         return __config__.get('secretKey')
 
     @_builtins.property
     def security_token(self) -> Optional[str]:
         """
-        Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration, the environment (HW_*, then HUAWEICLOUD_SDK_*), a KooCLI profile, the SDKs' credentials file, OIDC federation, ECS metadata.
+        Security token of temporary AK/SK credentials. Stack config `servicestage:securityToken`; when it is not set, the environment variable `HW_SECURITY_TOKEN`. Credentials come whole from one source, in this order: the provider's configuration (stack config, or an explicit provider's arguments); the environment Terraform reads (HW_*); a KooCLI profile (when one is named); OIDC through STS (HUAWEICLOUD_OIDC_*); Huawei's SDKs' environment (OIDC federation, then HUAWEICLOUD_SDK_AK and _SK); the SDKs' credentials file; ECS metadata.
         """
         return __config__.get('securityToken')
 
     @_builtins.property
     def shared_config_file(self) -> Optional[str]:
         """
-        KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source; default `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
+        KooCLI's config file (`hcloud`), whose profile gives the credentials (and the region, project and agency it names), as Terraform's `shared_config_file`; `~` is your home. Naming it or `profile` makes the profile the source. Default: `~/.hcloud/config.json`. Stack config `servicestage:sharedConfigFile`; when it is not set, the environment variable `HW_SHARED_CONFIG_FILE`.
         """
         return __config__.get('sharedConfigFile')
 
