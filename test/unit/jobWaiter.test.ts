@@ -355,8 +355,14 @@ describe("waitForJob against the emulator", () => {
   it("looks every pollIntervalMs after the early look, and reports each status the job passes through, up to SUCCEEDED", async () => {
     const jobId = await redeploy();
     const onStatus = jest.fn();
-    await waitForJob(jobId, getJob, { firstPollMs: 10, pollIntervalMs: 40, onStatus });
-    const at = jobPolls(jobId).map((r) => r.at);
+    // When each look was sent: the plan counts from there (the emulator's receipt times add each request's own delay).
+    const at: number[] = [];
+    const timedGetJob = (id: string) => {
+      at.push(Date.now());
+      return getJob(id);
+    };
+    await waitForJob(jobId, timedGetJob, { firstPollMs: 10, pollIntervalMs: 40, onStatus });
+    expect(jobPolls(jobId)).toHaveLength(at.length);
     const intervals = at.slice(1).map((t, i) => t - at[i]);
     expect(intervals.length).toBeGreaterThanOrEqual(3);
     // The job's phase (up to 40 ms), then 40, 40, ...: each at least the planned delay. That
