@@ -156,7 +156,8 @@ export const httpTo = (baseURL: string, timeoutMs: number): AxiosInstance =>
 export class ServiceStageClient {
   private readonly http: AxiosInstance;
   private readonly retry: RetryPolicy;
-  private projectId: string | undefined;
+  /** The project looked up at IAM, once it answered (a failed lookup is tried again by the next request). */
+  private lookedUpProjectId: string | undefined;
   private readonly throttle: AdaptiveThrottle;
   /** Parsed once: every signed request needs the host and any path prefix of the endpoint. */
   private readonly endpoint: { host: string; pathPrefix: string };
@@ -166,14 +167,19 @@ export class ServiceStageClient {
     this.throttle = throttleFor(options.endpoint);
     const url = new URL(options.endpoint);
     this.endpoint = { host: url.host, pathPrefix: url.pathname.replace(/\/+$/, "") };
-    if (typeof options.projectId === "string") this.projectId = options.projectId;
     this.http = httpTo(options.endpoint, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  }
+
+  /** The project every request is for: the one given, or the one looked up on the first request that needs it. */
+  private async project(): Promise<string> {
+    const given = this.options.projectId;
+    if (typeof given === "string") return given;
+    return (this.lookedUpProjectId ??= await given());
   }
 
   /** The last guard (check refuses these earlier, with the property's name): a segment that could leave its place is never sent. */
   private async path(...segments: string[]): Promise<string> {
-    const projectId = (this.projectId ??= await (this.options.projectId as () => Promise<string>)());
-    const all = [projectId, ...segments];
+    const all = [await this.project(), ...segments];
     const bad = all.find((s) => !isId(s));
     if (bad !== undefined) throw new InputError(`refusing to send a request: path segment ${quote(bad)} ${ID_RULE}`);
     return `/v3/${all.map(percentEncode).join("/")}`;
@@ -293,7 +299,7 @@ export class ServiceStageClient {
     const signed: Record<string, string> = {
       ...content,
       Host: this.endpoint.host,
-      "X-Project-Id": this.projectId as string,
+      "X-Project-Id": await this.project(),
       "X-Sdk-Date": formatSdkDate(new Date()),
       ...(c.securityToken !== undefined ? { "X-Security-Token": c.securityToken } : {}),
     };

@@ -9,12 +9,14 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { CredentialProvider, ServiceStageClient } from "./client";
 import { CredentialPlan, credentialPlan, iamEndpointFor } from "./credentialSources";
 import { reportProgress } from "./progress";
-import { RawSettings, ResourceTarget, readEnvironment, readStackConfig, resolveTarget } from "./settings";
+import { RawSettings, ResolvedTarget, ResourceTarget, readEnvironment, readStackConfig, resolveTarget } from "./settings";
 import { containsUnknown } from "./pulumiValues";
 import { SettingsError } from "./errors";
 
 let stackSettings: RawSettings = {};
 const clients = new Map<string, Promise<ServiceStageClient>>();
+/** Each target's plan, until the settings change: check and the client of the same target share one. */
+const plans = new Map<string, Promise<TargetPlan>>();
 /** settingsIssue's answer per target, until the settings change: check runs for every resource of every preview. */
 const settingsIssues = new Map<string, Promise<string | undefined>>();
 /** Credential providers by source (credentialProvider.ts): temporary credentials are obtained once per process. */
@@ -31,16 +33,36 @@ export const configure = async (req: dynamic.ConfigureRequest): Promise<void> =>
 export const setStackSettings = (settings: RawSettings): void => {
   stackSettings = settings;
   clients.clear();
+  plans.clear();
   settingsIssues.clear();
   providers.clear();
 };
 
+interface TargetPlan {
+  plan: CredentialPlan;
+  resolved: ResolvedTarget;
+  iamEndpoint: string;
+}
+
 /** A resource's endpoint, project and credentials, from the settings and the credentials' source; no network call. */
-const planFor = async (target: ResourceTarget) => {
+const newPlan = async (target: ResourceTarget): Promise<TargetPlan> => {
   const env = readEnvironment(process.env);
   const plan = await credentialPlan(stackSettings, env, process.env);
   const resolved = resolveTarget(stackSettings, env, target, { projectId: plan.projectId, region: plan.region });
   return { plan, resolved, iamEndpoint: iamEndpointFor(stackSettings.iamEndpoint ?? env.iamEndpoint, plan, resolved, process.env) };
+};
+
+/** The target's plan, made once per target until the settings change. */
+const planFor = (target: ResourceTarget): Promise<TargetPlan> => {
+  const key = targetKey(target.projectId, target.region);
+  let plan = plans.get(key);
+  if (plan === undefined) {
+    plan = newPlan(target);
+    // A plan that failed (a file being fixed, say) is made again at the next request.
+    plan.catch(() => plans.delete(key));
+    plans.set(key, plan);
+  }
+  return plan;
 };
 
 /** One credential provider per source and IAM endpoint: an exchange is made once for every client of the process. */

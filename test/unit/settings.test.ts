@@ -12,6 +12,7 @@ import { setStackSettings } from "../../provider/providerState";
 import { setProgressSink } from "../../provider/progress";
 import { UNKNOWN } from "../../provider/pulumiValues";
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS } from "../../provider/client";
+import * as credentialSources from "../../provider/credentialSources";
 import { DEFAULT_CREDENTIALS_FILE, DEFAULT_SHARED_CONFIG_FILE, noCredentialsError } from "../../provider/credentialSources";
 import {
   CONFIG_KEYS,
@@ -241,5 +242,31 @@ describe("settings in-process, against the emulator", () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe("one credential plan per target", () => {
+  let emulator: Emulator;
+  beforeEach(async () => {
+    emulator = await startEmulator({ seed: seed(), token: TOKEN, jobDurationMs: 30 });
+  });
+  afterEach(() => {
+    emulator.close();
+    jest.restoreAllMocks();
+  });
+
+  test("check and the up of the same target share one plan; new settings plan again; a failed plan is made again at the next request", async () => {
+    const plans = jest.spyOn(credentialSources, "credentialPlan");
+    setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, authToken: TOKEN });
+    expect((await jobComponentProvider.check({}, jobComponentInputs())).failures).toEqual([]);
+    await jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs());
+    await jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs());
+    expect(plans).toHaveBeenCalledTimes(1);
+    await jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs({ projectId: "another-project" })).catch(() => undefined);
+    expect(plans).toHaveBeenCalledTimes(2);
+    setStackSettings({ endpoint: emulator.url, projectId: PROJECT_ID, authToken: TOKEN, maxRetries: "oops" });
+    for (let i = 0; i < 2; i++)
+      await expect(jobComponentProvider.read(`${APP_ID}/${COMPONENT_ID}`, jobComponentInputs())).rejects.toThrow(/maxRetries must be a whole number/);
+    expect(plans).toHaveBeenCalledTimes(4);
   });
 });
