@@ -21,6 +21,7 @@ import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import type * as structpb from "google-protobuf/google/protobuf/struct_pb";
 import { RESOURCES as DEFINITIONS, typeToken } from "../provider/resources/index";
+import { FUNCTIONS, argumentIssues, secretOutputs } from "../provider/functions/index";
 import { cancelInFlight, setStackSettings } from "../provider/providerState";
 import { setProgressSink } from "../provider/progress";
 import { RawSettings, SECRET_SETTINGS, readEnvironment } from "../provider/settings";
@@ -37,6 +38,18 @@ const rpc = pulumiRpc();
 
 /** The resources, by type token: the same lifecycle objects the dynamic resources call. */
 const RESOURCES: Readonly<Record<string, Lifecycle>> = Object.fromEntries(DEFINITIONS.map((d) => [typeToken(d), d.lifecycle]));
+
+/** The read functions, by token (`servicestage:index:getJob`; the engine may send `servicestage:getJob` as YAML writes it). */
+const functionFor = (token: string) => {
+  const name = token.split(":").pop() ?? "";
+  const f = token.startsWith("servicestage:") ? FUNCTIONS.find((x) => x.name === name) : undefined;
+  if (f === undefined)
+    throw new PluginError(
+      rpc.grpc.status.INVALID_ARGUMENT,
+      `unknown function ${quote(token)}: this provider serves ${FUNCTIONS.map((x) => typeToken(x)).join(", ")}`,
+    );
+  return f;
+};
 
 /** The type token: sent by current engines, else read from the URN (`urn:pulumi:stack::project::[parent$]type::name`). */
 const typeOf = (req: { getType(): string; getUrn(): string }): string => req.getType() || (req.getUrn().split("::")[2] ?? "").split("$").pop() || "";
@@ -160,7 +173,20 @@ const diffResponse = (olds: PropertyBag, news: PropertyBag, result: { changedKey
 
 type Handlers = Pick<
   IResourceProviderServer,
-  "getPluginInfo" | "getSchema" | "checkConfig" | "diffConfig" | "configure" | "check" | "diff" | "create" | "read" | "update" | "delete" | "cancel" | "attach"
+  | "getPluginInfo"
+  | "getSchema"
+  | "checkConfig"
+  | "diffConfig"
+  | "configure"
+  | "invoke"
+  | "check"
+  | "diff"
+  | "create"
+  | "read"
+  | "update"
+  | "delete"
+  | "cancel"
+  | "attach"
 >;
 
 /** A unary handler from an async function: its result, or its error as a gRPC error carrying the message. */
@@ -177,7 +203,7 @@ const unary =
 const currentUrn = new AsyncLocalStorage<string>();
 
 const handlers = (log: { sink?: EngineLog }): Handlers => {
-  const underResource = (sink: EngineLog) => setProgressSink((message) => sink(message, { urn: currentUrn.getStore() }));
+  const underResource = (sink: EngineLog) => setProgressSink((message, options) => sink(message, { ...options, urn: currentUrn.getStore() }));
   return {
     getPluginInfo: unary(async () => new pluginproto.PluginInfo().setVersion(PLUGIN_VERSION)),
 
@@ -212,6 +238,17 @@ const handlers = (log: { sink?: EngineLog }): Handlers => {
       configuredSettings = settingsFrom(bag);
       setStackSettings(configuredSettings);
       return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true).setAcceptresources(false).setAcceptoutputs(false);
+    }),
+
+    // A read function: its arguments checked (property and rule) before any request, then GETs only, at a preview too.
+    invoke: unary(async (req: provproto.InvokeRequest) => {
+      const f = functionFor(req.getTok());
+      const args = unpack(req.getArgs()).props;
+      const problems = argumentIssues(f, args);
+      const resp = new provproto.InvokeResponse();
+      if (problems.length > 0) return resp.setFailuresList(problems.map((p) => new provproto.CheckFailure().setProperty(p.property).setReason(p.reason)));
+      const secret = secretOutputs(f);
+      return resp.setReturn(toStruct(markSecrets(await f.read(args), (key) => secret.includes(key))));
     }),
 
     check: unary(async (req: provproto.CheckRequest) => {
@@ -301,7 +338,7 @@ export const serve = async (options: ServeOptions = {}): Promise<Serving> => {
   if (options.engineAddress !== undefined) {
     const sink = engineLog(options.engineAddress);
     log.sink = sink;
-    setProgressSink((message) => sink(message, { urn: currentUrn.getStore() }));
+    setProgressSink((message, options) => sink(message, { ...options, urn: currentUrn.getStore() }));
   }
   // Pulumi's own limit (@pulumi/pulumi runtime/settings: maxRPCMessageSize): a ReleasePlan's components can be large.
   const server = new rpc.grpc.Server({ "grpc.max_receive_message_length": 1024 * 1024 * 400 });

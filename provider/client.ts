@@ -10,8 +10,9 @@ import axios, { AxiosInstance } from "axios";
 import * as t from "io-ts";
 import { EditReleasePlanBody, EditReleasePlanResponse } from "./codecs/editReleasePlan";
 import { RedeployJobComponentBody, RedeployJobComponentResponse } from "./codecs/redeployJobComponent";
-import { ComponentResponse, ErrorBody, JobResponse, ReleasePlanResponse, errorCodeAndMessage } from "./codecs/responses";
+import { ComponentRecordsResponse, ComponentResponse, ErrorBody, JobResponse, ReleasePlanResponse, errorCodeAndMessage } from "./codecs/responses";
 import { ComponentActionBody, ComponentActionResponse } from "./codecs/componentAction";
+import { ComponentListItem, ComponentListResponse } from "./codecs/releaseTask";
 import { DeployInfoResponse, RELEASE_TASK_ACTIONS, ReleaseTaskAction, ReleaseTaskResponse } from "./codecs/releaseTask";
 import { dropNulls } from "./codecs/casing";
 import { formatIssues, issuesOf } from "./codecs/report";
@@ -260,6 +261,24 @@ export class ServiceStageClient {
   /** A job that may be gone: ServiceStage keeps job records for a while only. */
   async findJob(jobId: string): Promise<Lookup<JobResponse>> {
     return this.lookup(await this.path("cas", "jobs", jobId), JobResponse);
+  }
+
+  /** GET .../records, newest first: `limit` of them, or every one the API gives (up to 1000). */
+  async getComponentRecords(component: ComponentRef, limit?: number): Promise<ComponentRecordsResponse> {
+    const path = await this.path("cas", "applications", component.applicationId, "components", component.componentId, "records");
+    const query = limit === undefined ? "" : `?limit=${limit}`;
+    return this.call("GET", `${path}${query}`, ComponentRecordsResponse).then((r) => r.value);
+  }
+
+  /** GET .../applications/{id}/components, every page (100 a page, until `count` or a short page). */
+  async listComponents(applicationId: string): Promise<ComponentListItem[]> {
+    const path = await this.path("cas", "applications", applicationId, "components");
+    const all: ComponentListItem[] = [];
+    for (;;) {
+      const { value } = await this.call("GET", `${path}?limit=100&offset=${all.length}`, ComponentListResponse);
+      all.push(...value.components);
+      if (value.components.length < 100 || (value.count !== undefined && all.length >= value.count)) return all;
+    }
   }
 
   /**

@@ -18,3 +18,5 @@ export { configure } from "./providerState";
 export const jobComponentProvider = jobComponent.lifecycle;
 export const releasePlanProvider = releasePlan.lifecycle;
 export const componentActionProvider = componentAction.lifecycle;
+/** The read functions, for TypeScript programs that call them in their own process (sdk/functions.ts). */
+export { invoke } from "./functions/index";

@@ -39,6 +39,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"))
 
 const { camelKey } = loadTs("provider/codecs/spellings.ts");
 const { RESOURCES, bodyModule } = require("./lib/resources");
+const { FUNCTIONS } = loadTs("provider/functions/index.ts");
 const { PACKAGE, typeToken: token } = loadTs("provider/resources/index.ts");
 const { describe, defaultsOf, typePrefixOf } = loadTs("provider/resources/definition.ts");
 const { SETTINGS, CONFIG_KEYS, CREDENTIAL_ORDER } = loadTs("provider/settings.ts");
@@ -281,6 +282,31 @@ const generate = (docs) => {
 
   const resources = Object.fromEntries(RESOURCES.map((d, i) => [token(d), resource(d, docs[i])]));
 
+  /** A read function from its definition (provider/functions/): inputs as a resource's own properties, outputs by kind. */
+  const OUTPUT_KINDS = {
+    string: { type: "string" },
+    integer: { type: "integer" },
+    object: { $ref: "pulumi.json#/Any" },
+    objectList: { type: "array", items: { $ref: "pulumi.json#/Any" } },
+    stringList: { type: "array", items: { type: "string" } },
+  };
+  const readFunction = (f) => {
+    const inputs = propertiesOf(fieldsIn(f.inputCodec), "", f.name, new Map());
+    // Its own doc only: an argument replaces nothing.
+    for (const [key, p] of Object.entries(f.inputs)) inputs.properties[key] = { ...inputs.properties[key], description: p.doc };
+    return {
+      description: f.doc,
+      inputs: { properties: inputs.properties, required: inputs.required },
+      outputs: {
+        properties: Object.fromEntries(
+          Object.entries(f.outputs).map(([k, o]) => [k, { ...OUTPUT_KINDS[o.kind], description: o.doc, ...(o.secret ? { secret: true } : {}) }]),
+        ),
+        required: Object.keys(f.outputs),
+      },
+    };
+  };
+  const functions = Object.fromEntries(FUNCTIONS.map((f) => [token(f), readFunction(f)]));
+
   const objectNames = nameObjects(objects);
   const types = {};
   const enumName = (owner, prop) => `${owner.startsWith("@object:") ? objectNames.get(Number(owner.slice(8))) : owner}${pascal(prop)}`;
@@ -338,6 +364,7 @@ const generate = (docs) => {
       inputProperties: configVariables,
     },
     resources: resolvedResources,
+    functions,
     types: sortedTypes,
     language: {
       go: { importBasePath: `${repositoryPath}/sdk/go/${PACKAGE}`, respectSchemaVersion: true },

@@ -105,6 +105,94 @@ export const componentActionOwnKeys = ["applicationId", "componentId", "projectI
 /** The names of ComponentActionResult, at run time. */
 export const componentActionOutputKeys = ["jobId", "jobStatus"] as const;
 
+/** The arguments of getJobComponent. */
+export interface GetJobComponentArgs {
+  /** Application ID. */
+  applicationId: string;
+  /** Component ID. */
+  componentId: string;
+  /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. */
+  projectId?: string;
+  /** Region (e.g. cn-north-4), for a program that reaches several; defaults to stack config servicestage:region, then HW_REGION_NAME. A fixed servicestage:endpoint serves only its own region: write {region} in it to serve others. */
+  region?: string;
+}
+
+/** What getJobComponent answers. */
+export interface GetJobComponentResult {
+  /** The live spec, in the JobComponent's camelCase; secret (a source can carry httpPassword). */
+  spec: Record<string, unknown>;
+  /** The component's status: componentStatus, availableReplica, replica, lastJobId, updateTime, ... */
+  status: Record<string, unknown>;
+  /** The component's status word, e.g. RUNNING, FAILED, STOPPED. */
+  componentStatus: string;
+  /** The component's last job (a redeploy's or an action's). */
+  lastJobId: string;
+}
+
+/** The arguments of getJob. */
+export interface GetJobArgs {
+  /** Job ID, e.g. a JobComponent's or a ComponentAction's jobId. */
+  jobId: string;
+  /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. */
+  projectId?: string;
+  /** Region (e.g. cn-north-4), for a program that reaches several; defaults to stack config servicestage:region, then HW_REGION_NAME. A fixed servicestage:endpoint serves only its own region: write {region} in it to serve others. */
+  region?: string;
+}
+
+/** What getJob answers. */
+export interface GetJobResult {
+  /** RUNNING, SUCCEEDED, FAILED, ... */
+  executionStatus: string;
+  /** The job's type as ServiceStage reports it. */
+  jobType: string;
+  /** How many tasks the job has. */
+  taskCount: number;
+  /** The tasks: taskName, taskStatus, taskType, messages, createdAt, updateAt, ... */
+  tasks: Array<Record<string, unknown>>;
+  /** Each task that did not succeed, with its messages, e.g. `deploy-job (FAILED): image pull failed`. */
+  failedTaskMessages: string[];
+}
+
+/** The arguments of getComponentRecords. */
+export interface GetComponentRecordsArgs {
+  /** Application ID. */
+  applicationId: string;
+  /** Component ID. */
+  componentId: string;
+  /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. */
+  projectId?: string;
+  /** Region (e.g. cn-north-4), for a program that reaches several; defaults to stack config servicestage:region, then HW_REGION_NAME. A fixed servicestage:endpoint serves only its own region: write {region} in it to serve others. */
+  region?: string;
+  /** At most this many records, newest first (the API's limit, 1-100; default all, up to 1000). */
+  limit?: number;
+}
+
+/** What getComponentRecords answers. */
+export interface GetComponentRecordsResult {
+  /** How many records the component has. */
+  count: number;
+  /** The records: beginTime, endTime, version, currentUsed, status, deployType, jobs [{sequence, deployType, jobId, jobInfo}], ... */
+  records: Array<Record<string, unknown>>;
+}
+
+/** The arguments of getApplicationComponents. */
+export interface GetApplicationComponentsArgs {
+  /** Application ID. */
+  applicationId: string;
+  /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. */
+  projectId?: string;
+  /** Region (e.g. cn-north-4), for a program that reaches several; defaults to stack config servicestage:region, then HW_REGION_NAME. A fixed servicestage:endpoint serves only its own region: write {region} in it to serve others. */
+  region?: string;
+}
+
+/** What getApplicationComponents answers. */
+export interface GetApplicationComponentsResult {
+  /** How many components the application has. */
+  count: number;
+  /** The components: id, name, applicationId, environmentId, version, status, ... */
+  components: Array<Record<string, unknown>>;
+}
+
 /** What every workload body has on both pages, written the same: environment, probes, lifecycle, logs, storage, resources. */
 export interface WorkloadFields {
   /** Environment variables. */

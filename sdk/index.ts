@@ -1,8 +1,9 @@
 /**
  * pulumi-servicestage: Pulumi dynamic resources for Huawei Cloud ServiceStage v3.
  */
-export { JobComponent, ReleasePlan } from "./resources";
-export type { JobComponentArgs, JobComponentOutputs, ReleasePlanArgs, ReleasePlanOutputs } from "./resources";
+export { ComponentAction, JobComponent, ReleasePlan } from "./resources";
+export * from "./functions";
+export type { ComponentActionArgs, ComponentActionOutputs, JobComponentArgs, JobComponentOutputs, ReleasePlanArgs, ReleasePlanOutputs } from "./resources";
 export type { DeepInput, Outputs, ResourceArgs } from "./types";
 // The specs, own properties and results, and the named tables both pages share (Probe, Lifecycle, Source, Env, Storage, ...), one interface each.
 export type * from "./generated";

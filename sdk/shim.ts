@@ -19,7 +19,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as ProviderModule from "../provider/index";
 
 /** A resource's `providerExport` (provider/resources/): the lifecycles provider/index.ts exports. */
-type ProviderName = Exclude<keyof typeof ProviderModule, "configure">;
+type ProviderName = { [K in keyof typeof ProviderModule]: (typeof ProviderModule)[K] extends { check: unknown } ? K : never }[keyof typeof ProviderModule];
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const shimFor = (name: ProviderName): dynamic.ResourceProvider => ({

@@ -86,3 +86,13 @@ export type ErrorBody = t.TypeOf<typeof ErrorBody>;
 
 export const errorCodeAndMessage = (body: ErrorBody): { code: string; message?: string } =>
   "error_code" in body ? { code: body.error_code, message: body.error_msg } : { code: body.error.code, message: body.error.message };
+
+/**
+ * GET .../components/{component_id}/records (the SDK's ShowComponentRecordsResponse):
+ * `{count, records}`, each record passed on as it comes (docs/api/NOTES.md lists its fields).
+ */
+export const ComponentRecordsResponse = t.intersection(
+  [t.type({ records: t.array(t.UnknownRecord) }), t.partial({ count: looseNumber })],
+  "ComponentRecordsResponse",
+);
+export type ComponentRecordsResponse = t.TypeOf<typeof ComponentRecordsResponse>;

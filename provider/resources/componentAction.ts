@@ -25,6 +25,7 @@ import {
   validate,
 } from "../lifecycle";
 import { cancellable, clientFor, reportProgress } from "../providerState";
+import { jobProgressReporter } from "../jobProgress";
 import { sameValue } from "../compare";
 import { secretKeys } from "../codecs/fields";
 import { UNKNOWN } from "../pulumiValues";
@@ -78,7 +79,7 @@ const settle = async (p: ComponentActionInputs, action: string, jobId: string, o
     const job = await cancellable((signal) =>
       waitForJob(jobId, (id) => client.getJob(id), {
         timeoutMs: customMs !== undefined && customMs < jobTimeoutMs ? customMs : jobTimeoutMs,
-        onStatus: (s) => reportProgress(`servicestage: component ${label(p)}: ${action} job ${jobId} ${s}`),
+        onPoll: jobProgressReporter(`servicestage: component ${label(p)}: ${action} `, jobId),
         signal,
       }),
     );

@@ -29,7 +29,7 @@ export interface OwnProperty<C extends t.Mixed = t.Mixed, R extends boolean = bo
 export const required = <C extends t.Mixed>(codec: C, options: PropertyOptions): OwnProperty<C, true> => ({ codec, required: true, ...options });
 export const optional = <C extends t.Mixed>(codec: C, options: PropertyOptions): OwnProperty<C, false> => ({ codec, required: false, ...options });
 
-type OwnPropertyMap = Readonly<Record<string, OwnProperty>>;
+export type OwnPropertyMap = Readonly<Record<string, OwnProperty>>;
 type RequiredKeys<P extends OwnPropertyMap> = { [K in keyof P]: P[K] extends OwnProperty<t.Mixed, true> ? K : never }[keyof P];
 /** The value a program gives for each own property, derived from their codecs. */
 export type OwnValues<P extends OwnPropertyMap> = { [K in RequiredKeys<P>]: t.TypeOf<P[K]["codec"]> } & {

@@ -29,6 +29,7 @@ import {
   validate,
 } from "../lifecycle";
 import { cancellable, clientFor, reportProgress } from "../providerState";
+import { jobProgressReporter } from "../jobProgress";
 import { carries, sameValue } from "../compare";
 import { secretKeys } from "../codecs/fields";
 import { UNKNOWN, containsUnknown } from "../pulumiValues";
@@ -144,7 +145,8 @@ const settle = async (p: JobComponentInputs, jobId: string, seen: JobResponse | 
     const job = await cancellable((signal) =>
       waitForJob(jobId, (id) => client.getJob(id), {
         timeoutMs: byCustomTimeout ? Math.max(0, (deadline.at as number) - Date.now()) : jobTimeoutMs,
-        onStatus: (s) => reportProgress(`servicestage: component ${componentLabel(p)}: job ${jobId} ${s}`),
+        // The stage and [tasks done/total] as the resource's ephemeral status, failed tasks as warnings, the end kept.
+        onPoll: jobProgressReporter(`servicestage: component ${componentLabel(p)}: `, jobId),
         signal,
       }),
     );

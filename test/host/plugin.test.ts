@@ -562,6 +562,42 @@ describe("ReleasePlan", () => {
   });
 });
 
+describe("read functions (Invoke)", () => {
+  const invoke = (tok: string, args: Bag) =>
+    rpc<provproto.InvokeResponse>((cb) => client.invoke(new provproto.InvokeRequest().setTok(tok).setArgs(struct(args)).setPreview(true), cb));
+
+  test("getJobComponent and getJob answer with GETs only, at a preview too; the live spec is secret", async () => {
+    await configureEmulator();
+    const { jobId } = emulator.consoleAction(APP_ID, COMPONENT_ID, "restart");
+    emulator.clearRequests();
+    const component = await invoke("servicestage:index:getJobComponent", { applicationId: APP_ID, componentId: COMPONENT_ID });
+    expect(component.getFailuresList()).toEqual([]);
+    const answer = plain(component.getReturn());
+    expect(isSecret(answer.spec)).toBe(true);
+    expect(answer).toMatchObject({ componentStatus: expect.any(String), lastJobId: jobId });
+    const job = plain((await invoke("servicestage:getJob", { jobId })).getReturn());
+    expect(job).toMatchObject({ executionStatus: expect.any(String), taskCount: expect.any(Number), tasks: expect.any(Array) });
+    expect(calls().every((c) => c.startsWith("GET "))).toBe(true);
+  });
+
+  test("bad arguments are failures naming the property and the rule, before any request", async () => {
+    await configureEmulator();
+    emulator.clearRequests();
+    const r = await invoke("servicestage:index:getJob", { jobId: "../x", bogus: 1 });
+    expect(
+      r
+        .getFailuresList()
+        .map((f) => f.getProperty())
+        .sort(),
+    ).toEqual(["bogus", "jobId"]);
+    expect(r.getFailuresList()[0].getReason()).toMatch(/jobId must be a ServiceStage id/);
+    expect(emulator.requests()).toHaveLength(0);
+    await expect(invoke("servicestage:index:getNothing", {})).rejects.toMatchObject({
+      details: expect.stringMatching(/unknown function "servicestage:index:getNothing"/),
+    });
+  });
+});
+
 describe("what a pull request controls (issue 28): through the plugin", () => {
   const ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwbHVnaW4ifQ.c2ln";
   let attacker: Attacker;

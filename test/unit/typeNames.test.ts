@@ -40,8 +40,13 @@ const typeScriptInterfaces = (): Map<string, string[]> => {
   return found;
 };
 
-/** What TypeScript names that is not a table of the pages: each resource's spec, own properties and result, and the bases the two pages share. */
-const NOT_TABLES = /(Spec|OwnProperties|Result)$|^(WorkloadFields|ContainerFields|ComponentFields)$/;
+/**
+ * What TypeScript names that is not a table of the pages: each resource's spec, own
+ * properties and result, a read function's arguments and result (the schema's function
+ * inputs and outputs, which Go and Python name after the function), and the bases the two
+ * pages share.
+ */
+const NOT_TABLES = /(Spec|OwnProperties|Result|Args)$|^(WorkloadFields|ContainerFields|ComponentFields)$/;
 
 describe("type names across languages", () => {
   test("every table TypeScript names has that name in the schema, with the same properties", () => {

@@ -8,6 +8,10 @@ import typing
 # Export this package's modules as members:
 from ._enums import *
 from .component_action import *
+from .get_application_components import *
+from .get_component_records import *
+from .get_job import *
+from .get_job_component import *
 from .job_component import *
 from .provider import *
 from .release_plan import *
