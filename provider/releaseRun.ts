@@ -20,6 +20,7 @@ import {
   runHasEnded,
 } from "./codecs/releaseTask";
 import { failedTaskMessages } from "./jobWaiter";
+import { escapeControls } from "./errors";
 
 /** How long a run is followed unless runTimeoutSeconds says otherwise: release tasks deploy several components in turn. */
 export const DEFAULT_RUN_TIMEOUT_SECONDS = 1800;
@@ -27,8 +28,12 @@ export const DEFAULT_RUN_TIMEOUT_SECONDS = 1800;
 export const MAX_RUN_POLL_MS = 2000;
 
 export interface RunFollowing {
-  /** Where progress goes (providerState's reportProgress). */
+  /** Where progress goes (providerState's reportProgress): kept lines. */
   report: (message: string) => void;
+  /** A component's line while its job runs: the resource's ephemeral status (progress.ts's reportStatus); kept lines without it. */
+  status?: (message: string) => void;
+  /** A component that failed: a warning on the resource (progress.ts's reportWarning). */
+  warn?: (message: string) => void;
   /** How long the wait may last from its start, and what to raise when it ends it. */
   timeoutMs: number;
   timeoutKnob: string;
@@ -99,7 +104,9 @@ const failuresOf = async (client: ServiceStageClient, info: DeployInfoResponse, 
       const job = jobId === undefined ? undefined : await client.findJob(jobId).catch(() => undefined);
       const tasks = job?.found === true ? failedTaskMessages(job.value) : [];
       const why = [...(said !== undefined && said !== "" ? [said] : []), ...tasks.filter((m) => said === undefined || !m.includes(said))];
-      return `${places.get(c) ?? c.id}: ${jobId !== undefined ? `job ${jobId}` : "no job"} ${c.status ?? "FAILED"}${why.length > 0 ? `: ${why.join("; ")}` : ""}`;
+      return escapeControls(
+        `${places.get(c) ?? c.id}: ${jobId !== undefined ? `job ${jobId}` : "no job"} ${c.status ?? "FAILED"}${why.length > 0 ? `: ${why.join("; ")}` : ""}`,
+      );
     }),
   );
 };
@@ -133,7 +140,12 @@ const follow = async (client: ServiceStageClient, planId: string, how: RunFollow
       const line = componentLine(c, rollingBack || rollbackJobIdOf(c) !== undefined);
       if (seen.get(c.id) === line) continue;
       seen.set(c.id, line);
-      how.report(`servicestage: release task ${planId}: ${places.get(c)}: ${line}`);
+      // Names, ids and statuses are the server's: escaped, so that no answer starts a line of its own.
+      const message = escapeControls(`servicestage: release task ${planId}: ${places.get(c)}: ${line}`);
+      const status = (c.status ?? "").toUpperCase();
+      if (FAILED_COMPONENT.has(status)) how.warn?.(message);
+      if (status === "" || status === "CREATED") (how.status ?? how.report)(message);
+      else how.report(message);
     }
     if (runHasEnded(task.status)) return { task, info };
     if (Date.now() >= deadline) return { task, info, stopped: "timeout" };

@@ -24,6 +24,7 @@ import {
   validate,
 } from "../lifecycle";
 import { cancellable, clientFor, reportProgress } from "../providerState";
+import { reportStatus, reportWarning } from "../progress";
 import { sameValue } from "../compare";
 import { secretKeys } from "../codecs/fields";
 import { InitFailedError, InputError, quote } from "../errors";
@@ -121,6 +122,8 @@ const following = (p: ReleasePlanInputs, operation: "create" | "update", options
   const byCustom = customMs !== undefined && customMs < runTimeoutMs;
   return {
     report: reportProgress,
+    status: reportStatus,
+    warn: reportWarning,
     timeoutMs: byCustom ? customMs : runTimeoutMs,
     timeoutKnob: byCustom
       ? ` (the resource's customTimeouts ended the wait: raise its ${operation} timeout to wait longer in one update)`
