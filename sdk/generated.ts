@@ -36,7 +36,7 @@ export const jobComponentOutputKeys = ["jobId", "jobStatus"] as const;
 export interface ReleasePlanOwnProperties {
   /** Release task ID (path parameter release_plan_id). The task must already exist. Changing it replaces the resource. */
   releasePlanId: string;
-  /** Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason. */
+  /** Any values: a change of them executes the task once more with the same spec when runOnChange is on (a release of the same versions again). Nothing else changes; the preview shows the change and the reason. */
   triggers?: unknown[];
   /** Project ID; defaults to stack config servicestage:projectId, then HW_PROJECT_ID. Changing it replaces the resource. */
   projectId?: string;

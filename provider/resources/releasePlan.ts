@@ -32,8 +32,7 @@ import { ID_RULE, isId } from "../urlParts";
 import { UNKNOWN } from "../pulumiValues";
 import { releaseTaskPhase, runHasEnded } from "../codecs/releaseTask";
 import { DEFAULT_RUN_TIMEOUT_SECONDS, RunFollowing, RunOutcome, RunRecord, executeAndFollow, settleRecordedRun } from "../releaseRun";
-import { OwnValues, ResourceDefinition, WHERE, bool, defaultsOf, optional, ownCodec, positiveInt, required, segmentId } from "./definition";
-import * as t from "io-ts";
+import { OwnValues, ResourceDefinition, TRIGGERS, WHERE, bool, defaultsOf, optional, ownCodec, positiveInt, required, segmentId } from "./definition";
 
 const ownProperties = {
   releasePlanId: required(segmentId, { doc: "Release task ID (path parameter release_plan_id). The task must already exist.", replaceOnChange: true }),
@@ -44,11 +43,7 @@ const ownProperties = {
       "Off, a change only edits the task.",
     default: false,
   }),
-  triggers: optional(t.array(t.unknown), {
-    doc:
-      "Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). " +
-      "Nothing else changes; the preview shows the change and the reason.",
-  }),
+  triggers: TRIGGERS("executes the task once more with the same spec when runOnChange is on (a release of the same versions again)"),
   waitForRun: optional(bool, { doc: "Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute.", default: true }),
   runTimeoutSeconds: optional(positiveInt, {
     doc: "How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it.",

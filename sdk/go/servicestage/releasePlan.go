@@ -40,7 +40,7 @@ type ReleasePlan struct {
 	RunStatus pulumi.StringPtrOutput `pulumi:"runStatus"`
 	// How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
 	RunTimeoutSeconds pulumi.IntOutput `pulumi:"runTimeoutSeconds"`
-	// Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+	// Any values: a change of them executes the task once more with the same spec when runOnChange is on (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
 	Triggers pulumi.ArrayOutput `pulumi:"triggers"`
 	// Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
 	WaitForRun pulumi.BoolOutput `pulumi:"waitForRun"`
@@ -134,7 +134,7 @@ type releasePlanArgs struct {
 	RunOnChange *bool `pulumi:"runOnChange"`
 	// How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
 	RunTimeoutSeconds *int `pulumi:"runTimeoutSeconds"`
-	// Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+	// Any values: a change of them executes the task once more with the same spec when runOnChange is on (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
 	Triggers []interface{} `pulumi:"triggers"`
 	// Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
 	WaitForRun *bool `pulumi:"waitForRun"`
@@ -162,7 +162,7 @@ type ReleasePlanArgs struct {
 	RunOnChange pulumi.BoolPtrInput
 	// How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
 	RunTimeoutSeconds pulumi.IntPtrInput
-	// Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+	// Any values: a change of them executes the task once more with the same spec when runOnChange is on (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
 	Triggers pulumi.ArrayInput
 	// Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
 	WaitForRun pulumi.BoolPtrInput
@@ -265,7 +265,7 @@ func (o ReleasePlanOutput) RunTimeoutSeconds() pulumi.IntOutput {
 	return o.ApplyT(func(v *ReleasePlan) pulumi.IntOutput { return v.RunTimeoutSeconds }).(pulumi.IntOutput)
 }
 
-// Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+// Any values: a change of them executes the task once more with the same spec when runOnChange is on (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
 func (o ReleasePlanOutput) Triggers() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *ReleasePlan) pulumi.ArrayOutput { return v.Triggers }).(pulumi.ArrayOutput)
 }

@@ -47,7 +47,7 @@ class ReleasePlanArgs:
         :param pulumi.Input[_builtins.bool] rollback_on_failure: Roll a failed run back (POST .../rollback: each component the run deployed returns to its spec before the run) and follow the rollback's jobs. Default false.
         :param pulumi.Input[_builtins.bool] run_on_change: Execute the release task (POST .../execute) after each change of its spec or of `triggers`, and on create, then follow the run to its end. Off, a change only edits the task. Default false.
         :param pulumi.Input[_builtins.int] run_timeout_seconds: How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
-        :param pulumi.Input[Sequence[Any]] triggers: Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+        :param pulumi.Input[Sequence[Any]] triggers: Any values: a change of them executes the task once more with the same spec when runOnChange is on (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
         :param pulumi.Input[_builtins.bool] wait_for_run: Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
         """
         pulumi.set(__self__, "components", components)
@@ -204,7 +204,7 @@ class ReleasePlanArgs:
     @pulumi.getter
     def triggers(self) -> pulumi.Input[Optional[Sequence[Any]]]:
         """
-        Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+        Any values: a change of them executes the task once more with the same spec when runOnChange is on (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
         """
         return pulumi.get(self, "triggers")
 
@@ -259,7 +259,7 @@ class ReleasePlan(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] rollback_on_failure: Roll a failed run back (POST .../rollback: each component the run deployed returns to its spec before the run) and follow the rollback's jobs. Default false.
         :param pulumi.Input[_builtins.bool] run_on_change: Execute the release task (POST .../execute) after each change of its spec or of `triggers`, and on create, then follow the run to its end. Off, a change only edits the task. Default false.
         :param pulumi.Input[_builtins.int] run_timeout_seconds: How long to follow a run (and its rollback), in seconds. A run still going then is recorded, and the next `pulumi up` waits for it. Default 1800.
-        :param pulumi.Input[Sequence[Any]] triggers: Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+        :param pulumi.Input[Sequence[Any]] triggers: Any values: a change of them executes the task once more with the same spec when runOnChange is on (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
         :param pulumi.Input[_builtins.bool] wait_for_run: Follow a run until it ends; off, the update ends once ServiceStage has accepted the execute. Default true.
         """
         ...
@@ -475,7 +475,7 @@ class ReleasePlan(pulumi.CustomResource):
     @pulumi.getter
     def triggers(self) -> pulumi.Output[Optional[Sequence[Any]]]:
         """
-        Any values: with runOnChange, a change of them executes the task once more with the same spec (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
+        Any values: a change of them executes the task once more with the same spec when runOnChange is on (a release of the same versions again). Nothing else changes; the preview shows the change and the reason.
         """
         return pulumi.get(self, "triggers")
 
