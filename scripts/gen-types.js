@@ -382,7 +382,7 @@ declareSpecOutputs(${d.name}, g.${specKeys});
 import * as pulumi from "@pulumi/pulumi";
 import * as g from "./generated";
 import { shimFor } from "./shim";
-import { declareSpecOutputs, registration } from "./props";
+import { declareSpecOutputs, registration } from "./registration";
 import type { Outputs, ResourceArgs } from "./types";
 
 ${classes.join("\n")}`;

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as g from "./generated";
 import { shimFor } from "./shim";
-import { declareSpecOutputs, registration } from "./props";
+import { declareSpecOutputs, registration } from "./registration";
 import type { Outputs, ResourceArgs } from "./types";
 
 /** Arguments of a JobComponent: its own properties (JobComponentOwnProperties) and its spec (JobComponentSpec). */
