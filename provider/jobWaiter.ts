@@ -15,7 +15,7 @@
  * (docs/benchmarks.md, "Seeing a job end").
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { ExecutionStatus, JobResponse } from "./codecs/responses";
+import { EXECUTION_STATUSES, ExecutionStatus, JobResponse } from "./codecs/responses";
 import { JobFailedError } from "./errors";
 
 export const DEFAULT_JOB_TIMEOUT_SECONDS = 1200;
@@ -25,7 +25,7 @@ export const TIMED_OUT = "TIMED_OUT";
 /** The status of a JobFailedError for a job still going when the wait was cancelled (a Ctrl-C reaching a native plugin). */
 export const WAIT_CANCELLED = "WAIT_CANCELLED";
 
-const FAILED: ReadonlySet<ExecutionStatus> = new Set(["FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKED", "UNKNOWN"]);
+const FAILED: ReadonlySet<ExecutionStatus> = new Set(EXECUTION_STATUSES.failed);
 
 /** A job that ended without success: failed, cancelled, rolled back, or lost. Any status not here nor SUCCEEDED is a job still going. */
 export const hasFailed = (status: ExecutionStatus): boolean => FAILED.has(status);

@@ -57,11 +57,25 @@ export const ReleasePlanResponse = t.partial({ components: t.array(t.UnknownReco
 export type ReleasePlanResponse = t.TypeOf<typeof ReleasePlanResponse> & Record<string, unknown>;
 
 /**
- * A job's `execution_status`. Seen: SUBMITTED, SCHEDULED, RUNNING, SUCCEEDED, FAILED,
- * CANCELLED, PARTIALLY_FAILED, ROLLBACKING, ROLLBACKED, UNKNOWN; any value may come, so it
- * is a string, and jobWaiter.ts decides which mean "ended".
+ * The `execution_status` values the v3 job page (servicestage_06_0190) documents, by what
+ * they say of the job: still going, ended well, ended without success (failed, cancelled,
+ * rolled back, or lost). jobWaiter.ts reads the last two.
  */
-export type ExecutionStatus = string;
+export const EXECUTION_STATUSES = {
+  going: ["SUBMITTED", "SCHEDULED", "RUNNING", "ROLLBACKING"],
+  succeeded: ["SUCCEEDED"],
+  failed: ["FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKED", "UNKNOWN"],
+} as const;
+
+/** A documented `execution_status`. */
+export type KnownExecutionStatus = (typeof EXECUTION_STATUSES)[keyof typeof EXECUTION_STATUSES][number];
+
+/**
+ * A job's `execution_status`: a documented value, or any other string the service may
+ * add (the codec checks only that it is a string; jobWaiter.ts treats an unknown value as
+ * a job still going).
+ */
+export type ExecutionStatus = KnownExecutionStatus | (string & {});
 
 /** A task of a job; `messages` is a string in the SDK model, a list in some answers. */
 export const JobTask = t.partial({ task_name: str, task_status: str, messages: t.union([str, t.array(t.unknown)]) }, "JobTask");
