@@ -1,7 +1,13 @@
 /**
- * The parts of check/diff/read that both resources share: splitting a resource's
- * properties into its own props and the ServiceStage spec, turning issues into
- * CheckFailures, and lining a GET up with the declared spec.
+ * What every resource's lifecycle (provider/resources/) shares, step by step:
+ * - the contract the front doors call (`Lifecycle`, and `ResourceLifecycle` typed by a
+ *   resource's inputs and state) and what the engine adds to an operation (`OperationOptions`);
+ * - check: splitting the properties into the resource's own and the ServiceStage spec,
+ *   validating both, issues as CheckFailures, and the settings an up will need;
+ * - diff: replace on the properties that name the object, change on the others;
+ * - create and update: the spec decoded as the body, and the message for an adopted object
+ *   that ServiceStage does not have;
+ * - read: a GET lined up with the declared spec.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as t from "io-ts";
@@ -88,12 +94,6 @@ export const diffProps = (olds: PropertyBag, news: PropertyBag, shape: ResourceS
 };
 
 /**
- * A resource's lifecycle as a front door calls it: property bags in and out (check
- * validates them first). Both resources are one (jobComponent.ts, releasePlan.ts); the
- * dynamic resources call the same objects through sdk/shim.ts, the plugin through
- * plugin/server.ts.
- */
-/**
  * What the engine says about one create or update beyond its properties: the resource's
  * `customTimeouts` (the plugin reads them from the request; Pulumi's dynamic-provider
  * host does not pass them on, so the dynamic resources never get any).
@@ -103,6 +103,12 @@ export interface OperationOptions {
   timeoutSeconds?: number;
 }
 
+/**
+ * A resource's lifecycle as a front door calls it: property bags in and out (check
+ * validates them first). Each resource is one (provider/resources/); the dynamic
+ * resources call the same objects through sdk/shim.ts, the plugin through
+ * plugin/server.ts.
+ */
 export interface Lifecycle {
   check(olds: PropertyBag, news: PropertyBag): Promise<dynamic.CheckResult>;
   diff(id: string, olds: PropertyBag, news: PropertyBag): Promise<LifecycleDiff>;
