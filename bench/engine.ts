@@ -31,7 +31,7 @@ export const benchEngine = async (): Promise<Map<number, EngineTimes>> => {
   const timesBySize = new Map<number, EngineTimes>();
   for (const n of SIZES) {
     const components = componentIds(n);
-    // The update's cost (issue 14: one GET of the component before each redeploy) is measured where it adds up.
+    // The update's cost (one GET of the component before each redeploy, to see whether it carries the spec already) is measured where it adds up.
     const measureUpdate = n > 1;
     const times = emptyTimes();
     timesBySize.set(n, times);
@@ -91,7 +91,7 @@ export const benchEngine = async (): Promise<Map<number, EngineTimes>> => {
     recordRatio(`pulumi preview, ${n} JobComponents (ours / no-op)`, times.oursPreview, times.noopPreview, 1.1, times);
     recordRatio(`pulumi up, ${n} JobComponents (ours / no-op)`, times.oursUp, times.noopUp, 1.25, times);
     if (measureUpdate) recordRatio(`pulumi up, ${n} changed JobComponents (ours / no-op)`, times.oursUpdate, times.noopUpdate, 1.3, times);
-    // An update looks at the component exactly once (issue 14) and redeploys once.
+    // An update looks at the component exactly once (does it carry the spec already?) and redeploys once.
     const updateMinimal = !measureUpdate || (calls.updateComponentGet === n && calls.updatePut === n);
     const minimal = calls.preview === 0 && calls.upPut === n && calls.refreshGet === n && calls.refreshOther === 0 && updateMinimal;
     record(

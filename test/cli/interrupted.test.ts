@@ -4,7 +4,7 @@
  * (which answers as Huawei's clients show: envs and accesses of its own, sets in its own
  * order, component actions with jobs of their own, rollbacks that put an earlier spec
  * back) with jobs that run on the clock.
- * Issue 19's cases are (a) to (f) ((e), a cancel, needs the plugin: test/cli/yaml.test.ts).
+ * The cases are (a) to (f) ((e), a cancel, needs the plugin: test/cli/yaml.test.ts).
  * An update that ends before its job succeeds records that job (Pulumi's partial
  * failure), and the next `pulumi up` settles that very job. Every test counts the
  * redeploys the emulator received. The same rules in-process: test/unit/adoption.test.ts.
@@ -223,7 +223,7 @@ test("(g) the CLI is killed while it waits, then a console rollback: the next `p
   expect(component()).toMatchObject({ spec: { version: deployedVersion }, status: { last_job_id: rollback }, lastJobStatus: "SUCCEEDED" });
 
   await upAfterKill();
-  // The component no longer carries the spec: one redeploy, and its job is the one recorded.
+  // The rollback left the component without the spec: one redeploy, and its job is the one recorded.
   expect(redeploys()).toBe(before + 2);
   expect(component()?.spec.version).toBe("2025.0502.1");
   const { jobId, jobStatus } = await recorded();

@@ -85,7 +85,7 @@ test("examples/yaml: preview calls nothing, up applies both, a version change is
     version: "2025.0323.15181",
     releasePlanId: RELEASE_PLAN_ID,
   });
-  // The program's spec, not the seed's, is now the task's.
+  // After the up, the task holds the program's spec, not the seed's.
   expect((emu.getReleasePlan(RELEASE_PLAN_ID)?.components as Array<Record<string, unknown>>)[1]).toMatchObject({ replica: 3 });
 
   await stack.pulumi(["config", "set", "version", "2025.0401.1"]);

@@ -185,7 +185,7 @@ describe("through the real provider host", () => {
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  test("what a pull request controls (issue 28): ECS metadata with an agency and a hostile IAM endpoint, and a CI file as id token: check calls no IAM and sends nothing", async () => {
+  test("what a pull request controls: ECS metadata with an agency and a hostile IAM endpoint, and a CI file as id token: check calls no IAM and sends nothing", async () => {
     const attacker = await startAttacker();
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "servicestage-host-untrusted-"));
     try {

@@ -598,7 +598,7 @@ describe("read functions (Invoke)", () => {
   });
 });
 
-describe("what a pull request controls (issue 28): through the plugin", () => {
+describe("what a pull request controls: through the plugin", () => {
   const ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwbHVnaW4ifQ.c2ln";
   let attacker: Attacker;
   let scratch: string;

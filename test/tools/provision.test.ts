@@ -1,8 +1,9 @@
 /**
- * The language-host check of scripts/provision-pulumi.sh (`--check-host <path>`). It used to
- * pipe the host's `-help` into `grep -q` under pipefail: grep left at its first match, the
- * host died of SIGPIPE while printing the rest, and about 1 check in 14 of a good host
- * failed, stopping a cold `npm run demo`, `npm test` or CI run for nothing.
+ * The language-host check of scripts/provision-pulumi.sh (`--check-host <path>`): it reads
+ * the host's whole `-help` before matching. Piping `-help` into `grep -q` under pipefail
+ * would fail about 1 check in 14 of a good host (grep leaves at its first match, the host
+ * dies of SIGPIPE while printing the rest), stopping a cold `npm run demo`, `npm test` or
+ * CI run for nothing.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";

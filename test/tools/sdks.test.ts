@@ -1,6 +1,6 @@
 /**
  * The SDKs generated from the plugin's schema (scripts/gen-sdks.js): sdk/go and sdk/python
- * are what the generator makes now, the Go SDK vets and builds, every Python file
+ * are what the generator makes from the schema, the Go SDK vets and builds, every Python file
  * compiles, the Node.js SDK that the schema makes compiles under tsc, and the generator
  * refuses a broken schema with its diagnostics.
  *

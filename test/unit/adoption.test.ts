@@ -106,7 +106,7 @@ describe("through the JobComponent lifecycle", () => {
     }
     throw new Error("expected a failure");
   };
-  /** Once the update has polled its job, its wait is in flight: a Cancel now ends it (before, it would miss it). */
+  /** Once the update has polled its job, its wait is in flight: a Cancel ends it (a Cancel sent earlier has no wait to end). */
   const jobPolled = async () => {
     const deadline = Date.now() + 30_000;
     while (redeploys() < 2 || !emulator.requests().some((r) => r.method === "GET" && r.path.endsWith(`/jobs/${lastJobId()}`))) {

@@ -111,9 +111,9 @@ function call(method: string, path: string, opts: CallOptions = {}, base = emu.u
 const control = (method: string, path: string, body?: unknown): Promise<Answer> => call(method, `/__control/${path}`, { body, auth: "none" });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls the job until it is no longer RUNNING; `endedBy` is when that first answer arrived (the emulator judged it no later). */
 /** The v3 job page's statuses of a job still going. */
 const GOING = ["SUBMITTED", "SCHEDULED", "RUNNING", "ROLLBACKING"];
+/** Polls the job until its status is not a going one; `endedBy` is when that first answer arrived (the emulator judged it no later). */
 async function pollJob(jobId: string, auth: Auth = "token"): Promise<{ answer: Answer; endedBy: number }> {
   for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
     const answer = await call("GET", jobPath(jobId), { auth });
