@@ -21,6 +21,7 @@ import { benchParallelism } from "./parallelism";
 import { benchPluginGo } from "./pluginGo";
 import { benchPluginYaml } from "./pluginYaml";
 import { benchProviderSize } from "./providerSize";
+import { benchReleaseRun } from "./releaseRun";
 import { writeReport } from "./report";
 import { benchThrottling } from "./throttling";
 
@@ -36,6 +37,7 @@ const main = async () => {
   await benchThrottling();
   await benchParallelism();
   await benchJobDetection();
+  await benchReleaseRun();
   writeReport(started);
 };
 
