@@ -1,7 +1,9 @@
 /**
  * A two-batch release task: batch 1 releases the API with a gray (dark launch by
  * traffic weight) release, batch 2 the web front end with a rolling release. The task
- * must already exist in ServiceStage. Credentials come from config or the environment.
+ * and the components it releases must already exist in ServiceStage. With `runOnChange`,
+ * each `pulumi up` that changes the task also executes it once and follows the run to its
+ * end (docs/release-runs.md). Credentials come from config or the environment.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ReleasePlan } from "pulumi-servicestage";
@@ -45,6 +47,9 @@ const plan = new ReleasePlan("release-demo", {
       updateStrategy: { type: "RollingUpdate", maxUnavailable: "25%", maxSurge: 1 },
     },
   ],
+  // Execute the task after each change (and on create), and follow the run batch by batch.
+  runOnChange: true,
 });
 
 export const releasePlanId = plan.id;
+export const runStatus = plan.runStatus;
