@@ -173,8 +173,9 @@ const lifecycle: ResourceLifecycle<ReleasePlanInputs, ReleasePlanState> = {
   },
 
   async diff(_id, olds, news): Promise<LifecycleDiff> {
+    // Both sides with defaults: a refresh diffs a stored state against the inputs Read gives, neither of which may hold them.
     const before = withDefaults(olds);
-    const result = diffProps(before, news, shape);
+    const result = diffProps(before, withDefaults(news), shape);
     if (result.replaces?.length !== 0) return result;
     const label = `servicestage: release task ${String(news.releasePlanId)}`;
     const recordedRun = unsettledRun(before, news);
@@ -245,7 +246,9 @@ const lifecycle: ResourceLifecycle<ReleasePlanInputs, ReleasePlanState> = {
     const live = await (await clientFor(p)).getReleasePlan(p.releasePlanId);
     if (!live.found) return {};
     const { own: ownProps, spec } = split(p, shape);
-    const inputs = { ...DEFAULTS, ...ownProps, ...refreshedSpec(EditReleasePlanBody, spec, live.value) } as ReleasePlanInputs;
+    // The stored own properties as they are: a stack written before the run options existed
+    // refreshes with no change (check fills the defaults in, and diff reads absent ones as them).
+    const inputs = { ...ownProps, ...refreshedSpec(EditReleasePlanBody, spec, live.value) } as ReleasePlanInputs;
     // The run outputs name the run Pulumi recorded: a refresh keeps them (a run started outside Pulumi is not this stack's).
     const run = p.runExecuteTime !== undefined ? { runStatus: p.runStatus, runExecuteTime: p.runExecuteTime } : {};
     return { id, props: { ...inputs, ...run }, inputs };

@@ -229,5 +229,9 @@ describe("preview", () => {
   test("a stack written before the run options shows no change", async () => {
     const { runOnChange: _a, waitForRun: _b, runTimeoutSeconds: _c, rollbackOnFailure: _d, ...old } = await adopted();
     expect(await releasePlanProvider.diff(RELEASE_PLAN_ID, old, await checked())).toMatchObject({ changes: false });
+    // Its refresh: Read's inputs hold none of them either, and the engine diffs the stored state against those.
+    const read = await releasePlanProvider.read(RELEASE_PLAN_ID, old);
+    expect(read.inputs).not.toHaveProperty("runOnChange");
+    expect(await releasePlanProvider.diff(RELEASE_PLAN_ID, old, read.inputs ?? {})).toMatchObject({ changes: false });
   });
 });
