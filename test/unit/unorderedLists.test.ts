@@ -3,54 +3,21 @@
  * that answers as Huawei's clients show the service answers: it adds inner envs, `TZ`
  * for a timezone and external accesses of its own, and returns sets in an order of its
  * own. Refresh, drift, diff and the lost-answer check must all agree that such a GET
- * carries what was sent, and must still see a change made in the console.
+ * carries what was sent, and must still see a change made in the console. The comparison
+ * rules on values (provider/compare.ts): compare.test.ts.
  */
 import { Emulator, startEmulator } from "../../emulator/server";
-import { carries, projectOnto, sameValue } from "../../provider/compare";
 import { withoutServerItems } from "../../provider/unorderedLists";
 import { setStackSettings } from "../../provider/providerState";
 import { setProgressSink } from "../../provider/progress";
 import { jobComponentProvider, releasePlanProvider } from "../harness/providers";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, jobComponentInputs, releasePlanInputs, seed } from "../harness/world";
+import { accesses, envs } from "../harness/unorderedItems";
 
 const ID = `${APP_ID}/${COMPONENT_ID}`;
-const envs = [
-  { name: "REPORT_DAY", value: "monday" },
-  { name: "REPORT_FORMAT", value: "csv" },
-  { name: "REPORT_BUCKET", value: "obs://reports" },
-];
-const accesses = [
-  { protocol: "http", address: "report.example", forwardPort: 8080 },
-  { protocol: "https", address: "secure.example", forwardPort: 8443 },
-];
 const declared = (overrides: Record<string, unknown> = {}) => jobComponentInputs({ envs, timezone: "Asia/Shanghai", externalAccesses: accesses, ...overrides });
 
-describe("the rules, on values", () => {
-  test("a set equals the same items in any order; an ordered list (a command's arguments) does not", () => {
-    expect(sameValue(envs, [...envs].reverse(), "envs")).toBe(true);
-    expect(sameValue({ envs }, { envs: [...envs].reverse() })).toBe(true);
-    expect(sameValue({ envs }, { envs: envs.slice(1) })).toBe(false);
-    expect(sameValue({ envs }, { envs: [{ ...envs[0], value: "friday" }, envs[1], envs[2]] })).toBe(false);
-    expect(sameValue({ command: { args: ["a", "b"] } }, { command: { args: ["b", "a"] } })).toBe(false);
-  });
-
-  test("a GET carries what was sent with the server's own items, in its own order; an item the console added is not carried", () => {
-    const sent = { envs: envs.map((e) => ({ ...e })), timezone: "Asia/Shanghai" };
-    const live = {
-      envs: [{ name: "PAAS_APP_NAME", value: "x", inner: true }, { name: "TZ", value: "Asia/Shanghai" }, ...[...envs].reverse()],
-      timezone: "Asia/Shanghai",
-    };
-    expect(carries(live, sent)).toBe(true);
-    expect(carries({ ...live, envs: [...live.envs, { name: "DEBUG", value: "1" }] }, sent)).toBe(false);
-    expect(carries({ ...live, envs: live.envs.slice(0, 3) }, sent)).toBe(false);
-  });
-
-  test("refresh keeps the declared order, takes a changed value by identity, and appends what the console added", () => {
-    const live = [{ name: "TZ", value: "UTC" }, { name: "DEBUG", value: "1" }, { ...envs[1], value: "json" }, envs[0], envs[2]];
-    expect(projectOnto(envs, live, "envs")).toEqual([envs[0], { ...envs[1], value: "json" }, envs[2], { name: "DEBUG", value: "1" }]);
-    expect(projectOnto(envs, [envs[2], envs[0]], "envs")).toEqual([envs[0], envs[2]]);
-  });
-
+describe("the server's own items, on values", () => {
   test("an import takes no server item; a refresh drops only the marked ones before renaming", () => {
     const wire = {
       envs: [
