@@ -1,8 +1,9 @@
 /**
- * provider/settings.ts: its table of settings, as every reader sees it (the schema, the
- * plugin's CheckConfig review, docs/installation-configuration.md, the client's and
- * credentialSources.ts's defaults), and the settings as the provider uses them in-process
- * against the emulator (timeouts, retries, missing values, regions, which source wins).
+ * provider/settings.ts: its table of settings, as every reader sees it (the schema,
+ * docs/installation-configuration.md, the client's and credentialSources.ts's defaults;
+ * the plugin's CheckConfig review: pluginConfig.test.ts), and the settings as the
+ * provider uses them in-process against the emulator (timeouts, retries, missing values,
+ * regions, which source wins).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -14,27 +15,11 @@ import { UNKNOWN } from "../../provider/pulumiValues";
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS } from "../../provider/client";
 import * as credentialSources from "../../provider/credentialSources";
 import { DEFAULT_CREDENTIALS_FILE, DEFAULT_SHARED_CONFIG_FILE, noCredentialsError } from "../../provider/credentialSources";
-import {
-  CONFIG_KEYS,
-  CREDENTIAL_ORDER,
-  ENV_KEYS,
-  NUMERIC_SETTINGS,
-  SECRET_SETTINGS,
-  SETTINGS,
-  SettingKey,
-  UNKNOWN_AT_PREVIEW,
-  howToSet,
-} from "../../provider/settings";
-import { reviewConfig } from "../../plugin/config";
+import { CONFIG_KEYS, CREDENTIAL_ORDER, ENV_KEYS, NUMERIC_SETTINGS, SECRET_SETTINGS, SETTINGS, SettingKey } from "../../provider/settings";
 import { APP_ID, COMPONENT_ID, PROJECT_ID, TOKEN, jobComponentInputs, releasePlanInputs, seed } from "../harness/world";
+import { KEYS, row } from "../harness/settingsTable";
 
 const repo = path.resolve(__dirname, "..", "..");
-const KEYS = Object.keys(SETTINGS) as SettingKey[];
-/** A setting as the table holds it, whichever optional facts it has. */
-const row = (
-  key: SettingKey,
-): { env: string; description: string; default?: number | string; number?: { kind: string; min: number; max: number }; secret?: true; credential?: true } =>
-  SETTINGS[key];
 
 describe("the table of settings, as every reader sees it", () => {
   interface Variable {
@@ -72,29 +57,6 @@ describe("the table of settings, as every reader sees it", () => {
       if (setting.default !== undefined) expect(variable.description).toContain(`Default: ${setting.default}.`);
       expect(variable.description.includes(CREDENTIAL_ORDER.join("; "))).toBe(setting.credential === true);
     }
-  });
-
-  test("the plugin's CheckConfig: unknown values wait for the up exactly where the table allows it (iamEndpoint too), numbers by the table's range", () => {
-    expect(UNKNOWN_AT_PREVIEW).toEqual(KEYS.filter((k) => (SETTINGS[k] as { unknownAtPreview?: boolean }).unknownAtPreview !== false));
-    for (const key of KEYS) {
-      const failures = reviewConfig({ [key]: UNKNOWN }).failures;
-      expect(failures).toEqual(UNKNOWN_AT_PREVIEW.includes(key) ? [] : [{ property: key, reason: `${key} must be known at the preview: ${howToSet(key)}` }]);
-    }
-    // An unknown IAM endpoint is no URL yet: judged at the up, not refused as "not a URL".
-    expect(reviewConfig({ iamEndpoint: UNKNOWN, "servicestage:region": UNKNOWN }).failures).toEqual([]);
-    expect(reviewConfig({ iamEndpoint: "not a url" }).failures.map((f) => f.property)).toEqual(["iamEndpoint"]);
-    for (const [key, kind] of Object.entries(NUMERIC_SETTINGS) as Array<[SettingKey, string]>) {
-      const { min, max } = row(key).number as { min: number; max: number };
-      expect(reviewConfig({ [key]: min }).failures).toEqual([]);
-      expect(reviewConfig({ [key]: max }).failures).toEqual([]);
-      expect(reviewConfig({ [key]: String(max) }).failures).toEqual([]);
-      const [failure] = reviewConfig({ [key]: max + 1 }).failures;
-      expect(failure.reason).toContain(`from ${min} to ${max}`);
-      expect(failure.reason).toContain(howToSet(key));
-      if (kind === "integer") expect(reviewConfig({ [key]: min + 0.5 }).failures).toHaveLength(1);
-    }
-    for (const key of KEYS.filter((k) => NUMERIC_SETTINGS[k] === undefined))
-      expect(reviewConfig({ [key]: 1 }).failures).toContainEqual({ property: key, reason: `${key} must be a string, got "1"` });
   });
 
   test("docs/installation-configuration.md's table of settings: every setting, its secrecy, stack config key, variable, range and default", () => {
